@@ -1,0 +1,3 @@
+export * from './signed-url.ts'
+export * from './health.ts'
+export * from './database-health.ts'

@@ -1,0 +1,272 @@
+/**
+ * Serves one PGlite instance to many PostgreSQL wire-protocol clients (`pg`, psql, Hyperdrive
+ * in `wrangler dev`), handing the single PGlite session to one client at a time.
+ *
+ * Why not `@electric-sql/pglite-socket`'s server as is: it interleaves clients message by
+ * message. Outside an explicit transaction two `pg` clients sending parameterised queries
+ * (Parse/Bind/Execute/Sync) get each other's unnamed statements and portals, and results go
+ * to the wrong client (reproduced with pglite-socket 0.2.17). RLS depends on every request
+ * seeing only its own `request.jwt.claims`, so we hand the session over only at a protocol
+ * boundary where nothing of one client can leak into the next: a ReadyForQuery whose
+ * transaction status is idle ('I'). From a client's first message until then — a whole
+ * extended-protocol batch, a whole transaction — no other client's message runs.
+ *
+ * Limits of one shared session, by design of the embedded default: session-level `SET`s and
+ * named prepared statements are shared by all clients (our code only uses `set local`,
+ * `set_config(…, true)` and unnamed statements); a client that sits in an open transaction
+ * blocks the others until it commits, rolls back or disconnects (then we roll it back).
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import type { PGlite } from '@electric-sql/pglite'
+
+const SSL_REQUEST = 80877103
+const GSSENC_REQUEST = 80877104
+const CANCEL_REQUEST = 80877102
+const PROTOCOL_3 = 196608
+const READY_FOR_QUERY = 0x5a // 'Z'
+const TERMINATE = 0x58 // 'X'
+const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]) // 'S', length 4
+/** Refuse absurd lengths early instead of buffering them. */
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+
+type Frame =
+  | { kind: 'startup'; bytes: Uint8Array }
+  | { kind: 'ssl' }
+  | { kind: 'cancel' }
+  | { kind: 'terminate' }
+  | { kind: 'message'; bytes: Uint8Array }
+
+/** Cuts whole frontend messages off the front of a buffer; null when the next one is incomplete. */
+function takeFrame(buf: Buffer, started: boolean): { frame: Frame; rest: Buffer } | null {
+  if (!started) {
+    if (buf.length < 8) return null
+    const len = buf.readInt32BE(0)
+    if (len < 8 || len > 10_000) throw new Error(`invalid startup packet length ${len}`)
+    if (buf.length < len) return null
+    const code = buf.readInt32BE(4)
+    const rest = buf.subarray(len)
+    if (code === SSL_REQUEST || code === GSSENC_REQUEST) return { frame: { kind: 'ssl' }, rest }
+    if (code === CANCEL_REQUEST) return { frame: { kind: 'cancel' }, rest }
+    if (code !== PROTOCOL_3) throw new Error(`unsupported protocol version ${code}`)
+    return { frame: { kind: 'startup', bytes: new Uint8Array(buf.subarray(0, len)) }, rest }
+  }
+  if (buf.length < 5) return null
+  const len = buf.readInt32BE(1)
+  if (len < 4 || len > MAX_MESSAGE_BYTES) throw new Error(`invalid message length ${len}`)
+  if (buf.length < len + 1) return null
+  const rest = buf.subarray(len + 1)
+  if (buf[0] === TERMINATE) return { frame: { kind: 'terminate' }, rest }
+  return { frame: { kind: 'message', bytes: new Uint8Array(buf.subarray(0, len + 1)) }, rest }
+}
+
+/**
+ * Follows the backend's message stream across chunks and remembers the transaction status of
+ * the last ReadyForQuery, if the stream ended on one.
+ */
+class ReadyForQueryTracker {
+  private header = Buffer.alloc(0)
+  private skip = 0
+  private type = 0
+  private body: number[] = []
+  /** 'I' idle, 'T' in transaction, 'E' failed transaction; null if the last message was not ReadyForQuery. */
+  status: string | null = null
+
+  push(chunk: Uint8Array): void {
+    let i = 0
+    while (i < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - i)
+        if (this.type === READY_FOR_QUERY) this.body.push(...chunk.subarray(i, i + n))
+        this.skip -= n
+        i += n
+        if (this.skip === 0 && this.type === READY_FOR_QUERY) this.status = String.fromCharCode(this.body[0] ?? 0)
+        continue
+      }
+      const need = 5 - this.header.length
+      const take = Math.min(need, chunk.length - i)
+      this.header = Buffer.concat([this.header, chunk.subarray(i, i + take)])
+      i += take
+      if (this.header.length === 5) {
+        this.type = this.header[0] ?? 0
+        this.skip = this.header.readInt32BE(1) - 4
+        this.header = Buffer.alloc(0)
+        this.body = []
+        this.status = null
+      }
+    }
+  }
+}
+
+/** FIFO hand-over of the single PGlite session between connections. */
+class SessionTurns {
+  private owner: object | null = null
+  private waiting: Array<{ who: object; go: () => void }> = []
+
+  async take(who: object): Promise<void> {
+    if (this.owner === who) return
+    if (this.owner === null) {
+      this.owner = who
+      return
+    }
+    await new Promise<void>((go) => this.waiting.push({ who, go }))
+  }
+
+  holds(who: object): boolean {
+    return this.owner === who
+  }
+
+  give(who: object): void {
+    if (this.owner !== who) return
+    const next = this.waiting.shift()
+    this.owner = next?.who ?? null
+    next?.go()
+  }
+
+  forget(who: object): void {
+    this.waiting = this.waiting.filter((w) => w.who !== who)
+  }
+
+  get queued(): number {
+    return this.waiting.length
+  }
+}
+
+export interface PgliteWireServerOptions {
+  db: PGlite
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Connections beyond this are refused at once (the Worker, tests and tools each hold a few). */
+  maxConnections?: number
+  onError?: (err: Error) => void
+}
+
+export interface PgliteWireServer {
+  readonly host: string
+  readonly port: number
+  /** `postgres://` URL for clients; user and password are ignored by PGlite, but Hyperdrive wants a password. */
+  readonly url: string
+  connections(): number
+  stop(): Promise<void>
+}
+
+export async function startPgliteWireServer(opts: PgliteWireServerOptions): Promise<PgliteWireServer> {
+  const { db } = opts
+  const host = opts.host ?? '127.0.0.1'
+  const maxConnections = opts.maxConnections ?? 200
+  const turns = new SessionTurns()
+  const sockets = new Set<Socket>()
+
+  async function run(message: Uint8Array, socket: Socket): Promise<string | null> {
+    const tracker = new ReadyForQueryTracker()
+    await db.runExclusive(() =>
+      db.execProtocolRawStream(message, {
+        onRawData: (data: Uint8Array) => {
+          tracker.push(data)
+          if (!socket.destroyed) socket.write(Buffer.from(data))
+        },
+      }),
+    )
+    return tracker.status
+  }
+
+  /** A client that left while holding the session must not leave it mid-batch or mid-transaction. */
+  async function cleanUpAfter(conn: object): Promise<void> {
+    turns.forget(conn)
+    if (!turns.holds(conn)) return
+    try {
+      await db.runExclusive(() => db.execProtocolRaw(SYNC_MESSAGE))
+      if (db.isInTransaction()) await db.exec('rollback')
+    } catch (err) {
+      opts.onError?.(err as Error)
+    } finally {
+      turns.give(conn)
+    }
+  }
+
+  function serve(socket: Socket): void {
+    const conn = {}
+    let buffered = Buffer.alloc(0)
+    let started = false
+    let pumping = false
+    let closed = false
+
+    async function pump(): Promise<void> {
+      if (pumping) return
+      pumping = true
+      try {
+        for (;;) {
+          if (closed) return
+          const next = takeFrame(buffered, started)
+          if (!next) return
+          buffered = next.rest
+          const { frame } = next
+          if (frame.kind === 'ssl') {
+            socket.write('N') // no TLS on loopback
+            continue
+          }
+          if (frame.kind === 'cancel') {
+            // PGlite has no backend to signal; the protocol expects no answer.
+            socket.end()
+            return
+          }
+          if (frame.kind === 'terminate') {
+            socket.end()
+            return
+          }
+          if (frame.kind === 'startup') started = true
+          await turns.take(conn)
+          if (closed) return
+          const status = await run(frame.bytes, socket)
+          if (status === 'I') turns.give(conn)
+        }
+      } catch (err) {
+        opts.onError?.(err as Error)
+        socket.destroy()
+      } finally {
+        pumping = false
+      }
+    }
+
+    socket.setNoDelay(true)
+    socket.on('data', (data) => {
+      buffered = buffered.length ? Buffer.concat([buffered, data]) : data
+      void pump()
+    })
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => {
+      closed = true
+      sockets.delete(socket)
+      // Wait for a message in flight to finish before cleaning up after it.
+      const finish = () => (pumping ? setTimeout(finish, 5) : void cleanUpAfter(conn))
+      finish()
+    })
+  }
+
+  const server: Server = createServer((socket) => {
+    if (sockets.size >= maxConnections) {
+      socket.destroy()
+      return
+    }
+    sockets.add(socket)
+    serve(socket)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+
+  return {
+    host,
+    port,
+    url: `postgres://postgres:postgres@${host}:${port}/postgres`,
+    connections: () => sockets.size,
+    async stop() {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Let close handlers roll back what the clients left open.
+      while (turns.queued > 0 || sockets.size > 0) await new Promise((r) => setTimeout(r, 5))
+    },
+  }
+}
