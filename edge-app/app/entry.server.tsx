@@ -1,0 +1,29 @@
+import type { AppLoadContext, EntryContext } from '@remix-run/cloudflare'
+import { RemixServer } from '@remix-run/react'
+import { isbot } from 'isbot'
+import { renderToReadableStream } from 'react-dom/server'
+
+const ABORT_DELAY_MS = 5_000
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  const controller = new AbortController()
+  const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS)
+  const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />, {
+    signal: controller.signal,
+    onError(error: unknown) {
+      if (!controller.signal.aborted) console.error(JSON.stringify({ level: 'error', msg: 'render failed', error: String(error) }))
+      responseStatusCode = 500
+    },
+  })
+  // Crawlers and no-JS clients get the whole document at once.
+  if (isbot(request.headers.get('user-agent') ?? '')) await body.allReady
+  body.allReady.then(() => clearTimeout(timeout))
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+  return new Response(body, { headers: responseHeaders, status: responseStatusCode })
+}

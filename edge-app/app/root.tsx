@@ -1,0 +1,52 @@
+import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare'
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import styles from './styles.css?url'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }]
+
+export const meta: MetaFunction = () => [
+  { title: 'BitTorrented' },
+  { name: 'description', content: 'Movies, shows, music, books, podcasts, radio and live TV for the whole family, streamed from BitTorrent and IPTV.' },
+]
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#111318" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const message = status === 404 ? 'We could not find that page.' : 'Something went wrong. Please try again in a moment.'
+  return (
+    <main id="main" className="page">
+      <h1>{status === 404 ? 'Not found' : 'Error'}</h1>
+      <p>{message}</p>
+      <p>
+        <a href="/">Back to the start page</a>
+      </p>
+    </main>
+  )
+}

@@ -1,0 +1,47 @@
+import { Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { probeDatabase, type HealthReport, type WithDatabase } from '@bittorrented/common'
+import type { Logger } from 'pino'
+import { AppError, type ErrorCode } from '../errors.ts'
+import { requireSignature, type SignedEnv } from './require-signature.ts'
+
+export interface AppDeps {
+  withDb: WithDatabase
+  signingKey: string
+  log: Logger
+  now?: () => number
+}
+
+const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_input: 400,
+  not_allowed: 403,
+  not_found: 404,
+  upstream_unavailable: 503,
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<SignedEnv>()
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      deps.log.info({ code: err.code, path: c.req.path }, 'request refused')
+      return c.json({ error: err.code, message: err.message }, statusFor[err.code])
+    }
+    deps.log.error({ err, path: c.req.path }, 'unhandled')
+    return c.json({ error: 'internal', message: 'Something went wrong on the media node.' }, 500)
+  })
+  app.notFound((c) => c.json({ error: 'not_found', message: 'No such route.' }, 404))
+
+  // Public: says only whether the node and its database are up, nothing about anyone's data.
+  app.get('/healthz', async (c) => {
+    const database = await probeDatabase(deps.withDb)
+    const report: HealthReport = { service: 'media-node', status: database.status === 'up' ? 'ok' : 'degraded', database }
+    return c.json(report, database.status === 'up' ? 200 : 503)
+  })
+
+  // Everything under /v1 needs a URL signed by the edge app.
+  app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
+  app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
+
+  return app
+}

@@ -1,0 +1,141 @@
+// `npm start`: the whole platform on embedded defaults — database (migrate + demo seed), media
+// node, watch-party server and the edge app on workerd — then one URL and the demo login.
+// Ctrl-C stops everything.
+import { realpathSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  listMigrations,
+  migrate,
+  migrationsDir,
+  repoRoot,
+  seed,
+  seedFile,
+  startEmbeddedDatabase,
+  withClient,
+  type EmbeddedDatabase,
+} from '@bittorrented/db'
+import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
+import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
+import { loadStartConfig } from './lib/start-config.ts'
+import { waitForHealth } from './lib/wait-for-health.ts'
+
+const say = (line: string) => process.stdout.write(`[start] ${line}\n`)
+const bin = (name: string) => realpathSync(join(repoRoot, 'node_modules', '.bin', name))
+
+/** Wrangler's local Hyperdrive refuses a connection string without a password; trust auth ignores it. */
+function withPassword(url: string): string {
+  const u = new URL(url)
+  if (!u.password) u.password = 'postgres'
+  if (!u.username) u.username = 'postgres'
+  return u.toString()
+}
+
+const config = loadStartConfig(process.env)
+const secrets = await loadOrCreateDevSecrets(config.BT_DATA_DIR)
+const children: RunningChild[] = []
+let db: EmbeddedDatabase | null = null
+let stopping = false
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true
+    say('stopping…')
+    await stopChildren(children)
+    await db?.stop()
+    say('stopped')
+  }
+  process.exit(code)
+}
+process.on('SIGINT', () => void shutdown(0))
+process.on('SIGTERM', () => void shutdown(0))
+
+function run(spec: ChildSpec): RunningChild {
+  const child = startChild(spec)
+  children.push(child)
+  void child.exited.then((code) => {
+    if (stopping) return
+    say(`${spec.name} exited with code ${code}; stopping the rest`)
+    void shutdown(1)
+  })
+  return child
+}
+
+const baseEnv = { ...process.env, NO_COLOR: '1', WRANGLER_SEND_METRICS: 'false' }
+const started = Date.now()
+
+try {
+  say('building the edge app…')
+  const build = startChild({ name: 'build', command: process.execPath, args: [bin('remix'), 'vite:build', '--logLevel', 'warn'], cwd: join(repoRoot, 'edge-app'), env: baseEnv })
+  const built = build.exited
+
+  let databaseUrl: string
+  if (config.DATABASE_URL) {
+    databaseUrl = config.DATABASE_URL
+    say('using the PostgreSQL server in DATABASE_URL')
+  } else {
+    db = await startEmbeddedDatabase({ dataDir: join(config.BT_DATA_DIR, 'pglite'), port: config.DB_PORT, onError: (err) => say(`database: ${err.message}`) })
+    databaseUrl = db.url
+    say(`embedded database (PGlite) listening at ${db.url}`)
+  }
+  await withClient(databaseUrl, async (client) => {
+    const result = await migrate(client, await listMigrations(migrationsDir))
+    say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already there`)
+    await seed(client, seedFile)
+    say('demo data loaded')
+  })
+
+  const mediaNodeUrl = `http://127.0.0.1:${config.MEDIA_NODE_PORT}`
+  const partyUrl = `http://127.0.0.1:${config.PARTY_PORT}`
+  const edgeUrl = `http://127.0.0.1:${config.EDGE_PORT}`
+
+  run({
+    name: 'media-node',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'media-node/src/main.ts'],
+    cwd: repoRoot,
+    env: { ...baseEnv, DATABASE_URL: databaseUrl, MEDIA_NODE_PORT: String(config.MEDIA_NODE_PORT), URL_SIGNING_KEY: secrets.URL_SIGNING_KEY, LOG_LEVEL: config.LOG_LEVEL },
+  })
+  run({
+    name: 'party',
+    command: process.execPath,
+    args: [bin('partykit'), 'dev', '--port', String(config.PARTY_PORT), '--disable-request-cf-fetch', '--persist', join(config.BT_DATA_DIR, 'partykit')],
+    cwd: repoRoot,
+    env: baseEnv,
+  })
+
+  if ((await built) !== 0) throw new Error('the edge app build failed (see [build] lines above)')
+  run({
+    name: 'edge',
+    command: process.execPath,
+    args: [
+      bin('wrangler'), 'dev',
+      '--ip', '127.0.0.1',
+      '--port', String(config.EDGE_PORT),
+      '--persist-to', join(config.BT_DATA_DIR, 'wrangler'),
+      '--show-interactive-dev-session=false',
+      '--var', `MEDIA_NODE_URL:${mediaNodeUrl}`,
+      '--var', `PARTY_URL:${partyUrl}`,
+      '--var', `URL_SIGNING_KEY:${secrets.URL_SIGNING_KEY}`,
+    ],
+    cwd: repoRoot,
+    env: { ...baseEnv, WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(databaseUrl) },
+  })
+
+  const timeoutMs = config.START_TIMEOUT_S * 1000 - (Date.now() - started)
+  await Promise.all(
+    [`${mediaNodeUrl}/healthz`, `${partyUrl}/healthz`, `${edgeUrl}/healthz`].map((url) => waitForHealth(url, timeoutMs, () => stopping)),
+  )
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  process.stdout.write(
+    [
+      '',
+      `  BitTorrented is running at ${edgeUrl}   (ready in ${seconds} s)`,
+      '  Demo login: demo@bittorrented.local / watch-together',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n') + '\n',
+  )
+} catch (err) {
+  say(`could not start: ${err instanceof Error ? err.message : String(err)}`)
+  await shutdown(1)
+}
