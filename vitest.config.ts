@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'servers',
           include: ['{media-node,party,edge-app}/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/test/real-world/**'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

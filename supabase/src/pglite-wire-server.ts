@@ -186,7 +186,7 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
 
   function serve(socket: Socket): void {
     const conn = {}
-    let buffered = Buffer.alloc(0)
+    let buffered: Buffer = Buffer.alloc(0)
     let started = false
     let pumping = false
     let closed = false
