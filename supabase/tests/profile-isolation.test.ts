@@ -1,0 +1,224 @@
+/**
+ * Absolute profile isolation, enforced by the database. The profile-level tables are found in
+ * the catalog (every public table with a profile_id column), so a table added later is covered
+ * without touching this file.
+ */
+import type pg from 'pg'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { seed } from '../src/seed.ts'
+import { seedFile } from '../src/paths.ts'
+import { asPerson, sqlStateOf } from './helpers/as-person.ts'
+import { connect, createMigratedDatabase, testTarget, type TestDatabase } from './helpers/test-database.ts'
+
+interface SeedProfile {
+  id: string
+  name: string
+  account_id: string
+  owner_id: string
+}
+
+let db: TestDatabase
+let client: pg.Client
+let profileTables: string[]
+let profiles: SeedProfile[]
+
+beforeAll(async () => {
+  db = await createMigratedDatabase()
+  client = await connect(db.url)
+  await seed(client, seedFile)
+  profileTables = (
+    await client.query<{ table_name: string }>(
+      `select c.table_name from information_schema.columns c
+         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+        where c.table_schema = 'public' and c.column_name = 'profile_id' and t.table_type = 'BASE TABLE'
+        order by 1`,
+    )
+  ).rows.map((r) => r.table_name)
+  profiles = (
+    await client.query<SeedProfile>(
+      `select p.id, p.name, p.account_id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id order by p.name`,
+    )
+  ).rows
+})
+afterAll(async () => {
+  await client?.end()
+  await db?.drop()
+})
+
+const countAll = async (table: string, profileId: string) =>
+  (await client.query<{ n: number }>(`select count(*)::int as n from public.${table} where profile_id = $1`, [profileId])).rows[0]!.n
+
+describe(`profile isolation on ${testTarget()}`, () => {
+  test('the catalog lists every profile-level table and the seed has several profiles in two accounts', () => {
+    expect(profileTables).toEqual(expect.arrayContaining([
+      'collection_items', 'collections', 'favorites', 'player_settings', 'search_history', 'watch_history', 'watch_progress', 'watchlist',
+    ]))
+    expect(new Set(profiles.map((p) => p.account_id)).size).toBeGreaterThanOrEqual(2)
+    expect(Math.max(...Object.values(Object.groupBy(profiles, (p) => p.account_id)).map((ps) => ps!.length))).toBeGreaterThanOrEqual(3)
+  })
+
+  test('every table in public has row level security enabled', async () => {
+    const { rows } = await client.query(
+      `select c.relname from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and not c.relrowsecurity`,
+    )
+    expect(rows).toEqual([])
+  })
+
+  test('a selected profile reads, updates and deletes only its own rows, in every profile-level table', async () => {
+    for (const p of profiles) {
+      for (const table of profileTables) {
+        const own = await countAll(table, p.id)
+        expect(own, `${table} has seed rows for ${p.name}`).toBeGreaterThan(0)
+        await asPerson(client, { sub: p.owner_id, profile_id: p.id }, async () => {
+          const read = await client.query<{ profile_id: string }>(`select profile_id from public.${table}`)
+          expect(read.rows.length, `${p.name} reads ${table}`).toBe(own)
+          expect(new Set(read.rows.map((r) => r.profile_id))).toEqual(new Set([p.id]))
+          const updated = await client.query<{ profile_id: string }>(`update public.${table} set profile_id = profile_id returning profile_id`)
+          expect(updated.rows.length, `${p.name} updates ${table}`).toBe(own)
+          expect(new Set(updated.rows.map((r) => r.profile_id))).toEqual(new Set([p.id]))
+          const deleted = await client.query<{ profile_id: string }>(`delete from public.${table} returning profile_id`)
+          expect(deleted.rows.length, `${p.name} deletes from ${table}`).toBe(own)
+          expect(new Set(deleted.rows.map((r) => r.profile_id))).toEqual(new Set([p.id]))
+        })
+        // Everyone else's rows are all still there (the transaction above was rolled back anyway,
+        // but the counts inside it prove nothing else was touched).
+        expect(await countAll(table, p.id)).toBe(own)
+      }
+    }
+  })
+
+  test("inserting a row with another profile's id fails, while the same row with its own id succeeds", async () => {
+    for (const p of profiles) {
+      const sibling = profiles.find((o) => o.account_id === p.account_id && o.id !== p.id)
+      const stranger = profiles.find((o) => o.account_id !== p.account_id)!
+      for (const table of profileTables) {
+        await asPerson(client, { sub: p.owner_id, profile_id: p.id }, async () => {
+          const { rows } = await client.query<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from public.${table} t limit 1`)
+          const row = rows[0]!.row
+          await client.query(`delete from public.${table} t where to_jsonb(t) = $1::jsonb`, [JSON.stringify(row)])
+          const insert = (profileId: string) =>
+            client.query(`insert into public.${table} overriding system value select * from jsonb_populate_record(null::public.${table}, $1::jsonb)`, [
+              JSON.stringify({ ...row, profile_id: profileId }),
+            ])
+          for (const other of [sibling, stranger].filter((o): o is SeedProfile => Boolean(o))) {
+            expect(await sqlStateOf(client, () => insert(other.id)), `${p.name} inserts into ${table} as ${other.name}`).toBe('42501')
+          }
+          expect(await sqlStateOf(client, () => insert(p.id)), `${p.name} re-inserts its own row into ${table}`).toBeNull()
+        })
+      }
+    }
+  })
+
+  test('with no profile selected every profile-level table reads empty and nothing can be changed', async () => {
+    for (const p of profiles) {
+      await asPerson(client, { sub: p.owner_id }, async () => {
+        for (const table of profileTables) {
+          expect((await client.query(`select 1 from public.${table}`)).rowCount, `${table} without a profile`).toBe(0)
+          expect((await client.query(`update public.${table} set profile_id = profile_id`)).rowCount).toBe(0)
+          expect((await client.query(`delete from public.${table}`)).rowCount).toBe(0)
+        }
+      })
+    }
+  })
+
+  test("a forged claim naming another account's profile, or garbage, reads empty everywhere", async () => {
+    for (const p of profiles) {
+      const stranger = profiles.find((o) => o.account_id !== p.account_id)!
+      for (const forged of [stranger.id, 'not-a-uuid', '', "' or true --"]) {
+        await asPerson(client, { sub: p.owner_id, profile_id: forged }, async () => {
+          for (const table of profileTables) {
+            expect((await client.query(`select 1 from public.${table}`)).rowCount, `${table} with profile_id ${forged}`).toBe(0)
+          }
+        })
+      }
+    }
+  })
+
+  test('a claim with a profile but no user reads empty everywhere', async () => {
+    await asPerson(client, { profile_id: profiles[0]!.id }, async () => {
+      for (const table of profileTables) expect((await client.query(`select 1 from public.${table}`)).rowCount).toBe(0)
+    })
+  })
+
+  test("a family sees its own account and profiles, never another family's", async () => {
+    for (const p of profiles) {
+      await asPerson(client, { sub: p.owner_id }, async () => {
+        const accounts = await client.query<{ id: string }>('select id from public.accounts')
+        expect(accounts.rows.map((r) => r.id)).toEqual([p.account_id])
+        const visible = await client.query<{ id: string }>('select id from public.profiles order by name')
+        expect(visible.rows.map((r) => r.id).sort()).toEqual(profiles.filter((o) => o.account_id === p.account_id).map((o) => o.id).sort())
+      })
+    }
+  })
+
+  test('the plan and the account of a profile are not the family’s to change', async () => {
+    const p = profiles[0]!
+    const stranger = profiles.find((o) => o.account_id !== p.account_id)!
+    await asPerson(client, { sub: p.owner_id }, async () => {
+      expect(await sqlStateOf(client, () => client.query(`update public.accounts set plan_id = 'free'`))).toBe('42501')
+      expect(await sqlStateOf(client, () => client.query(`update public.profiles set account_id = $1`, [stranger.account_id]))).toBe('42501')
+      expect(await sqlStateOf(client, () => client.query(`insert into public.profiles (account_id, name) values ($1, 'Intruder')`, [stranger.account_id]))).toBe('42501')
+      expect((await client.query(`delete from public.profiles where account_id = $1`, [stranger.account_id])).rowCount).toBe(0)
+    })
+  })
+
+  test('the eleventh profile of a family plan fails with a clear error, whoever inserts it', async () => {
+    const owner = profiles[0]!
+    const existing = profiles.filter((p) => p.account_id === owner.account_id).length
+    await asPerson(client, { sub: owner.owner_id }, async () => {
+      for (let i = existing; i < 10; i++) await client.query(`insert into public.profiles (account_id, name) values ($1, $2)`, [owner.account_id, `Extra ${i}`])
+      const error = await client.query(`insert into public.profiles (account_id, name) values ($1, 'Eleven')`, [owner.account_id]).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: '23514', constraint: 'profiles_plan_limit', message: 'profile limit reached: the Family plan allows 10 profiles' })
+    })
+    // The database owner (services, seed scripts) is held to the same limit.
+    await client.query('begin')
+    for (let i = existing; i < 10; i++) await client.query(`insert into public.profiles (account_id, name) values ($1, $2)`, [owner.account_id, `Extra ${i}`])
+    expect(await sqlStateOf(client, () => client.query(`insert into public.profiles (account_id, name) values ($1, 'Eleven')`, [owner.account_id]))).toBe('23514')
+    await client.query('rollback')
+  })
+
+  test('profile names and settings are checked: length, control characters, kids rating', async () => {
+    const p = profiles[0]!
+    await asPerson(client, { sub: p.owner_id }, async () => {
+      const add = (name: string, extra = '') => () => client.query(`insert into public.profiles (account_id, name${extra ? ', is_kids, max_rating' : ''}) values ($1, $2${extra})`, [p.account_id, name])
+      expect(await sqlStateOf(client, add('x'.repeat(41)))).toBe('23514')
+      expect(await sqlStateOf(client, add(''))).toBe('23514')
+      expect(await sqlStateOf(client, add('bad\nname'))).toBe('23514')
+      expect(await sqlStateOf(client, add('Kiddo', ", true, 'R'"))).toBe('23514')
+      expect(await sqlStateOf(client, add(p.name.toUpperCase()))).toBe('23505')
+      expect(await sqlStateOf(client, add('<b>Bold</b> & "quoted"'))).toBeNull()
+    })
+  })
+
+  test('a new user gets an account they own and a first profile', async () => {
+    await client.query('begin')
+    const { rows } = await client.query<{ id: string }>(
+      `insert into auth.users (email, encrypted_password, raw_user_meta_data) values ('new@example.test', 'x', '{"display_name": "New Family"}') returning id`,
+    )
+    const user = rows[0]!.id
+    const { rows: made } = await client.query(
+      `select a.name, a.plan_id, m.role, p.name as profile from public.accounts a
+         join public.account_members m on m.account_id = a.id join public.profiles p on p.account_id = a.id where a.owner_id = $1`,
+      [user],
+    )
+    expect(made).toEqual([{ name: 'New Family', plan_id: 'family', role: 'owner', profile: 'New Family' }])
+    await client.query('rollback')
+  })
+
+  test("deleting a profile deletes that profile's rows and no one else's", async () => {
+    const p = profiles.find((o) => profiles.some((s) => s.account_id === o.account_id && s.id !== o.id))!
+    const others = profiles.filter((o) => o.id !== p.id)
+    const countOthers = async () => {
+      const counts: number[] = []
+      for (const o of others) for (const t of profileTables) counts.push(await countAll(t, o.id))
+      return counts
+    }
+    const before = await countOthers()
+    await asPerson(client, { sub: p.owner_id }, async () => {
+      expect((await client.query('delete from public.profiles where id = $1', [p.id])).rowCount).toBe(1)
+      await client.query(`select set_config('role', 'postgres', true)`)
+      for (const table of profileTables) expect(await countAll(table, p.id)).toBe(0)
+      expect(await countOthers()).toEqual(before)
+    })
+  })
+})
