@@ -1,8 +1,11 @@
-import type { EdgeEnv } from './app/lib/env.server.ts'
+import type { EdgeConfig, EdgeEnv } from './app/lib/env.server.ts'
+import type { RequestAuth } from './app/lib/request-auth.server.ts'
 
 declare module '@remix-run/cloudflare' {
   interface AppLoadContext {
     cloudflare: { env: EdgeEnv; ctx: ExecutionContext }
+    config: EdgeConfig
+    auth: RequestAuth
   }
 }
 

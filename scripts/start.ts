@@ -16,6 +16,7 @@ import {
 } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
+import { freePort } from './lib/free-port.ts'
 import { loadStartConfig } from './lib/start-config.ts'
 import { waitForHealth } from './lib/wait-for-health.ts'
 
@@ -113,9 +114,12 @@ try {
       '--port', String(config.EDGE_PORT),
       '--persist-to', join(config.BT_DATA_DIR, 'wrangler'),
       '--show-interactive-dev-session=false',
+      // The DevTools inspector would take 9229 by default; two runs side by side must not collide.
+      '--inspector-port', String(await freePort()),
       '--var', `MEDIA_NODE_URL:${mediaNodeUrl}`,
       '--var', `PARTY_URL:${partyUrl}`,
       '--var', `URL_SIGNING_KEY:${secrets.URL_SIGNING_KEY}`,
+      '--var', `AUTH_JWT_SECRET:${secrets.AUTH_JWT_SECRET}`,
     ],
     cwd: repoRoot,
     env: { ...baseEnv, WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(databaseUrl) },

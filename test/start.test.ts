@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repoRoot } from '@bittorrented/db'
-import { freePort, isListening } from './helpers/free-port.ts'
+import { freePort, isListening } from '../scripts/lib/free-port.ts'
 import { spawnLogged, type LoggedProcess } from './helpers/spawn-logged.ts'
 
 let dataDir: string

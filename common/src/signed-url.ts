@@ -49,7 +49,8 @@ function toBase64Url(bytes: ArrayBuffer): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-async function mac(secret: string, text: string): Promise<string> {
+/** HMAC-SHA256 of `text`, base64url. The one HMAC of the platform: URLs, invite links, cookies. */
+export async function hmacSha256(secret: string, text: string): Promise<string> {
   return toBase64Url(await crypto.subtle.sign('HMAC', await importKey(secret), encoder.encode(text)))
 }
 
@@ -95,7 +96,7 @@ export async function signUrl(opts: SignOptions): Promise<string> {
   params.set(SIGNATURE_PARAMS.user, subject.userId)
   if (subject.profileId) params.set(SIGNATURE_PARAMS.profile, subject.profileId)
   params.set(SIGNATURE_PARAMS.resource, subject.resource)
-  params.set(SIGNATURE_PARAMS.mac, await mac(opts.secret, canonical(opts.method, url.pathname, expiresAt, subject)))
+  params.set(SIGNATURE_PARAMS.mac, await hmacSha256(opts.secret, canonical(opts.method, url.pathname, expiresAt, subject)))
   url.search = params.toString()
   return url.origin === 'http://relative.invalid' ? url.pathname + url.search : url.toString()
 }
@@ -130,7 +131,7 @@ export async function verifySignedUrl(opts: VerifyOptions): Promise<SignatureChe
     return { ok: false, reason: 'malformed' }
   }
   const expiresAt = Number(exp)
-  const expected = await mac(opts.secret, canonical(opts.method, url.pathname, expiresAt, parsed.data))
+  const expected = await hmacSha256(opts.secret, canonical(opts.method, url.pathname, expiresAt, parsed.data))
   // Signature first, expiry second: an attacker learns nothing about expiry handling from a forged URL.
   if (!timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' }
   if (expiresAt <= Math.floor((opts.now ?? Date.now()) / 1000)) return { ok: false, reason: 'expired' }

@@ -1,14 +1,19 @@
-// The Worker entry: static assets are served by the [assets] binding before this runs;
-// everything else goes to Remix.
+// The Worker entry: static assets are served by the [assets] binding before this runs.
+// Everything else passes the route-scope middleware, then goes to Remix.
 import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare'
 // @ts-ignore -- produced by `remix vite:build` before wrangler bundles this file
 import * as build from '../build/server/index.js'
-import type { EdgeEnv } from '../app/lib/env.server.ts'
+import { getConfig, type EdgeEnv } from '../app/lib/env.server.ts'
+import { enforceRouteScope } from '../app/lib/request-auth.server.ts'
 
-const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild)
+const serverBuild = build as unknown as ServerBuild
+const handleRemixRequest = createRequestHandler(serverBuild)
 
 export default {
   async fetch(request: Request, env: EdgeEnv, ctx: ExecutionContext): Promise<Response> {
-    return handleRemixRequest(request, { cloudflare: { env, ctx } })
+    const config = getConfig(env)
+    const decision = await enforceRouteScope(serverBuild, request, config)
+    if (!decision.allowed) return decision.response
+    return handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, auth: decision.auth })
   },
 } satisfies ExportedHandler<EdgeEnv>

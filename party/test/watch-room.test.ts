@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { repoRoot } from '@bittorrented/db'
-import { freePort } from '../../test/helpers/free-port.ts'
+import { freePort } from '../../scripts/lib/free-port.ts'
 import { spawnLogged, type LoggedProcess } from '../../test/helpers/spawn-logged.ts'
 
 let server: LoggedProcess

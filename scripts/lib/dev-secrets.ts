@@ -4,7 +4,10 @@ import { join } from 'node:path'
 
 export interface DevSecrets {
   URL_SIGNING_KEY: string
+  AUTH_JWT_SECRET: string
 }
+
+const NAMES = ['URL_SIGNING_KEY', 'AUTH_JWT_SECRET'] as const
 
 /**
  * Secrets for local runs, made once per checkout and kept under the data directory (never
@@ -12,13 +15,15 @@ export interface DevSecrets {
  */
 export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
   const file = join(dataDir, 'dev-secrets.json')
+  let stored: Partial<DevSecrets> = {}
   try {
-    const secrets = JSON.parse(await readFile(file, 'utf8')) as Partial<DevSecrets>
-    if (typeof secrets.URL_SIGNING_KEY === 'string' && secrets.URL_SIGNING_KEY.length >= 32) return { URL_SIGNING_KEY: secrets.URL_SIGNING_KEY }
+    stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevSecrets>
   } catch {
     // absent or unreadable: make new ones below
   }
-  const secrets: DevSecrets = { URL_SIGNING_KEY: randomBytes(36).toString('base64url') }
+  const valid = (v: unknown): v is string => typeof v === 'string' && v.length >= 32
+  if (NAMES.every((n) => valid(stored[n]))) return stored as DevSecrets
+  const secrets = Object.fromEntries(NAMES.map((n) => [n, valid(stored[n]) ? stored[n] : randomBytes(36).toString('base64url')])) as unknown as DevSecrets
   await mkdir(dataDir, { recursive: true })
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   return secrets

@@ -148,19 +148,43 @@ create trigger profiles_enforce_plan_limit before insert on public.profiles
 
 -- Every new user (local sign-up or Supabase Auth) gets an account they own and a first profile,
 -- named from the sign-up's display name, else the email's local part.
-create function private.create_account_for_new_user() returns trigger
+create function private.create_account_for_new_user_row(user_id uuid) returns void
   language plpgsql security definer set search_path = ''
   as $$
   declare
+    u auth.users%rowtype;
     new_account uuid;
-    display_name text := left(btrim(coalesce(nullif(new.raw_user_meta_data ->> 'display_name', ''), split_part(new.email, '@', 1), 'Me')), 80);
-    first_profile text := left(btrim(coalesce(nullif(new.raw_user_meta_data ->> 'first_profile_name', ''), display_name)), 40);
+    display_name text;
+    first_profile text;
   begin
-    insert into public.accounts (owner_id, name) values (new.id, display_name) returning id into new_account;
-    insert into public.account_members (account_id, user_id, role) values (new_account, new.id, 'owner');
-    insert into public.profiles (account_id, name) values (new_account, regexp_replace(first_profile, '[[:cntrl:]]', '', 'g'));
+    select * into u from auth.users where id = user_id;
+    display_name := left(btrim(coalesce(nullif(u.raw_user_meta_data ->> 'display_name', ''), nullif(split_part(u.email, '@', 1), ''), 'Me')), 80);
+    first_profile := left(btrim(regexp_replace(coalesce(nullif(u.raw_user_meta_data ->> 'first_profile_name', ''), display_name), '[[:cntrl:]]', '', 'g')), 40);
+    insert into public.accounts (owner_id, name) values (u.id, display_name) returning id into new_account;
+    insert into public.account_members (account_id, user_id, role) values (new_account, u.id, 'owner');
+    insert into public.profiles (account_id, name) values (new_account, coalesce(nullif(first_profile, ''), 'Me'));
+  end
+  $$;
+revoke all on function private.create_account_for_new_user_row(uuid) from public;
+
+create function private.create_account_for_new_user() returns trigger
+  language plpgsql security definer set search_path = ''
+  as $$
+  begin
+    perform private.create_account_for_new_user_row(new.id);
     return new;
   end
   $$;
 create trigger on_auth_user_created after insert on auth.users
   for each row execute function private.create_account_for_new_user();
+
+-- Users who signed up before this migration get their account and first profile now.
+do $$
+declare
+  u record;
+begin
+  for u in select * from auth.users usr where not exists (select 1 from public.account_members m where m.user_id = usr.id) loop
+    perform private.create_account_for_new_user_row(u.id);
+  end loop;
+end
+$$;

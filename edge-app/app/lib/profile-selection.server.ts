@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { deviceDefaultCookie, readDeviceDefaultProfile, selectedProfileCookie } from './auth/profile-cookie.server.ts'
+import type { SessionUser } from './auth/session.server.ts'
+import type { EdgeConfig } from './env.server.ts'
+import { AppError } from './errors.ts'
+import { findOwnProfile, type Profile } from './profiles.server.ts'
+
+export const SelectProfileSchema = z.object({
+  profileId: z.string().uuid('Choose a profile.'),
+  remember: z.boolean().default(false),
+})
+
+/**
+ * Selects a profile for this browser: only one of the user's own, checked in the database.
+ * Returns the Set-Cookie headers: the selection, and the device default when asked to remember.
+ */
+export async function selectProfile(request: Request, config: EdgeConfig, user: SessionUser, profileId: string, remember: boolean): Promise<{ profile: Profile; headers: Headers }> {
+  const profile = await findOwnProfile(config, user.id, profileId)
+  if (!profile) throw new AppError('not_found', 'That profile is not one of yours.')
+  const headers = new Headers()
+  headers.append('Set-Cookie', await selectedProfileCookie(request, config.jwtSecret, user.id, profile.id))
+  if (remember) headers.append('Set-Cookie', await deviceDefaultCookie(request, config.jwtSecret, user.id, profile.id))
+  return { profile, headers }
+}
+
+/**
+ * The profile to pick without asking: the only one, or this device's default if it still
+ * exists. Null when the person has to choose.
+ */
+export async function automaticProfile(request: Request, config: EdgeConfig, user: SessionUser, profiles: Profile[]): Promise<Profile | null> {
+  if (profiles.length === 1) return profiles[0]!
+  const deviceDefault = await readDeviceDefaultProfile(request, config.jwtSecret, user.id)
+  return profiles.find((p) => p.id === deviceDefault) ?? null
+}

@@ -1,0 +1,81 @@
+/**
+ * The middleware run by the Worker before Remix: who is asking (session cookie), which profile
+ * is selected (signed cookie, checked against the database), and whether the route's declared
+ * scope lets them in. Loaders receive the result as `context.auth`.
+ */
+import type { ServerBuild } from '@remix-run/cloudflare'
+import type { AppLoadContext } from '@remix-run/cloudflare'
+import { clearCookie, COOKIE, readCookie } from './auth/cookies.server.ts'
+import { readSelectedProfile } from './auth/profile-cookie.server.ts'
+import { readSession, type SessionUser } from './auth/session.server.ts'
+import type { EdgeConfig } from './env.server.ts'
+import { AppError, errorResponse, type ErrorCode } from './errors.ts'
+import { findOwnProfile, type Profile } from './profiles.server.ts'
+import type { ProfileContext } from './profile-data.server.ts'
+import { isApiPath, pagePathOf, scopeOf } from './route-scope.server.ts'
+
+export interface RequestAuth {
+  user: SessionUser | null
+  /** Set only on profile-scoped routes, after the database confirmed it is the user's. */
+  profile: Profile | null
+}
+
+export type ScopeDecision = { allowed: true; auth: RequestAuth; request: Request } | { allowed: false; response: Response }
+
+/** Same-origin paths only, so `next` can never send anyone to another site. */
+export function safeNextPath(next: string | null): string | null {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
+  return next
+}
+
+function deny(request: Request, path: string, isData: boolean, code: Extract<ErrorCode, 'sign_in_required' | 'profile_required'>, location: string, headers: Headers): ScopeDecision {
+  if (isApiPath(path)) {
+    const message = code === 'sign_in_required' ? 'Sign in first.' : 'Choose a profile first.'
+    return { allowed: false, response: errorResponse(new AppError(code, message), headers) }
+  }
+  if (isData) {
+    // A Remix data request expects its own redirect encoding: let Remix produce it.
+    const url = new URL('/auth/denied.data', request.url)
+    url.searchParams.set('to', location)
+    return { allowed: false, response: Response.redirect(url.toString(), 303) }
+  }
+  headers.set('Location', location)
+  return { allowed: false, response: new Response(null, { status: 302, headers }) }
+}
+
+export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, request: Request, config: EdgeConfig): Promise<ScopeDecision> {
+  const url = new URL(request.url)
+  const { path, isData } = pagePathOf(url.pathname)
+  const scope = scopeOf(build, path)
+  const user = await readSession(request, config.jwtSecret)
+  if (scope === null || scope === 'public') return { allowed: true, auth: { user, profile: null }, request }
+
+  const headers = new Headers()
+  if (!user) {
+    const next = isData ? path : url.pathname + url.search
+    return deny(request, path, isData, 'sign_in_required', `/sign-in?next=${encodeURIComponent(next)}`, headers)
+  }
+  if (scope === 'account') return { allowed: true, auth: { user, profile: null }, request }
+
+  const profileId = await readSelectedProfile(request, config.jwtSecret, user.id)
+  const profile = profileId ? await findOwnProfile(config, user.id, profileId) : null
+  if (!profile) {
+    // A cookie that is forged, foreign or names a deleted profile is dropped, not kept around.
+    if (readCookie(request, COOKIE.profile)) headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))
+    return deny(request, path, isData, 'profile_required', '/profiles', headers)
+  }
+  return { allowed: true, auth: { user, profile }, request }
+}
+
+/** The signed-in user of an account- or profile-scoped route (the middleware guarantees one). */
+export function requireUser(context: AppLoadContext): SessionUser {
+  if (!context.auth.user) throw new AppError('sign_in_required', 'Sign in first.')
+  return context.auth.user
+}
+
+/** The profile context of a profile-scoped route (the middleware guarantees one). */
+export function requireProfile(context: AppLoadContext): ProfileContext & { profile: Profile } {
+  const { user, profile } = context.auth
+  if (!user || !profile) throw new AppError('profile_required', 'Choose a profile first.')
+  return { userId: user.id, profileId: profile.id, profile }
+}

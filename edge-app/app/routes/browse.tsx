@@ -1,0 +1,78 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
+import { useLoaderData } from '@remix-run/react'
+import { AppShell } from '../components/app-shell.tsx'
+import { getProfileHome, type ProfileHome, type SavedItem } from '../lib/profile-data.server.ts'
+import type { Profile } from '../lib/profiles.server.ts'
+import { requireProfile } from '../lib/request-auth.server.ts'
+import type { ScopedHandle } from '../lib/route-scope.server.ts'
+
+export const handle: ScopedHandle = { scope: 'profile' }
+export const meta: MetaFunction = () => [{ title: 'Home — BitTorrented' }]
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const ctx = requireProfile(context)
+  return Response.json({ profile: ctx.profile, home: await getProfileHome(context.config, ctx) })
+}
+
+function formatMinutes(seconds: number): string {
+  const m = Math.round(seconds / 60)
+  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`
+}
+
+function SavedRow({ id, title, items, empty }: { id: string; title: string; items: SavedItem[]; empty: string }) {
+  return (
+    <section aria-labelledby={id} className="row-section">
+      <h2 id={id}>{title}</h2>
+      {items.length === 0 ? (
+        <p className="empty">{empty}</p>
+      ) : (
+        <ul className="tiles" data-row={id}>
+          {items.map((item) => (
+            <li key={item.infoHash} className="tile" tabIndex={0}>
+              <span className="tile-title">{item.title}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+export default function Browse() {
+  const { profile, home } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome }
+  return (
+    <AppShell profile={profile}>
+      <h1>Hi, {profile.name}</h1>
+      <section aria-labelledby="continue" className="row-section">
+        <h2 id="continue">Continue watching</h2>
+        {home.continueWatching.length === 0 ? (
+          <p className="empty">Nothing in progress. What you start watching shows up here.</p>
+        ) : (
+          <ul className="tiles" data-row="continue">
+            {home.continueWatching.map((item) => (
+              <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={0}>
+                <span className="tile-title">{item.title}</span>
+                <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
+                <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <SavedRow id="my-list" title="My list" items={home.myList} empty="Titles you add to your list show up here." />
+      <SavedRow id="favorites" title="Favorites" items={home.favorites} empty="No favorites yet." />
+      <section aria-labelledby="searches" className="row-section">
+        <h2 id="searches">Recent searches</h2>
+        {home.recentSearches.length === 0 ? (
+          <p className="empty">No searches yet.</p>
+        ) : (
+          <ul className="chips" data-row="searches">
+            {home.recentSearches.map((q, i) => (
+              <li key={`${q}-${i}`}>{q}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </AppShell>
+  )
+}
