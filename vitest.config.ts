@@ -25,8 +25,20 @@ export default defineConfig({
       {
         test: {
           name: 'servers',
-          include: ['{media-node,party,edge-app}/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['{media-node,party}/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/test/real-world/**'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // Each file runs the whole platform (scripts/start.ts), which builds the edge app into
+        // edge-app/build: one file at a time, so no build overwrites what another run serves.
+        test: {
+          name: 'platform',
+          include: ['test/**/*.test.ts', 'edge-app/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/test/real-world/**'],
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -1,0 +1,203 @@
+/**
+ * Sign-in, sign-up, profile selection and route scopes over HTTP, against the edge app on
+ * workerd with the embedded database (the whole platform, as `npm start` runs it).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { startPlatform, type Platform } from '../../test/helpers/platform.ts'
+import { HttpSession } from './http-session.ts'
+
+let platform: Platform
+beforeAll(async () => {
+  platform = await startPlatform()
+}, 180_000)
+afterAll(async () => {
+  await platform?.stop()
+})
+
+const DEMO = { email: 'demo@bittorrented.local', sam: '00000000-0000-4000-9000-000000000012', mia: '00000000-0000-4000-9000-000000000013' }
+const NEIGHBOR = { email: 'neighbor@bittorrented.local', jordan: '00000000-0000-4000-9000-000000000022' }
+let unique = 0
+const newEmail = () => `person${Date.now()}-${unique++}@example.test`
+
+/**
+ * What a failure tells the person: the JSON of API routes, or — for a form posted as a page —
+ * the alert the re-rendered page shows (HTML entities decoded).
+ */
+async function errorOf(res: Response): Promise<{ status: number; error: string; message?: string }> {
+  if (res.headers.get('Content-Type')?.includes('text/html')) {
+    const html = await res.text()
+    const alert = html.match(/<p class="form-error" role="alert">(.*?)<\/p>/)?.[1] ?? `no alert in: ${html.slice(0, 200)}`
+    const text = alert.replace(/<!-- -->/g, '').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    return { status: res.status, error: text }
+  }
+  const body = (await res.json()) as { error: string; message?: string; code?: string }
+  return { status: res.status, ...body }
+}
+
+describe('sign-in and sign-up', () => {
+  test('a wrong password and an unknown email get the same answer', async () => {
+    const wrong = await new HttpSession(platform.url).signIn(DEMO.email, 'not the password')
+    const unknown = await new HttpSession(platform.url).signIn('nobody@example.test', 'not the password')
+    expect(await errorOf(wrong)).toEqual({ status: 401, error: 'Email or password is incorrect.' })
+    expect(await errorOf(unknown)).toEqual({ status: 401, error: 'Email or password is incorrect.' })
+  })
+
+  test('signing in sets a session and leads to the profile picker; the session is a Supabase-shaped JWT', async () => {
+    const s = new HttpSession(platform.url)
+    const res = await s.signIn(DEMO.email)
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe('/profiles')
+    const [, payload] = s.cookie('bt_session')!.split('.')
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
+    expect(claims).toMatchObject({ sub: '00000000-0000-4000-8000-000000000001', role: 'authenticated', aud: 'authenticated', email: DEMO.email })
+  })
+
+  test('after 5 failures an email is locked for a while, even with the right password; other emails are not', async () => {
+    const email = newEmail()
+    const owner = new HttpSession(platform.url)
+    expect((await owner.signUp(email, 'Locked Out')).status).toBe(302)
+    const attacker = new HttpSession(platform.url)
+    for (let i = 0; i < 5; i++) expect((await attacker.signIn(email, `guess-${i}`)).status).toBe(401)
+    const locked = await new HttpSession(platform.url).signIn(email, 'correct horse battery')
+    expect(await errorOf(locked)).toMatchObject({ status: 429, error: expect.stringMatching(/Too many sign-in attempts/) })
+    expect((await new HttpSession(platform.url).signIn(NEIGHBOR.email)).status).toBe(302)
+  })
+
+  test('sign-up refuses a taken email, a short password and an oversized name with clear messages', async () => {
+    const s = new HttpSession(platform.url)
+    expect(await errorOf(await s.signUp(DEMO.email, 'Copycat'))).toMatchObject({ status: 409, error: expect.stringMatching(/already exists/) })
+    expect(await errorOf(await s.fetch('/sign-up', { method: 'POST', form: { email: newEmail(), displayName: 'Shorty', password: 'short' } }))).toMatchObject({
+      status: 400,
+      error: 'Use at least 8 characters for your password.',
+    })
+    expect(await errorOf(await s.signUp(newEmail(), 'x'.repeat(41)))).toMatchObject({ status: 400, error: 'Profile names are at most 40 characters.' })
+    expect(await errorOf(await s.fetch('/sign-up', { method: 'POST', form: { email: 'not an email', displayName: 'A', password: 'long enough' } }))).toMatchObject({
+      status: 400,
+      error: 'Enter a valid email address.',
+    })
+  })
+})
+
+describe('route scopes', () => {
+  test('without a session: pages redirect to sign-in, the API answers 401 JSON', async () => {
+    const s = new HttpSession(platform.url)
+    for (const path of ['/browse', '/profiles', '/account']) {
+      const res = await s.fetch(path)
+      expect(res.status, path).toBe(302)
+      expect(res.headers.get('Location')).toBe(`/sign-in?next=${encodeURIComponent(path)}`)
+    }
+    expect(await errorOf(await s.fetch('/api/continue-watching'))).toMatchObject({ status: 401, error: 'sign_in_required' })
+    expect(await errorOf(await s.fetch('/api/profiles'))).toMatchObject({ status: 401, error: 'sign_in_required' })
+  })
+
+  test('signed in without a profile: profile pages redirect to the picker, the profile API answers 403, never account data', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    const page = await s.fetch('/browse')
+    expect(page.status).toBe(302)
+    expect(page.headers.get('Location')).toBe('/profiles')
+    expect(await errorOf(await s.fetch('/api/continue-watching'))).toMatchObject({ status: 403, error: 'profile_required' })
+    expect((await s.fetch('/api/profiles')).status).toBe(200)
+  })
+
+  test('a Remix data request without a profile gets a redirect Remix understands', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    const res = await s.fetch('/browse.data', { redirect: 'follow' })
+    expect(res.status).toBe(202)
+    expect(await res.text()).toContain('/profiles')
+  })
+
+  test('each profile reads only its own continue-watching rows', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    const { profiles } = (await (await s.fetch('/api/profiles')).json()) as { profiles: Array<{ id: string; name: string }> }
+    expect(profiles.map((p) => p.name).sort()).toEqual(['Alex', 'Mia', 'Sam'])
+    for (const p of profiles) {
+      expect((await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: p.id } })).status).toBe(200)
+      const { items } = (await (await s.fetch('/api/continue-watching')).json()) as { items: Array<{ title: string }> }
+      expect(items.length, p.name).toBeGreaterThan(0)
+      for (const item of items) expect(item.title).toContain(p.name)
+    }
+  })
+
+  test("selecting another family's profile is refused", async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    expect(await errorOf(await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: NEIGHBOR.jordan } }))).toMatchObject({ status: 404, error: 'not_found' })
+    expect(await errorOf(await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: 'nope' } }))).toMatchObject({ status: 400, error: 'invalid_input' })
+  })
+
+  test("another family's valid profile cookie, or a tampered one, is refused and dropped", async () => {
+    const neighbor = new HttpSession(platform.url)
+    await neighbor.signIn(NEIGHBOR.email)
+    await neighbor.fetch('/api/profiles/select', { method: 'POST', json: { profileId: NEIGHBOR.jordan } })
+    const foreign = neighbor.cookie('bt_profile')!
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const own = s.cookie('bt_profile')!
+    for (const cookie of [foreign, own.replace(DEMO.sam, DEMO.mia), `${own.slice(0, -2)}AA`]) {
+      s.setCookie('bt_profile', cookie)
+      const res = await s.fetch('/browse')
+      expect(res.status).toBe(302)
+      expect(res.headers.get('Location')).toBe('/profiles')
+      expect(s.cookie('bt_profile')).toBeUndefined()
+    }
+  })
+
+  test('an account with one profile is selected automatically; a device default is remembered across sign-ins', async () => {
+    const email = newEmail()
+    const s = new HttpSession(platform.url)
+    await s.signUp(email, 'Solo')
+    const auto = await s.fetch('/profiles')
+    expect(auto.status).toBe(302)
+    expect(auto.headers.get('Location')).toBe('/browse')
+    expect((await s.fetch('/browse')).status).toBe(200)
+
+    await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'Second' } })
+    const { profiles } = (await (await s.fetch('/api/profiles')).json()) as { profiles: Array<{ id: string; name: string }> }
+    const second = profiles.find((p) => p.name === 'Second')!
+    await s.fetch('/profiles', { method: 'POST', form: { profileId: second.id, remember: 'on' } })
+    await s.fetch('/sign-out', { method: 'POST' })
+    expect(s.cookie('bt_session')).toBeUndefined()
+    await s.signIn(email, 'correct horse battery')
+    const remembered = await s.fetch('/profiles')
+    expect(remembered.status).toBe(302)
+    const page = await s.fetch('/browse')
+    expect(await page.text()).toContain('Hi, <!-- -->Second')
+    // "Switch profile" always shows the picker.
+    expect((await s.fetch('/profiles?switch=1')).status).toBe(200)
+  })
+})
+
+describe('managing profiles', () => {
+  test('the eleventh profile is refused with a clear message; names with HTML are shown as text', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signUp(newEmail(), 'Big Family')
+    const hostile = '<img src=x onerror=alert(1)>'
+    expect((await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: hostile } })).status).toBe(302)
+    for (let i = 3; i <= 10; i++) expect((await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: `Member ${i}` } })).status).toBe(302)
+    const eleventh = await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'One Too Many' } })
+    expect(await errorOf(eleventh)).toMatchObject({ status: 409, error: 'Your plan has no room for another profile. Delete one first.' })
+    const picker = await (await s.fetch('/profiles?switch=1')).text()
+    expect(picker).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(picker).not.toContain(hostile)
+  })
+
+  test('duplicate and oversized names are refused; deleting needs confirmation and removes the profile', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signUp(newEmail(), 'Parent')
+    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'parent' } }))).toMatchObject({ status: 409, error: expect.stringMatching(/already has that name/) })
+    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'n'.repeat(41) } }))).toMatchObject({ status: 400 })
+    await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'Child', isKids: 'on', maxRating: 'R' } })
+    let { profiles } = (await (await s.fetch('/api/profiles')).json()) as { profiles: Array<{ id: string; name: string; maxRating: string | null }> }
+    const child = profiles.find((p) => p.name === 'Child')!
+    expect(child.maxRating).toBe('PG')
+    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'delete', profileId: child.id } }))).toMatchObject({ status: 400, error: 'Confirm the deletion first.' })
+    expect((await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'delete', profileId: child.id, confirm: 'yes' } })).status).toBe(302)
+    ;({ profiles } = (await (await s.fetch('/api/profiles')).json()) as { profiles: Array<{ id: string; name: string; maxRating: string | null }> })
+    expect(profiles.map((p) => p.name)).toEqual(['Parent'])
+    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'delete', profileId: profiles[0]!.id, confirm: 'yes' } }))).toMatchObject({ status: 403 })
+  })
+})

@@ -1,0 +1,46 @@
+/**
+ * Runs the whole platform the way `npm start` does (scripts/start.ts), on free ports with its
+ * own data directory, for tests that need the edge app on workerd and everything behind it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '@bittorrented/db'
+import { freePort } from '../../scripts/lib/free-port.ts'
+import { spawnLogged, type LoggedProcess } from './spawn-logged.ts'
+
+export interface Platform {
+  url: string
+  ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number }
+  env: Record<string, string | undefined>
+  process: LoggedProcess
+  stop(): Promise<number | null>
+}
+
+export async function startPlatform(): Promise<Platform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bt-platform-'))
+  const ports = { EDGE_PORT: await freePort(), MEDIA_NODE_PORT: await freePort(), PARTY_PORT: await freePort(), DB_PORT: await freePort() }
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: '', BT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  for (const [k, v] of Object.entries(ports)) env[k] = String(v)
+  const proc = spawnLogged(['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env })
+  let url: string
+  try {
+    url = (await proc.waitFor(/BitTorrented is running at (http:\/\/127\.0\.0\.1:\d+)/, 150_000))[1]!
+  } catch (err) {
+    proc.child.kill('SIGKILL')
+    await rm(dataDir, { recursive: true, force: true })
+    throw err
+  }
+  return {
+    url,
+    ports,
+    env,
+    process: proc,
+    async stop() {
+      if (proc.child.exitCode === null) proc.child.kill('SIGINT')
+      const code = await proc.exited
+      await rm(dataDir, { recursive: true, force: true })
+      return code
+    },
+  }
+}
