@@ -1,0 +1,161 @@
+/**
+ * Real Chromium (Debian's, driven by playwright-core) against the platform as `npm start`
+ * runs it. Screenshots go to test-results/ for review.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { repoRoot } from '@bittorrented/db'
+import { startPlatform, type Platform } from '../../test/helpers/platform.ts'
+
+let platform: Platform
+let browser: Browser
+const shots = join(repoRoot, 'test-results', 'screenshots')
+
+beforeAll(async () => {
+  await mkdir(shots, { recursive: true })
+  ;[platform, browser] = await Promise.all([
+    startPlatform(),
+    chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ])
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await platform?.stop()
+})
+
+async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: platform.url, viewport })
+  return { context, page: await context.newPage() }
+}
+
+async function signIn(page: Page, email: string, password = 'watch-together') {
+  await page.goto('/sign-in')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+const pickProfile = (page: Page, name: string) => page.locator(`button.profile-tile[data-profile-name="${name}"]`).click()
+
+describe('in Chromium', () => {
+  test('sign up, add profiles, pick one: each profile sees only its own data; switching shows the other', async () => {
+    const { context, page } = await newPage()
+    await page.goto('/')
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.getByLabel('Your name (your first profile)').fill('Jamie')
+    await page.getByLabel('Email').fill(`jamie-${Date.now()}@example.test`)
+    await page.getByLabel(/Password/).fill('a long enough password')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    // One profile: chosen without asking.
+    await page.waitForURL('**/browse')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hi, Jamie')
+
+    await page.goto('/profiles/manage')
+    const add = page.locator('section', { has: page.getByRole('heading', { name: 'Add a profile' }) })
+    await add.getByLabel('Name').fill('Kit <b>bold</b>')
+    await add.getByLabel(/Kids profile/).check()
+    await add.getByRole('button', { name: 'Add profile' }).click()
+    await page.waitForURL('**/profiles/manage')
+    await page.getByRole('link', { name: /Who's watching/ }).click()
+    await page.waitForURL('**/profiles?switch=1')
+    // The name is text, not markup.
+    await expect.poll(() => page.locator('.profile-name').allTextContents()).toEqual(['Jamie', 'Kit <b>bold</b>'])
+    await page.screenshot({ path: join(shots, 'picker-1280x800.png') })
+
+    await pickProfile(page, 'Jamie')
+    await page.waitForURL('**/browse')
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await page.getByLabel('Subtitles').selectOption('fr')
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved.')
+
+    await page.getByRole('link', { name: /Switch profile/ }).click()
+    await pickProfile(page, 'Kit <b>bold</b>')
+    await page.waitForURL('**/browse')
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await expect.poll(() => page.getByLabel('Subtitles').inputValue()).toBe('')
+
+    await page.getByRole('link', { name: /Switch profile/ }).click()
+    await pickProfile(page, 'Jamie')
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await expect.poll(() => page.getByLabel('Subtitles').inputValue()).toBe('fr')
+    await context.close()
+  })
+
+  test("the demo family: each profile's home shows its own rows and none of the others'", async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await page.waitForURL('**/profiles')
+    for (const [name, others] of [['Alex', ['Sam', 'Mia']], ['Sam', ['Alex', 'Mia']], ['Mia', ['Alex', 'Sam']]] as const) {
+      await pickProfile(page, name)
+      await page.waitForURL('**/browse')
+      const continueRow = await page.locator('[data-row="continue"]').innerText()
+      expect(continueRow).toContain(`${name}'s Movie Night`)
+      for (const other of others) expect(await page.locator('main').innerText()).not.toContain(`${other}'s Movie Night`)
+      if (name === 'Alex') await page.screenshot({ path: join(shots, 'browse-1280x800.png'), fullPage: true })
+      await page.goto('/profiles?switch=1')
+    }
+    await context.close()
+  })
+
+  test('a tampered profile cookie sends the person back to the picker', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    const cookie = (await context.cookies()).find((c) => c.name === 'bt_profile')!
+    await context.addCookies([{ ...cookie, value: cookie.value.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) }])
+    await page.goto('/browse')
+    await page.waitForURL('**/profiles')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe("Who's watching?")
+    await context.close()
+  })
+
+  test('wrong password: a clear message, no hint whether the account exists', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local', 'wrong password')
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Email or password is incorrect.')
+    await signIn(page, 'nobody-here@example.test', 'wrong password')
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Email or password is incorrect.')
+    await context.close()
+  })
+
+  test('keyboard only: the picker is reached and used with Tab, arrow keys and Enter', async () => {
+    const { context, page } = await newPage({ width: 1920, height: 1080 })
+    await signIn(page, 'neighbor@bittorrented.local')
+    await page.waitForURL('**/profiles')
+    // The first tile has focus; the arrow key moves to the next one, as on a TV remote.
+    const names = await page.locator('button.profile-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-profile-name')))
+    expect([...names].sort()).toEqual(['Jordan', 'Robin'])
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-profile-name'))
+    await expect.poll(focused).toBe(names[0])
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(focused).toBe(names[1])
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(focused).toBe(names[0])
+    await page.keyboard.press('ArrowRight')
+    await page.screenshot({ path: join(shots, 'picker-1920x1080.png') })
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/browse')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Hi, ${names[1]}`)
+    await context.close()
+  })
+
+  test('phone width: no horizontal scrolling on the picker and the home page', async () => {
+    const { context, page } = await newPage({ width: 360, height: 740 })
+    await signIn(page, 'demo@bittorrented.local')
+    await page.waitForURL('**/profiles')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: join(shots, 'picker-360x740.png') })
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: join(shots, 'browse-360x740.png'), fullPage: true })
+    await context.close()
+  })
+})
