@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{common,supabase,media-node,party,edge-app}/{src,app}/**/*.test.ts'],
+          include: ['{common,supabase,media-node,party,edge-app}/{src,app}/**/*.test.ts', 'bench/lib/**/*.test.ts'],
         },
       },
       ...dbTargets.map((target) => ({
@@ -38,7 +38,7 @@ export default defineConfig({
           name: 'platform',
           include: ['test/**/*.test.ts', 'edge-app/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/test/real-world/**'],
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

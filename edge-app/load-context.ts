@@ -1,3 +1,4 @@
+import type { RequestDb } from './app/lib/db.server.ts'
 import type { EdgeConfig, EdgeEnv } from './app/lib/env.server.ts'
 import type { RequestAuth } from './app/lib/request-auth.server.ts'
 
@@ -5,6 +6,7 @@ declare module '@remix-run/cloudflare' {
   interface AppLoadContext {
     cloudflare: { env: EdgeEnv; ctx: ExecutionContext }
     config: EdgeConfig
+    db: RequestDb
     auth: RequestAuth
   }
 }

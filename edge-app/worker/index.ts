@@ -3,6 +3,7 @@
 import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare'
 // @ts-ignore -- produced by `remix vite:build` before wrangler bundles this file
 import * as build from '../build/server/index.js'
+import { RequestDb } from '../app/lib/db.server.ts'
 import { getConfig, type EdgeEnv } from '../app/lib/env.server.ts'
 import { enforceRouteScope } from '../app/lib/request-auth.server.ts'
 
@@ -12,8 +13,14 @@ const handleRemixRequest = createRequestHandler(serverBuild)
 export default {
   async fetch(request: Request, env: EdgeEnv, ctx: ExecutionContext): Promise<Response> {
     const config = getConfig(env)
-    const decision = await enforceRouteScope(serverBuild, request, config)
-    if (!decision.allowed) return decision.response
-    return handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, auth: decision.auth })
+    const db = new RequestDb(config.databaseUrl)
+    try {
+      const decision = await enforceRouteScope(serverBuild, request, config, db)
+      if (!decision.allowed) return decision.response
+      return await handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, db, auth: decision.auth })
+    } finally {
+      // Loaders and actions have run by now; the body may still stream, the database is done.
+      ctx.waitUntil(db.close())
+    }
   },
 } satisfies ExportedHandler<EdgeEnv>

@@ -17,10 +17,11 @@ export interface Platform {
   stop(): Promise<number | null>
 }
 
-export async function startPlatform(): Promise<Platform> {
+/** `databaseUrl`: a real PostgreSQL to use instead of the embedded database. */
+export async function startPlatform(opts: { databaseUrl?: string } = {}): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bt-platform-'))
   const ports = { EDGE_PORT: await freePort(), MEDIA_NODE_PORT: await freePort(), PARTY_PORT: await freePort(), DB_PORT: await freePort() }
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: '', BT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: opts.databaseUrl ?? '', BT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
   for (const [k, v] of Object.entries(ports)) env[k] = String(v)
   const proc = spawnLogged(['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env })
   let url: string

@@ -1,25 +1,5 @@
 import pg from 'pg'
 import type { WithDatabase } from '@bittorrented/common'
-import type { EdgeConfig } from './env.server.ts'
-
-/**
- * One short-lived connection per use. On Cloudflare, Hyperdrive pools the real connections;
- * a Worker must not keep sockets across requests. Locally the same URL reaches the embedded
- * database's wire server.
- */
-export function databaseFor(config: EdgeConfig): WithDatabase {
-  return async (fn) => withConnection(config, fn)
-}
-
-async function withConnection<T>(config: EdgeConfig, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: config.databaseUrl, connectionTimeoutMillis: 5_000 })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
 
 /** Who a person's request runs as: the claims PostgREST/Supabase would set. */
 export interface PersonClaims {
@@ -29,29 +9,67 @@ export interface PersonClaims {
 }
 
 /**
- * Runs `fn` as a person's request must run: in one transaction, as role `authenticated`, with
- * request.jwt.claims = {sub, role, profile_id?}. RLS then decides what the person sees.
+ * The database connection of one request: opened on first use, shared by the route-scope
+ * middleware and the loaders, closed when the request is done. A Worker may not keep sockets
+ * across requests; on Cloudflare, Hyperdrive pools the real connections behind this one.
+ * Work on it is serialised: two transactions never interleave on the one connection.
  */
-export async function withPersonTransaction<T>(config: EdgeConfig, claims: PersonClaims, fn: (tx: pg.Client) => Promise<T>): Promise<T> {
-  return withConnection(config, async (client) => {
-    await client.query('begin')
-    try {
-      const jwtClaims = { sub: claims.userId, role: 'authenticated', ...(claims.profileId ? { profile_id: claims.profileId } : {}) }
-      await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify(jwtClaims)])
-      const result = await fn(client)
-      await client.query('commit')
-      return result
-    } catch (err) {
-      await client.query('rollback').catch(() => {})
-      throw err
-    }
-  })
-}
+export class RequestDb {
+  private client: Promise<pg.Client> | null = null
+  private queue: Promise<unknown> = Promise.resolve()
 
-/**
- * Runs `fn` as the auth server: the database login role, for auth.users and sign-in
- * bookkeeping only (the role GoTrue has on Supabase). Never for a person's data.
- */
-export function withAuthServer<T>(config: EdgeConfig, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  return withConnection(config, fn)
+  constructor(private readonly url: string) {}
+
+  private connection(): Promise<pg.Client> {
+    if (!this.client) {
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 })
+      this.client = client.connect().then(() => client)
+      this.client.catch(() => (this.client = null))
+    }
+    return this.client
+  }
+
+  private exclusive<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.connection().then(fn))
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  /**
+   * Runs `fn` as a person's request must run: one transaction, role `authenticated`,
+   * request.jwt.claims = {sub, role, profile_id?}. RLS decides what the person sees.
+   */
+  asPerson<T>(claims: PersonClaims, fn: (tx: pg.Client) => Promise<T>): Promise<T> {
+    return this.exclusive(async (client) => {
+      const jwtClaims = JSON.stringify({ sub: claims.userId, role: 'authenticated', ...(claims.profileId ? { profile_id: claims.profileId } : {}) })
+      // One round trip for begin + claims + role (simple protocol; the claims are escaped).
+      await client.query(`begin; select set_config('request.jwt.claims', ${client.escapeLiteral(jwtClaims)}, true), set_config('role', 'authenticated', true)`)
+      try {
+        const result = await fn(client)
+        await client.query('commit')
+        return result
+      } catch (err) {
+        await client.query('rollback').catch(() => {})
+        throw err
+      }
+    })
+  }
+
+  /**
+   * Runs `fn` as the auth server: the database login role, for auth.users and sign-in
+   * bookkeeping only (the role GoTrue has on Supabase). Never for a person's data.
+   */
+  asAuthServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    return this.exclusive(fn)
+  }
+
+  /** For the health probe. */
+  readonly withDb: WithDatabase = (fn) => this.exclusive(fn)
+
+  async close(): Promise<void> {
+    const pending = this.client
+    this.client = null
+    const client = await pending?.catch(() => null)
+    await client?.end().catch(() => {})
+  }
 }

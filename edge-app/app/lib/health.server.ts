@@ -1,9 +1,8 @@
 import { probeDatabase, type HealthReport } from '@bittorrented/common'
-import { databaseFor } from './db.server.ts'
-import type { EdgeConfig } from './env.server.ts'
+import type { RequestDb } from './db.server.ts'
 
-export async function checkHealth(config: EdgeConfig): Promise<HealthReport> {
-  const database = await probeDatabase(databaseFor(config))
+export async function checkHealth(db: RequestDb): Promise<HealthReport> {
+  const database = await probeDatabase(db.withDb)
   return { service: 'edge-app', status: database.status === 'up' ? 'ok' : 'degraded', database }
 }
 

@@ -4,8 +4,7 @@
  * mistake in one layer is still caught by the other.
  */
 import { z } from 'zod'
-import { withPersonTransaction } from './db.server.ts'
-import type { EdgeConfig } from './env.server.ts'
+import type { RequestDb } from './db.server.ts'
 
 export interface ProfileContext {
   userId: string
@@ -36,8 +35,8 @@ export interface ProfileHome {
 // Jellyfin's rule: under 5% is not started, over 90% is finished; neither is a resume point.
 const RESUME_WINDOW = 'position_s >= duration_s * 0.05 and position_s <= duration_s * 0.9'
 
-export function listContinueWatching(config: EdgeConfig, ctx: ProfileContext, limit = 20): Promise<ResumeItem[]> {
-  return withPersonTransaction(config, ctx, async (tx) => {
+export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit = 20): Promise<ResumeItem[]> {
+  return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<ResumeItem>(
       `select info_hash as "infoHash", file_index as "fileIndex", title, position_s as "positionS", duration_s as "durationS", updated_at as "updatedAt"
          from public.watch_progress where profile_id = $1 and ${RESUME_WINDOW}
@@ -48,8 +47,8 @@ export function listContinueWatching(config: EdgeConfig, ctx: ProfileContext, li
   })
 }
 
-export function getProfileHome(config: EdgeConfig, ctx: ProfileContext): Promise<ProfileHome> {
-  return withPersonTransaction(config, ctx, async (tx) => {
+export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<ProfileHome> {
+  return db.asPerson(ctx, async (tx) => {
     const p = [ctx.profileId]
     const [resume, list, favs, searches] = [
       await tx.query<ResumeItem>(
@@ -76,8 +75,8 @@ export type PlayerSettings = z.infer<typeof PlayerSettingsSchema>
 
 const DEFAULT_SETTINGS: PlayerSettings = { subtitleLanguage: null, audioLanguage: null, subtitleSize: 'medium', playbackRate: 1, autoplayNext: true }
 
-export function getPlayerSettings(config: EdgeConfig, ctx: ProfileContext): Promise<PlayerSettings> {
-  return withPersonTransaction(config, ctx, async (tx) => {
+export function getPlayerSettings(db: RequestDb, ctx: ProfileContext): Promise<PlayerSettings> {
+  return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<PlayerSettings>(
       `select subtitle_language as "subtitleLanguage", audio_language as "audioLanguage", subtitle_size as "subtitleSize",
               playback_rate::float8 as "playbackRate", autoplay_next as "autoplayNext"
@@ -88,8 +87,8 @@ export function getPlayerSettings(config: EdgeConfig, ctx: ProfileContext): Prom
   })
 }
 
-export function savePlayerSettings(config: EdgeConfig, ctx: ProfileContext, s: PlayerSettings): Promise<void> {
-  return withPersonTransaction(config, ctx, async (tx) => {
+export function savePlayerSettings(db: RequestDb, ctx: ProfileContext, s: PlayerSettings): Promise<void> {
+  return db.asPerson(ctx, async (tx) => {
     await tx.query(
       `insert into public.player_settings (profile_id, subtitle_language, audio_language, subtitle_size, playback_rate, autoplay_next, updated_at)
        values ($1, $2, $3, $4, $5, $6, now())

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { deviceDefaultCookie, readDeviceDefaultProfile, selectedProfileCookie } from './auth/profile-cookie.server.ts'
 import type { SessionUser } from './auth/session.server.ts'
+import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError } from './errors.ts'
 import { findOwnProfile, type Profile } from './profiles.server.ts'
@@ -14,8 +15,8 @@ export const SelectProfileSchema = z.object({
  * Selects a profile for this browser: only one of the user's own, checked in the database.
  * Returns the Set-Cookie headers: the selection, and the device default when asked to remember.
  */
-export async function selectProfile(request: Request, config: EdgeConfig, user: SessionUser, profileId: string, remember: boolean): Promise<{ profile: Profile; headers: Headers }> {
-  const profile = await findOwnProfile(config, user.id, profileId)
+export async function selectProfile(request: Request, config: EdgeConfig, db: RequestDb, user: SessionUser, profileId: string, remember: boolean): Promise<{ profile: Profile; headers: Headers }> {
+  const profile = await findOwnProfile(db, user.id, profileId)
   if (!profile) throw new AppError('not_found', 'That profile is not one of yours.')
   const headers = new Headers()
   headers.append('Set-Cookie', await selectedProfileCookie(request, config.jwtSecret, user.id, profile.id))

@@ -4,8 +4,7 @@
  */
 import type pg from 'pg'
 import { z } from 'zod'
-import { withPersonTransaction } from './db.server.ts'
-import type { EdgeConfig } from './env.server.ts'
+import type { RequestDb } from './db.server.ts'
 import { AppError } from './errors.ts'
 import { ProfileNameSchema } from './auth/credentials.ts'
 import { AVATARS, KIDS_RATINGS, RATINGS } from './profile-options.ts'
@@ -56,8 +55,8 @@ function translate(err: unknown): never {
   throw err
 }
 
-export function listProfiles(config: EdgeConfig, userId: string): Promise<Profile[]> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function listProfiles(db: RequestDb, userId: string): Promise<Profile[]> {
+  return db.asPerson({ userId }, async (tx) => {
     const { rows } = await tx.query<Profile>(
       `select ${PROFILE_COLUMNS} from public.profiles p
          join public.account_members m on m.account_id = p.account_id and m.user_id = $1
@@ -69,8 +68,8 @@ export function listProfiles(config: EdgeConfig, userId: string): Promise<Profil
 }
 
 /** The profile, if it belongs to an account of the user (checked in SQL and by RLS); else null. */
-export function findOwnProfile(config: EdgeConfig, userId: string, profileId: string): Promise<Profile | null> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function findOwnProfile(db: RequestDb, userId: string, profileId: string): Promise<Profile | null> {
+  return db.asPerson({ userId }, async (tx) => {
     const { rows } = await tx.query<Profile>(
       `select ${PROFILE_COLUMNS} from public.profiles p
          join public.account_members m on m.account_id = p.account_id and m.user_id = $1
@@ -81,8 +80,8 @@ export function findOwnProfile(config: EdgeConfig, userId: string, profileId: st
   })
 }
 
-export function createProfile(config: EdgeConfig, userId: string, input: ProfileInput): Promise<Profile> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function createProfile(db: RequestDb, userId: string, input: ProfileInput): Promise<Profile> {
+  return db.asPerson({ userId }, async (tx) => {
     const accountId = await accountOf(tx, userId)
     try {
       const { rows } = await tx.query<Profile>(
@@ -97,8 +96,8 @@ export function createProfile(config: EdgeConfig, userId: string, input: Profile
   })
 }
 
-export function updateProfile(config: EdgeConfig, userId: string, profileId: string, input: ProfileInput): Promise<Profile> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function updateProfile(db: RequestDb, userId: string, profileId: string, input: ProfileInput): Promise<Profile> {
+  return db.asPerson({ userId }, async (tx) => {
     try {
       const { rows } = await tx.query<Profile>(
         `update public.profiles p set name = $3, avatar = $4, is_kids = $5, max_rating = $6, language = $7
@@ -116,8 +115,8 @@ export function updateProfile(config: EdgeConfig, userId: string, profileId: str
 }
 
 /** Deletes a profile and, by cascade, everything it watched, saved and searched. Never the last one. */
-export function deleteProfile(config: EdgeConfig, userId: string, profileId: string): Promise<void> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function deleteProfile(db: RequestDb, userId: string, profileId: string): Promise<void> {
+  return db.asPerson({ userId }, async (tx) => {
     const accountId = await accountOf(tx, userId)
     const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from public.profiles where account_id = $1', [accountId])
     if ((rows[0]?.n ?? 0) <= 1) throw new AppError('not_allowed', 'A family keeps at least one profile.')
@@ -126,8 +125,8 @@ export function deleteProfile(config: EdgeConfig, userId: string, profileId: str
   })
 }
 
-export function getAccountSummary(config: EdgeConfig, userId: string, email: string): Promise<AccountSummary> {
-  return withPersonTransaction(config, { userId }, async (tx) => {
+export function getAccountSummary(db: RequestDb, userId: string, email: string): Promise<AccountSummary> {
+  return db.asPerson({ userId }, async (tx) => {
     const accountId = await accountOf(tx, userId)
     const { rows } = await tx.query<Omit<AccountSummary, 'email'>>(
       `select a.id, a.name, pl.name as "planName", pl.max_profiles as "maxProfiles",

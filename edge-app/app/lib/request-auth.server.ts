@@ -8,6 +8,7 @@ import type { AppLoadContext } from '@remix-run/cloudflare'
 import { clearCookie, COOKIE, readCookie } from './auth/cookies.server.ts'
 import { readSelectedProfile } from './auth/profile-cookie.server.ts'
 import { readSession, type SessionUser } from './auth/session.server.ts'
+import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError, errorResponse, type ErrorCode } from './errors.ts'
 import { findOwnProfile, type Profile } from './profiles.server.ts'
@@ -43,7 +44,7 @@ function deny(request: Request, path: string, isData: boolean, code: Extract<Err
   return { allowed: false, response: new Response(null, { status: 302, headers }) }
 }
 
-export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, request: Request, config: EdgeConfig): Promise<ScopeDecision> {
+export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, request: Request, config: EdgeConfig, db: RequestDb): Promise<ScopeDecision> {
   const url = new URL(request.url)
   const { path, isData } = pagePathOf(url.pathname)
   const scope = scopeOf(build, path)
@@ -58,7 +59,7 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   if (scope === 'account') return { allowed: true, auth: { user, profile: null }, request }
 
   const profileId = await readSelectedProfile(request, config.jwtSecret, user.id)
-  const profile = profileId ? await findOwnProfile(config, user.id, profileId) : null
+  const profile = profileId ? await findOwnProfile(db, user.id, profileId) : null
   if (!profile) {
     // A cookie that is forged, foreign or names a deleted profile is dropped, not kept around.
     if (readCookie(request, COOKIE.profile)) headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))

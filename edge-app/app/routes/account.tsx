@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: 'Account — BitTorrented' }]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = requireUser(context)
-  return Response.json({ account: await getAccountSummary(context.config, user.id, user.email) })
+  return Response.json({ account: await getAccountSummary(context.db, user.id, user.email) })
 }
 
 export default function AccountPage() {

@@ -10,6 +10,6 @@ export const handle: ScopedHandle = { scope: 'profile' }
 export function loader({ context }: LoaderFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
-    return Response.json({ items: await listContinueWatching(context.config, ctx) }, { headers: { 'Cache-Control': 'private, no-store' } })
+    return Response.json({ items: await listContinueWatching(context.db, ctx) }, { headers: { 'Cache-Control': 'private, no-store' } })
   })
 }

@@ -13,7 +13,7 @@ export function action({ request, context }: ActionFunctionArgs) {
     const body = await request.json().catch(() => null)
     const parsed = SelectProfileSchema.safeParse(body)
     if (!parsed.success) throw new AppError('invalid_input', 'Send {"profileId": "<uuid>"}.')
-    const { profile, headers } = await selectProfile(request, context.config, user, parsed.data.profileId, parsed.data.remember)
+    const { profile, headers } = await selectProfile(request, context.config, context.db, user, parsed.data.profileId, parsed.data.remember)
     headers.set('Cache-Control', 'no-store')
     return Response.json({ profile }, { headers })
   })

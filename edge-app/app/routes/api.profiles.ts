@@ -10,6 +10,6 @@ export const handle: ScopedHandle = { scope: 'account' }
 export function loader({ context }: LoaderFunctionArgs) {
   return handleErrors(async () => {
     const user = requireUser(context)
-    return Response.json({ profiles: await listProfiles(context.config, user.id) }, { headers: { 'Cache-Control': 'private, no-store' } })
+    return Response.json({ profiles: await listProfiles(context.db, user.id) }, { headers: { 'Cache-Control': 'private, no-store' } })
   })
 }

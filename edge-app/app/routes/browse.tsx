@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: 'Home — BitTorrented' }]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
-  return Response.json({ profile: ctx.profile, home: await getProfileHome(context.config, ctx) })
+  return Response.json({ profile: ctx.profile, home: await getProfileHome(context.db, ctx) })
 }
 
 function formatMinutes(seconds: number): string {

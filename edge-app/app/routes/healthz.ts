@@ -6,6 +6,6 @@ export const handle: ScopedHandle = { scope: 'public' }
 
 // Reports only whether the edge app reaches its database, nothing about anyone's data.
 export async function loader({ context }: LoaderFunctionArgs) {
-  const report = await checkHealth(context.config)
+  const report = await checkHealth(context.db)
   return Response.json(report, { status: report.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } })
 }

@@ -18,12 +18,12 @@ const DEVICE_DEFAULT_KEY = 'bittorrented.deviceDefaultProfile'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context)
-  const profiles = await listProfiles(context.config, user.id)
+  const profiles = await listProfiles(context.db, user.id)
   const switching = new URL(request.url).searchParams.has('switch')
   if (!switching) {
     const chosen = await automaticProfile(request, context.config, user, profiles)
     if (chosen) {
-      const { headers } = await selectProfile(request, context.config, user, chosen.id, false)
+      const { headers } = await selectProfile(request, context.config, context.db, user, chosen.id, false)
       throw redirect('/browse', { headers })
     }
   }
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context)
   try {
     const input = await parseForm(request, SelectProfileSchema, (f) => ({ profileId: f.get('profileId'), remember: f.get('remember') === 'on' }))
-    const { headers } = await selectProfile(request, context.config, user, input.profileId, input.remember)
+    const { headers } = await selectProfile(request, context.config, context.db, user, input.profileId, input.remember)
     return redirect('/browse', { headers })
   } catch (err) {
     return Response.json(formFailure(err), { status: err instanceof AppError ? statusFor[err.code] : 400 })

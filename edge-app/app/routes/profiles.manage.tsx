@@ -35,7 +35,7 @@ const LANGUAGES = [
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = requireUser(context)
-  const [profiles, account] = await Promise.all([listProfiles(context.config, user.id), getAccountSummary(context.config, user.id, user.email)])
+  const [profiles, account] = await Promise.all([listProfiles(context.db, user.id), getAccountSummary(context.db, user.id, user.email)])
   return Response.json({ profiles, account })
 }
 
@@ -53,14 +53,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get('intent') ?? '')
   try {
     if (intent === 'create') {
-      await createProfile(context.config, user.id, await parseForm(request, ProfileInputSchema, fields))
+      await createProfile(context.db, user.id, await parseForm(request, ProfileInputSchema, fields))
     } else if (intent === 'update') {
       const id = z.string().uuid().parse(form.get('profileId'))
-      await updateProfile(context.config, user.id, id, await parseForm(request, ProfileInputSchema, fields))
+      await updateProfile(context.db, user.id, id, await parseForm(request, ProfileInputSchema, fields))
     } else if (intent === 'delete') {
       const id = z.string().uuid().parse(form.get('profileId'))
       if (form.get('confirm') !== 'yes') throw new AppError('invalid_input', 'Confirm the deletion first.')
-      await deleteProfile(context.config, user.id, id)
+      await deleteProfile(context.db, user.id, id)
     } else {
       throw new AppError('invalid_input', 'Unknown action.')
     }

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Player settings — BitTorren
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
-  return Response.json({ profile: ctx.profile, settings: await getPlayerSettings(context.config, ctx) })
+  return Response.json({ profile: ctx.profile, settings: await getPlayerSettings(context.db, ctx) })
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,7 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       playbackRate: f.get('playbackRate'),
       autoplayNext: f.get('autoplayNext') === 'on',
     }))
-    await savePlayerSettings(context.config, ctx, settings)
+    await savePlayerSettings(context.db, ctx, settings)
     return Response.json({ saved: true })
   } catch (err) {
     return Response.json(formFailure(err), { status: err instanceof AppError ? statusFor[err.code] : 400 })

@@ -22,7 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, SignInSchema)
     const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown'
-    const user = await signIn(context.config, input, ip)
+    const user = await signIn(context.db, input, ip)
     const headers = new Headers()
     headers.append('Set-Cookie', await sessionCookie(request, context.config.jwtSecret, user))
     // A new session never inherits the previous person's profile.

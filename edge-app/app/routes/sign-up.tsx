@@ -20,7 +20,7 @@ export function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, SignUpSchema)
-    const user = await signUp(context.config, input)
+    const user = await signUp(context.db, input)
     const headers = new Headers()
     headers.append('Set-Cookie', await sessionCookie(request, context.config.jwtSecret, user))
     headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))

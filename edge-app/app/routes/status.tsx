@@ -8,7 +8,7 @@ export const handle: ScopedHandle = { scope: 'public' }
 export async function loader({ context }: LoaderFunctionArgs) {
   const { config } = context
   const [edge, mediaNode, party] = await Promise.all([
-    checkHealth(config),
+    checkHealth(context.db),
     fetchServiceStatus('Media node (streaming)', config.mediaNodeUrl),
     fetchServiceStatus('Watch parties', config.partyUrl),
   ])

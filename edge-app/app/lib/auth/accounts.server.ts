@@ -1,6 +1,6 @@
 /** Local sign-up and sign-in against auth.users, in the shape Supabase's GoTrue keeps it. */
-import type { EdgeConfig } from '../env.server.ts'
-import { withAuthServer } from '../db.server.ts'
+import type { RequestDb } from '../db.server.ts'
+
 import { AppError } from '../errors.ts'
 import type { SignIn, SignUp } from './credentials.ts'
 import { hashPassword, verifyPassword } from './password.server.ts'
@@ -9,30 +9,30 @@ import { isSignInLimited, LIMITS, recordSignInAttempt } from './sign-in-limits.s
 
 const WRONG = 'Email or password is incorrect.'
 
-export async function signIn(config: EdgeConfig, input: SignIn, ip: string): Promise<SessionUser> {
-  return withAuthServer(config, async (db) => {
-    if (await isSignInLimited(db, input.email, ip)) {
+export async function signIn(db: RequestDb, input: SignIn, ip: string): Promise<SessionUser> {
+  return db.asAuthServer(async (client) => {
+    if (await isSignInLimited(client, input.email, ip)) {
       throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${LIMITS.windowMinutes} minutes.`)
     }
-    const { rows } = await db.query<{ id: string; email: string; encrypted_password: string | null }>(
+    const { rows } = await client.query<{ id: string; email: string; encrypted_password: string | null }>(
       'select id, email, encrypted_password from auth.users where lower(email) = $1',
       [input.email],
     )
     const user = rows[0]
     const ok = await verifyPassword(input.password, user?.encrypted_password ?? null)
-    await recordSignInAttempt(db, input.email, ip, ok)
+    await recordSignInAttempt(client, input.email, ip, ok)
     if (!ok || !user) throw new AppError('invalid_credentials', WRONG)
-    await db.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id])
+    await client.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id])
     return { id: user.id, email: user.email }
   })
 }
 
 /** Creates the user; the database trigger gives them an account and a first profile. */
-export async function signUp(config: EdgeConfig, input: SignUp): Promise<SessionUser> {
+export async function signUp(db: RequestDb, input: SignUp): Promise<SessionUser> {
   const hash = await hashPassword(input.password)
-  return withAuthServer(config, async (db) => {
+  return db.asAuthServer(async (client) => {
     try {
-      const { rows } = await db.query<{ id: string; email: string }>(
+      const { rows } = await client.query<{ id: string; email: string }>(
         `insert into auth.users (aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
          values ('authenticated', 'authenticated', $1, $2, now(), '{"provider": "email", "providers": ["email"]}', $3)
          returning id, email`,
