@@ -13,7 +13,7 @@ import { HttpSession } from '../edge-app/test/http-session.ts'
 import { RequestDb } from '../edge-app/app/lib/db.server.ts'
 import { listContinueWatching } from '../edge-app/app/lib/profile-data.server.ts'
 import { findOwnProfile, listProfiles } from '../edge-app/app/lib/profiles.server.ts'
-import { closedLoop } from './lib/closed-loop.ts'
+import { closedLoop, pacedLoop } from './lib/closed-loop.ts'
 import { latencyStats } from './lib/latency-stats.ts'
 import { startPgBouncer } from './lib/pgbouncer.ts'
 
@@ -21,6 +21,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50)
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20)
 const WARMUP_S = 3
 const FLOOR_S = 5
+/** Paced run: each client sends one request every PACE_MS (50 clients × 4/s = 200 requests/s). */
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 250)
 const BASELINE_P99_MS = 200
 const GOAL_P99_MS = 20
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
@@ -91,9 +93,8 @@ try {
     return { kind: 'floor', ok: res.status === 401 }
   })
 
-  // 2. The profile API through the Worker.
-  log(`profile API: ${CLIENTS} clients, ${WARMUP_S} s warm-up, then ${DURATION_S} s measured`)
-  const api = await closedLoop(CLIENTS, DURATION_S, async (client, round) => {
+  // 2. The profile API through the Worker: at saturation (closed loop), and at a paced load.
+  const apiOp = async (client: number, round: number) => {
     const { s, profiles } = sessions[client]!
     const step = round % 3
     const res =
@@ -104,7 +105,11 @@ try {
           : await s.fetch('/api/continue-watching')
     await res.arrayBuffer()
     return { kind: ['list', 'select', 'continue'][step]!, ok: res.status === 200 }
-  })
+  }
+  log(`profile API at saturation: ${CLIENTS} clients, ${DURATION_S} s`)
+  const api = await closedLoop(CLIENTS, DURATION_S, apiOp, WARMUP_S)
+  log(`profile API paced: ${CLIENTS} clients, one request every ${PACE_MS} ms each, ${DURATION_S} s`)
+  const paced = await pacedLoop(CLIENTS, DURATION_S, PACE_MS, apiOp, WARMUP_S)
 
   // 3. The same three operations in Node, calling the edge app's data functions on a pooled
   //    connection per client (held open, as a pool would): what the database and RLS cost
@@ -133,9 +138,10 @@ try {
   const cont = latencyStats(api.samples.continue ?? [])
   const all = latencyStats(Object.values(api.samples).flat())
   const throughput = api.throughput
-  const errors = api.errors + floor.errors
+  const errors = api.errors + floor.errors + paced.errors
   const floorStats = latencyStats(floor.samples.floor ?? [])
   const dataAll = latencyStats(Object.values(dataLayer.samples).flat())
+  const pacedAll = latencyStats(Object.values(paced.samples).flat())
 
   const row = (name: string, s: ReturnType<typeof latencyStats>) =>
     `${name.padEnd(22)} ${String(s.count).padStart(7)} ${String(s.p50).padStart(8)} ${String(s.p90).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`
@@ -146,6 +152,7 @@ try {
   console.log(row('continue watching', cont))
   console.log(row('all', all))
   console.log(`throughput: ${throughput} requests/s, errors: ${errors}`)
+  console.log(row(`paced ${paced.throughput}/s`, pacedAll) + `   errors: ${paced.errors}`)
   console.log(row('floor (no database)', floorStats) + `   ${floor.throughput} requests/s`)
   console.log(row('data layer only', dataAll) + `   ${dataLayer.throughput} operations/s`)
   console.log(`baseline (seed SLO): p99 < ${BASELINE_P99_MS} ms  |  goal: p99 < ${GOAL_P99_MS} ms  |  measured p99: ${all.p99} ms`)
@@ -164,6 +171,9 @@ try {
       p99_ms: all.p99,
       throughput_rps: throughput,
       errors,
+      paced_rps: paced.throughput,
+      paced_p50_ms: pacedAll.p50,
+      paced_p99_ms: pacedAll.p99,
       floor_p99_ms: floorStats.p99,
       floor_throughput_rps: floor.throughput,
       data_layer_p50_ms: dataAll.p50,
