@@ -3,8 +3,7 @@
  * is selected (signed cookie, checked against the database), and whether the route's declared
  * scope lets them in. Loaders receive the result as `context.auth`.
  */
-import type { ServerBuild } from '@remix-run/cloudflare'
-import type { AppLoadContext } from '@remix-run/cloudflare'
+import type { AppLoadContext, ServerBuild } from '@remix-run/cloudflare'
 import { clearCookie, COOKIE, readCookie } from './auth/cookies.server.ts'
 import { readSelectedProfile } from './auth/profile-cookie.server.ts'
 import { readSession, type SessionUser } from './auth/session.server.ts'

@@ -44,6 +44,21 @@ const LANGUAGES = [
   ['ja', 'Japanese'],
 ] as const
 
+function LanguageSelect({ label, name, value }: { label: string; name: string; value: string | null }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ''}>
+        {LANGUAGES.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
 export default function Settings() {
   const { profile, settings } = useLoaderData<typeof loader>() as { profile: Profile; settings: PlayerSettings }
   const result = useActionData<{ saved?: boolean; error?: string }>()
@@ -57,26 +72,8 @@ export default function Settings() {
             Saved.
           </p>
         )}
-        <label>
-          Subtitles
-          <select name="subtitleLanguage" defaultValue={settings.subtitleLanguage ?? ''}>
-            {LANGUAGES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Audio language
-          <select name="audioLanguage" defaultValue={settings.audioLanguage ?? ''}>
-            {LANGUAGES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSelect label="Subtitles" name="subtitleLanguage" value={settings.subtitleLanguage} />
+        <LanguageSelect label="Audio language" name="audioLanguage" value={settings.audioLanguage} />
         <label>
           Subtitle size
           <select name="subtitleSize" defaultValue={settings.subtitleSize}>
