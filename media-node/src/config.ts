@@ -1,4 +1,11 @@
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1')
 
 const ConfigSchema = z.object({
   MEDIA_NODE_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
@@ -8,6 +15,22 @@ const ConfigSchema = z.object({
   /** HMAC key shared with the edge app; every route but /healthz requires a URL signed with it. */
   URL_SIGNING_KEY: z.string().min(32),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Where torrent pieces are kept (the cache). */
+  MEDIA_CACHE_DIR: z.string().default(fileURLToPath(new URL('../../.data/cache', import.meta.url))),
+  /** Peer sources; tests and the demo swarm turn the public ones off. */
+  PEER_DHT: flag(true),
+  PEER_TRACKERS: flag(true),
+  PEER_LSD: flag(true),
+  /** Comma-separated `host:port` peers asked for every torrent (the local demo swarm). */
+  STATIC_PEERS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'STATIC_PEERS entries are host:port'))),
+  MAX_ACTIVE_TORRENTS: z.coerce.number().int().min(1).default(20),
+  MAX_CONNS_PER_TORRENT: z.coerce.number().int().min(1).default(40),
+  METADATA_DEADLINE_MS: z.coerce.number().int().min(100).default(15_000),
+  IDLE_EVICT_S: z.coerce.number().int().min(1).default(300),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -1,6 +1,7 @@
-// Wiring only: config → logger → db → app → listen.
+// Wiring only: config → logger → db → torrent engine → app → listen.
 import { serve } from '@hono/node-server'
 import pino from 'pino'
+import { TorrentEngine } from './adapters/torrent-engine.ts'
 import { loadConfig } from './config.ts'
 import { createDatabase } from './db.ts'
 import { createApp } from './http/app.ts'
@@ -8,15 +9,28 @@ import { createApp } from './http/app.ts'
 const config = loadConfig(process.env)
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
 const db = createDatabase(config.DATABASE_URL)
-const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log })
+const engine = new TorrentEngine({
+  cacheDir: config.MEDIA_CACHE_DIR,
+  dht: config.PEER_DHT,
+  trackers: config.PEER_TRACKERS,
+  lsd: config.PEER_LSD,
+  staticPeers: config.STATIC_PEERS,
+  maxConnsPerTorrent: config.MAX_CONNS_PER_TORRENT,
+  maxActiveTorrents: config.MAX_ACTIVE_TORRENTS,
+  metadataDeadlineMs: config.METADATA_DEADLINE_MS,
+  idleEvictMs: config.IDLE_EVICT_S * 1000,
+  log: log.child({ component: 'torrents' }),
+})
+const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
-  log.info({ port: info.port, host: config.MEDIA_NODE_HOST }, 'media node listening')
+  log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')
 })
 
 function shutdown(signal: string) {
   log.info({ signal }, 'stopping')
-  server.close(() => void db.close().finally(() => process.exit(0)))
+  server.close()
+  void Promise.allSettled([engine.destroy(), db.close()]).finally(() => process.exit(0))
   setTimeout(() => process.exit(0), 3_000).unref()
 }
 process.on('SIGINT', () => shutdown('SIGINT'))

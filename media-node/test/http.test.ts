@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import pino from 'pino'
 import { signUrl } from '@bittorrented/common'
 import { listMigrations, migrate, migrationsDir, startEmbeddedDatabase, withClient, type EmbeddedDatabase } from '@bittorrented/db'
+import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createDatabase, type Database } from '../src/db.ts'
 import { createApp } from '../src/http/app.ts'
 
@@ -10,6 +11,7 @@ const log = pino({ level: 'silent' })
 let embedded: EmbeddedDatabase
 let db: Database
 let latestVersion: string
+let engine: TorrentEngine
 
 beforeAll(async () => {
   embedded = await startEmbeddedDatabase({ dataDir: null, port: 0 })
@@ -17,15 +19,17 @@ beforeAll(async () => {
   await withClient(embedded.url, (c) => migrate(c, migrations))
   latestVersion = migrations.at(-1)!.version
   db = createDatabase(embedded.url)
+  engine = new TorrentEngine({ cacheDir: '/nonexistent-unused', dht: false, trackers: false, lsd: false, staticPeers: [], maxConnsPerTorrent: 1, maxActiveTorrents: 1, metadataDeadlineMs: 100, idleEvictMs: 1000, log })
 })
 afterAll(async () => {
+  await engine?.destroy()
   await db?.close()
   await embedded?.stop()
 })
 
 describe('media node HTTP', () => {
   test('/healthz reports the database up at the newest migration', async () => {
-    const app = createApp({ withDb: db.withDb, signingKey, log })
+    const app = createApp({ withDb: db.withDb, signingKey, log, engine })
     const res = await app.request('/healthz')
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ service: 'media-node', status: 'ok', database: { status: 'up', schemaVersion: latestVersion } })
@@ -33,7 +37,7 @@ describe('media node HTTP', () => {
 
   test('/healthz answers 503 with the reason when the database is unreachable', async () => {
     const down = createDatabase('postgres://postgres:postgres@127.0.0.1:1/postgres')
-    const app = createApp({ withDb: down.withDb, signingKey, log })
+    const app = createApp({ withDb: down.withDb, signingKey, log, engine })
     const res = await app.request('/healthz')
     expect(res.status).toBe(503)
     const body = (await res.json()) as { status: string; database: { status: string; error?: string } }
@@ -44,7 +48,7 @@ describe('media node HTTP', () => {
   })
 
   test('a /v1 route without a signature is refused with 403', async () => {
-    const app = createApp({ withDb: db.withDb, signingKey, log })
+    const app = createApp({ withDb: db.withDb, signingKey, log, engine })
     const res = await app.request('/v1/whoami')
     expect(res.status).toBe(403)
     expect(await res.json()).toMatchObject({ error: 'not_allowed' })
@@ -52,19 +56,19 @@ describe('media node HTTP', () => {
 
   test('a signed URL passes and carries its subject; tampered or expired ones are refused', async () => {
     const now = Date.UTC(2026, 10, 25)
-    const app = createApp({ withDb: db.withDb, signingKey, log, now: () => now })
+    const app = createApp({ withDb: db.withDb, signingKey, log, engine, now: () => now })
     const subject = { userId: 'u1', profileId: 'p1', resource: 'diagnostics' }
     const url = await signUrl({ secret: signingKey, method: 'GET', url: 'http://node.local/v1/whoami', subject, ttlSeconds: 30, now })
     const ok = await app.request(url)
     expect(ok.status).toBe(200)
     expect(await ok.json()).toEqual({ subject })
     expect((await app.request(url.replace('p=p1', 'p=p2'))).status).toBe(403)
-    const later = createApp({ withDb: db.withDb, signingKey, log, now: () => now + 31_000 })
+    const later = createApp({ withDb: db.withDb, signingKey, log, engine, now: () => now + 31_000 })
     expect((await later.request(url)).status).toBe(403)
   })
 
   test('unknown routes answer 404 JSON', async () => {
-    const app = createApp({ withDb: db.withDb, signingKey, log })
+    const app = createApp({ withDb: db.withDb, signingKey, log, engine })
     const res = await app.request('/nope')
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ error: 'not_found' })

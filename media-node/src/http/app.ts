@@ -2,13 +2,16 @@ import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { probeDatabase, type HealthReport, type WithDatabase } from '@bittorrented/common'
 import type { Logger } from 'pino'
+import type { TorrentEngine } from '../adapters/torrent-engine.ts'
 import { AppError, type ErrorCode } from '../errors.ts'
+import { mountStreamRoutes } from './routes/streams.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
 export interface AppDeps {
   withDb: WithDatabase
   signingKey: string
   log: Logger
+  engine: TorrentEngine
   now?: () => number
 }
 
@@ -16,6 +19,8 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
   not_allowed: 403,
   not_found: 404,
+  no_peers: 504,
+  busy: 503,
   upstream_unavailable: 503,
 }
 
@@ -25,7 +30,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       deps.log.info({ code: err.code, path: c.req.path }, 'request refused')
-      return c.json({ error: err.code, message: err.message }, statusFor[err.code])
+      return c.json({ error: err.code, message: err.message, ...err.details }, statusFor[err.code])
     }
     deps.log.error({ err, path: c.req.path }, 'unhandled')
     return c.json({ error: 'internal', message: 'Something went wrong on the media node.' }, 500)
@@ -42,6 +47,7 @@ export function createApp(deps: AppDeps) {
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
+  mountStreamRoutes(app, deps.engine)
 
   return app
 }

@@ -1,0 +1,251 @@
+/**
+ * WebTorrent behind our own types. Torrents are added deselected (only the info dictionary is
+ * fetched, BEP 9); reading a byte range selects and prioritises just its pieces. Bounded: at
+ * most `maxActiveTorrents` at once (the least recently used idle one makes room), idle torrents
+ * are dropped after `idleEvictMs`, and a torrent whose metadata does not arrive within
+ * `metadataDeadlineMs` is given up with `no_peers`.
+ */
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import WebTorrent from 'webtorrent'
+import { AppError } from '../errors.ts'
+import { contentTypeOf, mediaKindOf, type MediaKind } from '../streaming/media-type.ts'
+
+export interface TorrentEngineOptions {
+  /** Pieces are written under `<cacheDir>/<infoHash>/`. */
+  cacheDir: string
+  dht: boolean
+  trackers: boolean
+  lsd: boolean
+  /** Peers to ask for every torrent, `host:port` (the demo swarm, tests). */
+  staticPeers: string[]
+  maxConnsPerTorrent: number
+  maxActiveTorrents: number
+  metadataDeadlineMs: number
+  idleEvictMs: number
+  log: Logger
+}
+
+export interface TorrentFileInfo {
+  index: number
+  path: string
+  name: string
+  length: number
+  contentType: string
+  kind: MediaKind
+}
+
+export interface TorrentInfo {
+  infoHash: string
+  name: string
+  length: number
+  pieceLength: number
+  files: TorrentFileInfo[]
+}
+
+// webtorrent ships no types; this is the part of its API we use.
+interface WtFile {
+  name: string
+  path: string
+  length: number
+  [Symbol.asyncIterator](opts: { start: number; end: number }): AsyncIterator<Uint8Array> & { return?: () => unknown }
+}
+interface WtTorrent {
+  infoHash: string
+  name: string
+  length: number
+  pieceLength: number
+  files: WtFile[]
+  ready: boolean
+  metadata: unknown
+  numPeers: number
+  downloaded: number
+  addPeer(peer: string): boolean
+  on(event: string, fn: (...args: unknown[]) => void): void
+  once(event: string, fn: (...args: unknown[]) => void): void
+  removeListener(event: string, fn: (...args: unknown[]) => void): void
+  destroy(opts: { destroyStore: boolean }, cb?: (err?: Error) => void): void
+}
+interface WtClient {
+  add(id: string, opts: Record<string, unknown>): WtTorrent
+  get(id: string): Promise<WtTorrent | null>
+  destroy(cb?: (err?: Error) => void): void
+  on(event: string, fn: (...args: unknown[]) => void): void
+}
+
+interface Entry {
+  torrent: WtTorrent
+  metadata: Promise<void>
+  lastUsed: number
+  streams: number
+}
+
+export class TorrentEngine {
+  private readonly client: WtClient
+  private readonly entries = new Map<string, Entry>()
+  private readonly sweeper: NodeJS.Timeout
+  private destroyed = false
+
+  constructor(private readonly opts: TorrentEngineOptions) {
+    this.client = new WebTorrent({
+      dht: opts.dht,
+      tracker: opts.trackers,
+      lsd: opts.lsd,
+      utPex: opts.dht,
+      natUpnp: false,
+      natPmp: false,
+      webSeeds: true,
+      maxConns: opts.maxConnsPerTorrent,
+    }) as unknown as WtClient
+    // A failing torrent must not take the node down: it is logged, and its requests fail.
+    this.client.on('error', (err) => opts.log.warn({ err }, 'webtorrent error'))
+    this.sweeper = setInterval(() => this.evictIdle(Date.now()), Math.max(250, Math.min(opts.idleEvictMs / 2, 30_000)))
+    this.sweeper.unref()
+  }
+
+  get activeTorrents(): number {
+    return this.entries.size
+  }
+
+  get peers(): number {
+    let n = 0
+    for (const e of this.entries.values()) n += e.torrent.numPeers
+    return n
+  }
+
+  /** Bytes fetched from peers for this torrent so far (0 when not active). */
+  downloaded(infoHash: string): number {
+    return this.entries.get(infoHash)?.torrent.downloaded ?? 0
+  }
+
+  has(infoHash: string): boolean {
+    return this.entries.has(infoHash)
+  }
+
+  /** The torrent's metadata, fetching only the info dictionary if the node has not seen it. */
+  async info(infoHash: string): Promise<TorrentInfo> {
+    const t = (await this.open(infoHash)).torrent
+    return {
+      infoHash: t.infoHash,
+      name: t.name,
+      length: t.length,
+      pieceLength: t.pieceLength,
+      files: t.files.map((f, index) => ({ index, path: f.path, name: f.name, length: f.length, contentType: contentTypeOf(f.name), kind: mediaKindOf(f.name) })),
+    }
+  }
+
+  /** One file of the torrent, or `not_found`. */
+  async file(infoHash: string, fileIndex: number): Promise<TorrentFileInfo> {
+    const info = await this.info(infoHash)
+    const file = info.files[fileIndex]
+    if (!file) throw new AppError('not_found', `This torrent has ${info.files.length} files; there is no file ${fileIndex}.`)
+    return file
+  }
+
+  /**
+   * Exactly the bytes start..end (inclusive) of a file, as they arrive. Only the pieces of that
+   * range are selected; returning or abandoning the iterator deselects them.
+   */
+  async *read(infoHash: string, fileIndex: number, start: number, end: number): AsyncGenerator<Uint8Array> {
+    const entry = await this.open(infoHash)
+    const file = entry.torrent.files[fileIndex]
+    if (!file) throw new AppError('not_found', 'No such file in this torrent.')
+    entry.streams++
+    const iterator = file[Symbol.asyncIterator]({ start, end })
+    let left = end - start + 1
+    try {
+      while (left > 0) {
+        const { value, done } = await iterator.next()
+        if (done || !value) break
+        // webtorrent reads whole pieces' worth; never send more than was asked for.
+        const chunk = value.length > left ? value.subarray(0, left) : value
+        left -= chunk.length
+        entry.lastUsed = Date.now()
+        yield chunk
+      }
+    } finally {
+      entry.streams--
+      entry.lastUsed = Date.now()
+      await iterator.return?.()
+    }
+  }
+
+  private async open(infoHash: string): Promise<Entry> {
+    if (this.destroyed) throw new AppError('upstream_unavailable', 'The media node is shutting down.')
+    let entry = this.entries.get(infoHash)
+    if (!entry) {
+      this.makeRoom()
+      entry = this.add(infoHash)
+      this.entries.set(infoHash, entry)
+    }
+    entry.lastUsed = Date.now()
+    await entry.metadata
+    return entry
+  }
+
+  private add(infoHash: string): Entry {
+    const torrent = this.client.add(infoHash, {
+      path: join(this.opts.cacheDir, infoHash),
+      deselect: true,
+      ...(this.opts.trackers ? {} : { announce: [] }),
+    })
+    const addPeers = () => this.opts.staticPeers.forEach((p) => torrent.addPeer(p))
+    if (torrent.infoHash) addPeers()
+    else torrent.once('infoHash', addPeers)
+    const metadata = new Promise<void>((resolve, reject) => {
+      if (torrent.metadata) return resolve()
+      const timer = setTimeout(() => {
+        torrent.removeListener('metadata', onMetadata)
+        this.drop(infoHash)
+        reject(
+          new AppError('no_peers', `No peer sent this torrent's metadata within ${Math.round(this.opts.metadataDeadlineMs / 1000)} s.`, {
+            details: { infoHash },
+          }),
+        )
+      }, this.opts.metadataDeadlineMs)
+      const onMetadata = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      torrent.once('metadata', onMetadata)
+    })
+    metadata.catch(() => {})
+    this.opts.log.info({ infoHash }, 'torrent added')
+    return { torrent, metadata, lastUsed: Date.now(), streams: 0 }
+  }
+
+  /** At the limit, the least recently used torrent without streams makes room; else `busy`. */
+  private makeRoom(): void {
+    if (this.entries.size < this.opts.maxActiveTorrents) return
+    const idle = [...this.entries].filter(([, e]) => e.streams === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0]
+    if (!idle) throw new AppError('busy', 'The media node is streaming as many torrents as it may; try again shortly.')
+    this.drop(idle[0])
+  }
+
+  evictIdle(now: number): string[] {
+    const evicted: string[] = []
+    for (const [infoHash, e] of this.entries) {
+      if (e.streams === 0 && now - e.lastUsed >= this.opts.idleEvictMs) {
+        this.drop(infoHash)
+        evicted.push(infoHash)
+      }
+    }
+    return evicted
+  }
+
+  private drop(infoHash: string): void {
+    const entry = this.entries.get(infoHash)
+    if (!entry) return
+    this.entries.delete(infoHash)
+    // Pieces stay on disk: a second play starts from the cache.
+    entry.torrent.destroy({ destroyStore: false })
+    this.opts.log.info({ infoHash }, 'torrent dropped')
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true
+    clearInterval(this.sweeper)
+    this.entries.clear()
+    await new Promise<void>((resolve) => this.client.destroy(() => resolve()))
+  }
+}

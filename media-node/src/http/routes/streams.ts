@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream'
+import type { Hono } from 'hono'
+import { z } from 'zod'
+import type { SignedSubject } from '@bittorrented/common'
+import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
+import { AppError } from '../../errors.ts'
+import { parseByteRange } from '../../streaming/byte-range.ts'
+import { parseInfoHash, parseMagnet } from '../../streaming/torrent-id.ts'
+import type { SignedEnv } from '../require-signature.ts'
+
+const FileIndexSchema = z.coerce.number().int().min(0).max(1_000_000)
+
+/** `:infoHash` is a hex or base32 info hash, or a URL-encoded magnet link. */
+function infoHashOf(param: string): string {
+  return param.startsWith('magnet:') ? parseMagnet(param).infoHash : parseInfoHash(param)
+}
+
+/**
+ * The signature already covers the path; the subject must also name this torrent (or this
+ * file of it), so a URL signed for one thing can never be read as a grant for another.
+ */
+function requireResource(subject: SignedSubject, infoHash: string, fileIndex?: number): void {
+  const allowed = [`torrent:${infoHash}`, ...(fileIndex === undefined ? [] : [`torrent:${infoHash}/${fileIndex}`])]
+  if (!allowed.includes(subject.resource)) throw new AppError('not_allowed', 'This URL was signed for something else.')
+}
+
+export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine): void {
+  app.on(['GET', 'HEAD'], '/v1/torrents/:infoHash', async (c) => {
+    const infoHash = infoHashOf(c.req.param('infoHash'))
+    requireResource(c.get('subject'), infoHash)
+    return c.json(await engine.info(infoHash), 200, { 'Cache-Control': 'private, max-age=60' })
+  })
+
+  app.on(['GET', 'HEAD'], '/v1/stream/:infoHash/:fileIndex', async (c) => {
+    const infoHash = infoHashOf(c.req.param('infoHash'))
+    const parsedIndex = FileIndexSchema.safeParse(c.req.param('fileIndex'))
+    if (!parsedIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
+    const fileIndex = parsedIndex.data
+    requireResource(c.get('subject'), infoHash, fileIndex)
+    const file = await engine.file(infoHash, fileIndex)
+    const range = parseByteRange(c.req.header('Range'), file.length)
+    const headers: Record<string, string> = {
+      'Accept-Ranges': 'bytes',
+      'Content-Type': file.contentType,
+      'Cache-Control': 'private, no-transform',
+    }
+    if (range.kind === 'unsatisfiable') {
+      return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${file.length}` })
+    }
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.length - 1]
+    const status = range.kind === 'partial' ? 206 : 200
+    headers['Content-Length'] = String(file.length === 0 ? 0 : end - start + 1)
+    if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${file.length}`
+    if (c.req.method === 'HEAD' || file.length === 0) return c.body(null, status, headers)
+    const body = Readable.toWeb(Readable.from(engine.read(infoHash, fileIndex, start, end))) as ReadableStream<Uint8Array>
+    return c.body(body, status, headers)
+  })
+}

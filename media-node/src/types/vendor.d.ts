@@ -1,0 +1,15 @@
+// The few declarations our adapters need from packages that ship no types.
+declare module 'webtorrent' {
+  const WebTorrent: new (opts?: Record<string, unknown>) => unknown
+  export default WebTorrent
+}
+
+declare module 'magnet-uri' {
+  export interface MagnetData {
+    infoHash?: string
+    name?: string | string[]
+    xt?: string | string[]
+    announce?: string[]
+  }
+  export function decode(uri: string): MagnetData
+}

@@ -1,0 +1,216 @@
+/**
+ * Streaming through the real Hono app and a real WebTorrent engine, fed by real seeders on
+ * 127.0.0.1 (DHT, trackers and LSD off).
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { signUrl } from '@bittorrented/common'
+import { TorrentEngine, type TorrentEngineOptions } from '../src/adapters/torrent-engine.ts'
+import { createApp } from '../src/http/app.ts'
+import { startSeeder, type Seeder } from './helpers/seeder.ts'
+
+const signingKey = 'm'.repeat(48)
+const log = pino({ level: 'silent' })
+const movie = randomBytes(3 * 1024 * 1024 + 12_345)
+const subtitles = new TextEncoder().encode('1\n00:00:01,000 --> 00:00:02,000\nHello\n')
+let seeder: Seeder
+let cacheDir: string
+const engines: TorrentEngine[] = []
+
+function engineWith(overrides: Partial<TorrentEngineOptions> = {}): TorrentEngine {
+  const engine = new TorrentEngine({
+    cacheDir,
+    dht: false,
+    trackers: false,
+    lsd: false,
+    staticPeers: [seeder.peer],
+    maxConnsPerTorrent: 10,
+    maxActiveTorrents: 5,
+    metadataDeadlineMs: 10_000,
+    idleEvictMs: 60_000,
+    log,
+    ...overrides,
+  })
+  engines.push(engine)
+  return engine
+}
+
+function appWith(engine: TorrentEngine) {
+  return createApp({ withDb: async () => Promise.reject(new Error('no database in these tests')), signingKey, log, engine })
+}
+
+const signed = (path: string, resource: string, method = 'GET') =>
+  signUrl({ secret: signingKey, method, url: `http://node.local${path}`, subject: { userId: 'u1', profileId: 'p1', resource }, ttlSeconds: 60 })
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'bt-cache-'))
+  seeder = await startSeeder('Test Movie (2026)', { 'Test.Movie.2026.1080p.mp4': movie, 'Test.Movie.2026.en.srt': subtitles })
+}, 60_000)
+
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.destroy()))
+  await seeder?.stop()
+  await rm(cacheDir, { recursive: true, force: true })
+})
+
+describe('metadata', () => {
+  test('a torrent the node has never seen: files, sizes and media types from the info dictionary', async () => {
+    const app = appWith(engineWith())
+    const res = await app.request(await signed(`/v1/torrents/${seeder.infoHash}`, `torrent:${seeder.infoHash}`))
+    expect(res.status).toBe(200)
+    const info = (await res.json()) as { name: string; files: Array<{ index: number; name: string; length: number; contentType: string; kind: string }> }
+    expect(info.name).toBe('Test Movie (2026)')
+    const byName = Object.fromEntries(info.files.map((f) => [f.name, f]))
+    expect(byName['Test.Movie.2026.1080p.mp4']).toMatchObject({ length: movie.length, contentType: 'video/mp4', kind: 'video' })
+    expect(byName['Test.Movie.2026.en.srt']).toMatchObject({ length: subtitles.length, kind: 'subtitle' })
+  })
+
+  test('a magnet link works where an info hash does', async () => {
+    const app = appWith(engineWith())
+    const magnet = encodeURIComponent(`magnet:?xt=urn:btih:${seeder.infoHash}&dn=Test`)
+    const res = await app.request(await signed(`/v1/torrents/${magnet}`, `torrent:${seeder.infoHash}`))
+    expect(res.status).toBe(200)
+  })
+
+  test('malformed info hashes, magnets and file indexes are 400s with a reason', async () => {
+    const app = appWith(engineWith())
+    for (const bad of ['abc', 'z'.repeat(40), encodeURIComponent('magnet:?xt=urn:btih:nothex'), encodeURIComponent('magnet:?dn=only-a-name')]) {
+      const res = await app.request(await signed(`/v1/torrents/${bad}`, 'torrent:x'))
+      expect(res.status, bad).toBe(400)
+      expect(await res.json()).toMatchObject({ error: 'invalid_input', message: expect.any(String) })
+    }
+    const res = await app.request(await signed(`/v1/stream/${seeder.infoHash}/-1`, `torrent:${seeder.infoHash}`))
+    expect(res.status).toBe(400)
+  })
+})
+
+describe('range streaming', () => {
+  let app: ReturnType<typeof appWith>
+  let engine: TorrentEngine
+  let fileIndex: number
+  beforeAll(async () => {
+    engine = engineWith()
+    app = appWith(engine)
+    const info = await engine.info(seeder.infoHash)
+    fileIndex = info.files.findIndex((f) => f.name.endsWith('.mp4'))
+  })
+  const get = async (range?: string, method = 'GET') => {
+    const url = await signed(`/v1/stream/${seeder.infoHash}/${fileIndex}`, `torrent:${seeder.infoHash}/${fileIndex}`, method)
+    return app.request(url, { method, headers: range ? { Range: range } : {} })
+  }
+  const bytes = async (res: Response) => new Uint8Array(await res.arrayBuffer())
+
+  test('a range at the start: 206, Content-Range and exactly those bytes', async () => {
+    const res = await get('bytes=0-99')
+    expect(res.status).toBe(206)
+    expect(res.headers.get('Content-Range')).toBe(`bytes 0-99/${movie.length}`)
+    expect(res.headers.get('Content-Length')).toBe('100')
+    expect(res.headers.get('Accept-Ranges')).toBe('bytes')
+    expect(res.headers.get('Content-Type')).toBe('video/mp4')
+    expect(Buffer.from(await bytes(res)).equals(movie.subarray(0, 100))).toBe(true)
+  })
+
+  test('only the pieces asked for are fetched, never the whole torrent', async () => {
+    const fresh = engineWith({ cacheDir: await mkdtemp(join(tmpdir(), 'bt-cache-')) })
+    const freshApp = appWith(fresh)
+    const url = await signed(`/v1/stream/${seeder.infoHash}/${fileIndex}`, `torrent:${seeder.infoHash}/${fileIndex}`)
+    const res = await freshApp.request(url, { headers: { Range: 'bytes=1000000-1000999' } })
+    expect(Buffer.from(await bytes(res)).equals(movie.subarray(1_000_000, 1_001_000))).toBe(true)
+    expect(fresh.downloaded(seeder.infoHash)).toBeLessThan(movie.length / 4)
+  })
+
+  test('a range in the middle, the last byte, and a range past the end (416)', async () => {
+    const mid = await get('bytes=1500000-1600000')
+    expect(mid.status).toBe(206)
+    expect(Buffer.from(await bytes(mid)).equals(movie.subarray(1_500_000, 1_600_001))).toBe(true)
+    const last = await get(`bytes=${movie.length - 1}-`)
+    expect(last.headers.get('Content-Range')).toBe(`bytes ${movie.length - 1}-${movie.length - 1}/${movie.length}`)
+    expect(Buffer.from(await bytes(last)).equals(movie.subarray(movie.length - 1))).toBe(true)
+    const past = await get(`bytes=${movie.length}-`)
+    expect(past.status).toBe(416)
+    expect(past.headers.get('Content-Range')).toBe(`bytes */${movie.length}`)
+  })
+
+  test('seeking far ahead, then back', async () => {
+    const far = await get(`bytes=${movie.length - 50_000}-${movie.length - 40_001}`)
+    expect(Buffer.from(await bytes(far)).equals(movie.subarray(movie.length - 50_000, movie.length - 40_000))).toBe(true)
+    const back = await get('bytes=200000-200999')
+    expect(Buffer.from(await bytes(back)).equals(movie.subarray(200_000, 201_000))).toBe(true)
+  })
+
+  test('no Range: 200 with the whole file; HEAD: the headers without a body', async () => {
+    const whole = await get()
+    expect(whole.status).toBe(200)
+    expect(whole.headers.get('Content-Length')).toBe(String(movie.length))
+    expect(Buffer.from(await bytes(whole)).equals(movie)).toBe(true)
+    const head = await get('bytes=0-9', 'HEAD')
+    expect(head.status).toBe(206)
+    expect(head.headers.get('Content-Length')).toBe('10')
+    expect((await bytes(head)).length).toBe(0)
+  })
+
+  test('two clients on one file at once both get their bytes', async () => {
+    const [a, b] = await Promise.all([get('bytes=0-499999'), get('bytes=2000000-2499999')])
+    const [ba, bb] = await Promise.all([bytes(a), bytes(b)])
+    expect(Buffer.from(ba).equals(movie.subarray(0, 500_000))).toBe(true)
+    expect(Buffer.from(bb).equals(movie.subarray(2_000_000, 2_500_000))).toBe(true)
+  })
+
+  test('a file index past the last file is 404', async () => {
+    const url = await signed(`/v1/stream/${seeder.infoHash}/7`, `torrent:${seeder.infoHash}/7`)
+    expect((await app.request(url)).status).toBe(404)
+  })
+})
+
+describe('signed URLs and bounds', () => {
+  test('unsigned, tampered and re-targeted URLs are refused with 403', async () => {
+    const app = appWith(engineWith())
+    expect((await app.request(`/v1/stream/${seeder.infoHash}/0`)).status).toBe(403)
+    const ok = await signed(`/v1/stream/${seeder.infoHash}/0`, `torrent:${seeder.infoHash}/0`)
+    expect((await app.request(ok.replace(`/${seeder.infoHash}/0`, `/${seeder.infoHash}/1`))).status).toBe(403)
+    // Signed correctly, but for another torrent than the path names.
+    const other = await signed(`/v1/stream/${seeder.infoHash}/0`, `torrent:${'0'.repeat(40)}/0`)
+    expect((await app.request(other)).status).toBe(403)
+  })
+
+  test('no peer within the deadline: a clear no_peers answer', async () => {
+    const lonely = engineWith({ staticPeers: [], metadataDeadlineMs: 300 })
+    const app = appWith(lonely)
+    const unknown = 'f'.repeat(40)
+    const started = Date.now()
+    const res = await app.request(await signed(`/v1/torrents/${unknown}`, `torrent:${unknown}`))
+    expect(res.status).toBe(504)
+    expect(await res.json()).toMatchObject({ error: 'no_peers', infoHash: unknown })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(lonely.has(unknown)).toBe(false)
+  })
+
+  test('an idle torrent is evicted; asking again brings it back', async () => {
+    const engine = engineWith()
+    const app = appWith(engine)
+    await engine.info(seeder.infoHash)
+    expect(engine.has(seeder.infoHash)).toBe(true)
+    expect(engine.evictIdle(Date.now() + 120_000)).toEqual([seeder.infoHash])
+    expect(engine.has(seeder.infoHash)).toBe(false)
+    const res = await app.request(await signed(`/v1/stream/${seeder.infoHash}/0`, `torrent:${seeder.infoHash}/0`), { headers: { Range: 'bytes=0-9' } })
+    expect(res.status).toBe(206)
+  })
+
+  test('at the torrent limit the least recently used idle torrent makes room', async () => {
+    const second = await startSeeder('Another One', { 'song.mp3': randomBytes(200_000) })
+    try {
+      const engine = engineWith({ maxActiveTorrents: 1, staticPeers: [seeder.peer, second.peer] })
+      await engine.info(seeder.infoHash)
+      await engine.info(second.infoHash)
+      expect(engine.has(seeder.infoHash)).toBe(false)
+      expect(engine.has(second.infoHash)).toBe(true)
+      expect(engine.activeTorrents).toBe(1)
+    } finally {
+      await second.stop()
+    }
+  })
+})
