@@ -85,6 +85,22 @@ try {
     say('demo data loaded')
   })
 
+  say('starting the demo swarm (the first start makes its media with ffmpeg)…')
+  const swarmReady = new Promise<{ peer: string; torrents: unknown[] }>((resolve) => {
+    run({
+      name: 'demo-swarm',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'media-node/src/demo/demo-swarm.ts'],
+      cwd: repoRoot,
+      env: { ...baseEnv, DATABASE_URL: databaseUrl, BT_DEMO_MEDIA_DIR: config.BT_DEMO_MEDIA_DIR ?? join(config.BT_DATA_DIR, 'demo-media'), LOG_LEVEL: config.LOG_LEVEL },
+      onLine: (line) => {
+        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { peer: string; torrents: unknown[] })
+      },
+    })
+  })
+  const swarm = await swarmReady
+  say(`demo swarm seeding ${swarm.torrents.length} torrents at ${swarm.peer}`)
+
   const mediaNodeUrl = `http://127.0.0.1:${config.MEDIA_NODE_PORT}`
   const partyUrl = `http://127.0.0.1:${config.PARTY_PORT}`
   const edgeUrl = `http://127.0.0.1:${config.EDGE_PORT}`
@@ -94,7 +110,15 @@ try {
     command: process.execPath,
     args: ['--import', 'tsx', 'media-node/src/main.ts'],
     cwd: repoRoot,
-    env: { ...baseEnv, DATABASE_URL: databaseUrl, MEDIA_NODE_PORT: String(config.MEDIA_NODE_PORT), URL_SIGNING_KEY: secrets.URL_SIGNING_KEY, LOG_LEVEL: config.LOG_LEVEL },
+    env: {
+      ...baseEnv,
+      DATABASE_URL: databaseUrl,
+      MEDIA_NODE_PORT: String(config.MEDIA_NODE_PORT),
+      URL_SIGNING_KEY: secrets.URL_SIGNING_KEY,
+      LOG_LEVEL: config.LOG_LEVEL,
+      MEDIA_CACHE_DIR: join(config.BT_DATA_DIR, 'cache'),
+      STATIC_PEERS: swarm.peer,
+    },
   })
   run({
     name: 'party',

@@ -19,7 +19,7 @@ beforeAll(async () => {
     startPlatform(),
     chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     }),
   ])
 }, 180_000)
@@ -100,6 +100,27 @@ describe('in Chromium', () => {
       if (name === 'Alex') await page.screenshot({ path: join(shots, 'browse-1280x800.png'), fullPage: true })
       await page.goto('/profiles?switch=1')
     }
+    await context.close()
+  })
+
+  test('press play: the demo film streams from the local swarm and its frames advance; the MP3 album plays too', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    await page.getByRole('link', { name: 'BitTorrented Test Card (2026) [360p H264 AAC]' }).click()
+    await page.waitForURL('**/torrents/**')
+    await page.getByRole('link', { name: /^Play .*\.mp4$/ }).click()
+    await page.waitForURL('**/watch/**')
+    // The source is a signed media-node URL, never a bare one.
+    expect(await page.locator('video').getAttribute('src')).toMatch(/\/v1\/stream\/[0-9a-f]{40}\/0\?exp=\d+&u=.+&sig=/)
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
+    await page.screenshot({ path: join(shots, 'watch-1280x800.png') })
+
+    await page.goto('/browse')
+    await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
+    await page.getByRole('link', { name: /^Play .*02 - E660\.mp3$/ }).click()
+    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await context.close()
   })
 

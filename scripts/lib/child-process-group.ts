@@ -11,6 +11,8 @@ export interface ChildSpec {
   args: string[]
   cwd: string
   env: Record<string, string | undefined>
+  /** Sees every line the child prints to stdout (readiness announcements). */
+  onLine?: (line: string) => void
 }
 
 export interface RunningChild {
@@ -22,10 +24,11 @@ export interface RunningChild {
 // Colours and cursor moves (partykit redraws its status line) make no sense once prefixed.
 const TERMINAL_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]/g
 
-function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WriteStream): void {
+function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WriteStream, onLine?: (line: string) => void): void {
   if (!stream) return
   createInterface({ input: stream }).on('line', (raw) => {
     const line = raw.replace(TERMINAL_CONTROL, '').trimEnd()
+    onLine?.(line)
     if (line) out.write(`${prefix} ${line}\n`)
   })
 }
@@ -33,7 +36,7 @@ function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, out: 
 export function startChild(spec: ChildSpec): RunningChild {
   const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const prefix = `[${spec.name}]`
-  prefixLines(child.stdout, prefix, process.stdout)
+  prefixLines(child.stdout, prefix, process.stdout, spec.onLine)
   prefixLines(child.stderr, prefix, process.stderr)
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)))

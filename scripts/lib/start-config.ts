@@ -12,6 +12,8 @@ const StartConfigSchema = z.object({
   /** Use this PostgreSQL instead of the embedded database. */
   DATABASE_URL: z.string().url().optional(),
   BT_DATA_DIR: z.string().default(join(repoRoot, '.data')),
+  /** Where the demo swarm keeps its generated media; defaults to <BT_DATA_DIR>/demo-media. */
+  BT_DEMO_MEDIA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Seconds to wait for every part to answer its health check. */
   START_TIMEOUT_S: z.coerce.number().int().positive().default(120),

@@ -57,11 +57,27 @@ describe(`profile isolation on ${testTarget()}`, () => {
     expect(Math.max(...Object.values(Object.groupBy(profiles, (p) => p.account_id)).map((ps) => ps!.length))).toBeGreaterThanOrEqual(3)
   })
 
-  test('every table in public has row level security enabled', async () => {
+  test('every table in public and catalog has row level security enabled', async () => {
     const { rows } = await client.query(
-      `select c.relname from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and not c.relrowsecurity`,
+      `select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname in ('public', 'catalog') and c.relkind in ('r', 'p') and not c.relrowsecurity`,
     )
     expect(rows).toEqual([])
+  })
+
+  test('the catalog is readable by signed-in people and written only by services', async () => {
+    const hash = 'c'.repeat(40)
+    await client.query('begin')
+    await client.query(`select set_config('role', 'service_role', true)`)
+    await client.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source) values ($1, 'Shared Film', 10, 1, 'demo')`, [hash])
+    await client.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'film.mp4', 10, 'video')`, [hash])
+    await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: profiles[0]!.owner_id, role: 'authenticated' })])
+    expect((await client.query(`select name from catalog.torrents where info_hash = $1`, [hash])).rows).toEqual([{ name: 'Shared Film' }])
+    expect((await client.query(`select path from catalog.torrent_files where info_hash = $1`, [hash])).rows).toEqual([{ path: 'film.mp4' }])
+    expect(await sqlStateOf(client, () => client.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source) values ($1, 'Mine', 1, 1, 'upload')`, ['d'.repeat(40)]))).toBe('42501')
+    expect(await sqlStateOf(client, () => client.query(`update catalog.torrents set name = 'Renamed'`))).toBe('42501')
+    expect(await sqlStateOf(client, () => client.query(`delete from catalog.torrents`))).toBe('42501')
+    await client.query('rollback')
   })
 
   test('a selected profile reads, updates and deletes only its own rows, in every profile-level table', async () => {

@@ -21,7 +21,14 @@ export interface Platform {
 export async function startPlatform(opts: { databaseUrl?: string } = {}): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bt-platform-'))
   const ports = { EDGE_PORT: await freePort(), MEDIA_NODE_PORT: await freePort(), PARTY_PORT: await freePort(), DB_PORT: await freePort() }
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: opts.databaseUrl ?? '', BT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl ?? '',
+    BT_DATA_DIR: dataDir,
+    // Generated once and shared by every run: the demo media are the same each time.
+    BT_DEMO_MEDIA_DIR: join(tmpdir(), 'bt-demo-media-shared'),
+    LOG_LEVEL: 'warn',
+  }
   for (const [k, v] of Object.entries(ports)) env[k] = String(v)
   const proc = spawnLogged(['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env })
   let url: string

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
+import { listRecentTorrents, type CatalogTorrent } from '../lib/catalog.server.ts'
+import { formatBytes } from '../lib/format.ts'
 import { getProfileHome, type ProfileHome, type SavedItem } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
@@ -11,7 +13,9 @@ export const meta: MetaFunction = () => [{ title: 'Home — BitTorrented' }]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
-  return Response.json({ profile: ctx.profile, home: await getProfileHome(context.db, ctx) })
+  const home = await getProfileHome(context.db, ctx)
+  const recent = await listRecentTorrents(context.db, ctx)
+  return Response.json({ profile: ctx.profile, home, recent })
 }
 
 function formatMinutes(seconds: number): string {
@@ -39,7 +43,7 @@ function SavedRow({ id, title, items, empty }: { id: string; title: string; item
 }
 
 export default function Browse() {
-  const { profile, home } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome }
+  const { profile, home, recent } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome; recent: CatalogTorrent[] }
   return (
     <AppShell profile={profile}>
       <h1>Hi, {profile.name}</h1>
@@ -54,6 +58,25 @@ export default function Browse() {
                 <span className="tile-title">{item.title}</span>
                 <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
                 <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="recent" className="row-section">
+        <h2 id="recent">Recently added</h2>
+        {recent.length === 0 ? (
+          <p className="empty">The catalog is empty.</p>
+        ) : (
+          <ul className="tiles" data-row="recent">
+            {recent.map((t) => (
+              <li key={t.infoHash} className="tile">
+                <Link to={`/torrents/${t.infoHash}`} className="tile-title">
+                  {t.name}
+                </Link>
+                <span className="tile-meta">
+                  {formatBytes(t.sizeBytes)} · {t.fileCount} {t.fileCount === 1 ? 'file' : 'files'}
+                </span>
               </li>
             ))}
           </ul>

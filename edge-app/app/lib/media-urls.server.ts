@@ -1,0 +1,42 @@
+/**
+ * URLs of the media node, signed for the person asking: the media node trusts nothing else.
+ * A stream URL names one file of one torrent and lives long enough to watch a film.
+ */
+import { signUrl } from '@bittorrented/common'
+import type { EdgeConfig } from './env.server.ts'
+import type { ProfileContext } from './profile-data.server.ts'
+
+const STREAM_TTL_S = 6 * 3600
+const METADATA_TTL_S = 60
+
+export function signedStreamUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
+  return signUrl({
+    secret: config.signingKey,
+    method: 'GET',
+    url: new URL(`/v1/stream/${infoHash}/${fileIndex}`, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
+    ttlSeconds: STREAM_TTL_S,
+  })
+}
+
+export type PeerCheck = { state: 'ok' } | { state: 'no_peers'; message: string } | { state: 'unreachable'; message: string }
+
+/** Asks the media node for the torrent's metadata: are there peers to stream it from? */
+export async function checkPeers(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<PeerCheck> {
+  const url = await signUrl({
+    secret: config.signingKey,
+    method: 'GET',
+    url: new URL(`/v1/torrents/${infoHash}`, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}` },
+    ttlSeconds: METADATA_TTL_S,
+  })
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    if (res.ok) return { state: 'ok' }
+    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string }
+    if (body.error === 'no_peers') return { state: 'no_peers', message: body.message ?? 'No one is sharing this right now.' }
+    return { state: 'unreachable', message: body.message ?? `The media node answered ${res.status}.` }
+  } catch {
+    return { state: 'unreachable', message: 'The media node did not answer in time.' }
+  }
+}
