@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   MAX_CONNS_PER_TORRENT: z.coerce.number().int().min(1).default(40),
   METADATA_DEADLINE_MS: z.coerce.number().int().min(100).default(15_000),
   IDLE_EVICT_S: z.coerce.number().int().min(1).default(300),
+  /** Bearer token for /metrics; unset = open (it holds counts only). */
+  METRICS_TOKEN: z.string().min(16).optional(),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -21,7 +21,7 @@ const engine = new TorrentEngine({
   idleEvictMs: config.IDLE_EVICT_S * 1000,
   log: log.child({ component: 'torrents' }),
 })
-const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine })
+const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
   log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')

@@ -214,3 +214,27 @@ describe('signed URLs and bounds', () => {
     }
   })
 })
+
+describe('metrics', () => {
+  test('/metrics counts streams, cache hits, bytes served and time to first byte', async () => {
+    const engine = engineWith({ cacheDir: await mkdtemp(join(tmpdir(), 'bt-cache-')) })
+    const app = appWith(engine)
+    const info = await engine.info(seeder.infoHash)
+    const index = info.files.findIndex((f) => f.name.endsWith('.mp4'))
+    const url = await signed(`/v1/stream/${seeder.infoHash}/${index}`, `torrent:${seeder.infoHash}/${index}`)
+    await (await app.request(url, { headers: { Range: 'bytes=0-999' } })).arrayBuffer()
+    await (await app.request(url, { headers: { Range: 'bytes=0-999' } })).arrayBuffer()
+    const text = await (await app.request('/metrics')).text()
+    expect(text).toMatch(/bt_streams_total\{cache="miss"\} 1/)
+    expect(text).toMatch(/bt_streams_total\{cache="hit"\} 1/)
+    expect(text).toMatch(/bt_stream_bytes_served_total 2000/)
+    expect(text).toMatch(/bt_stream_time_to_first_byte_seconds_count 2/)
+    expect(text).toMatch(/bt_active_torrents 1/)
+  })
+
+  test('with a metrics token, /metrics refuses requests without it', async () => {
+    const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey, log, engine: engineWith(), metricsToken: 't'.repeat(20) })
+    expect((await app.request('/metrics')).status).toBe(403)
+    expect((await app.request('/metrics', { headers: { Authorization: `Bearer ${'t'.repeat(20)}` } })).status).toBe(200)
+  })
+})

@@ -48,6 +48,7 @@ interface WtFile {
   name: string
   path: string
   length: number
+  offset: number
   [Symbol.asyncIterator](opts: { start: number; end: number }): AsyncIterator<Uint8Array> & { return?: () => unknown }
 }
 interface WtTorrent {
@@ -60,6 +61,7 @@ interface WtTorrent {
   metadata: unknown
   numPeers: number
   downloaded: number
+  bitfield: { get(index: number): boolean }
   addPeer(peer: string): boolean
   on(event: string, fn: (...args: unknown[]) => void): void
   once(event: string, fn: (...args: unknown[]) => void): void
@@ -111,6 +113,14 @@ export class TorrentEngine {
     let n = 0
     for (const e of this.entries.values()) n += e.torrent.numPeers
     return n
+  }
+
+  /** Whether the piece holding byte `offset` of the file is already verified on disk. */
+  async isCached(infoHash: string, fileIndex: number, offset: number): Promise<boolean> {
+    const t = (await this.open(infoHash)).torrent
+    const file = t.files[fileIndex]
+    if (!file) return false
+    return t.bitfield.get(Math.floor((file.offset + offset) / t.pieceLength))
   }
 
   /** Bytes fetched from peers for this torrent so far (0 when not active). */

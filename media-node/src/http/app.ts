@@ -4,6 +4,7 @@ import { probeDatabase, type HealthReport, type WithDatabase } from '@bittorrent
 import type { Logger } from 'pino'
 import type { TorrentEngine } from '../adapters/torrent-engine.ts'
 import { AppError, type ErrorCode } from '../errors.ts'
+import { createMetrics } from '../metrics.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
@@ -12,6 +13,10 @@ export interface AppDeps {
   signingKey: string
   log: Logger
   engine: TorrentEngine
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string
+  /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
+  processMetrics?: boolean
   now?: () => number
 }
 
@@ -26,6 +31,7 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<SignedEnv>()
+  const metrics = createMetrics({ activeTorrents: () => deps.engine.activeTorrents, peers: () => deps.engine.peers }, deps.processMetrics)
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
@@ -44,10 +50,16 @@ export function createApp(deps: AppDeps) {
     return c.json(report, database.status === 'up' ? 200 : 503)
   })
 
+  // Counts only, nothing about anyone; behind a bearer token when one is configured.
+  app.get('/metrics', async (c) => {
+    if (deps.metricsToken && c.req.header('Authorization') !== `Bearer ${deps.metricsToken}`) throw new AppError('not_allowed', 'Metrics need the metrics token.')
+    return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
+  })
+
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
-  mountStreamRoutes(app, deps.engine)
+  mountStreamRoutes(app, deps.engine, metrics)
 
   return app
 }

@@ -3,6 +3,7 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { SignedSubject } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
+import type { StreamMetrics } from '../../metrics.ts'
 import { AppError } from '../../errors.ts'
 import { parseByteRange } from '../../streaming/byte-range.ts'
 import { parseInfoHash, parseMagnet } from '../../streaming/torrent-id.ts'
@@ -24,7 +25,20 @@ function requireResource(subject: SignedSubject, infoHash: string, fileIndex?: n
   if (!allowed.includes(subject.resource)) throw new AppError('not_allowed', 'This URL was signed for something else.')
 }
 
-export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine): void {
+/** Passes the bytes through, timing the first one and counting them all. */
+async function* measured(chunks: AsyncGenerator<Uint8Array>, metrics: StreamMetrics, startedAt: number): AsyncGenerator<Uint8Array> {
+  let first = true
+  for await (const chunk of chunks) {
+    if (first) {
+      metrics.timeToFirstByte.observe((performance.now() - startedAt) / 1000)
+      first = false
+    }
+    metrics.bytesServed.inc(chunk.length)
+    yield chunk
+  }
+}
+
+export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, metrics: StreamMetrics): void {
   app.on(['GET', 'HEAD'], '/v1/torrents/:infoHash', async (c) => {
     const infoHash = infoHashOf(c.req.param('infoHash'))
     requireResource(c.get('subject'), infoHash)
@@ -32,6 +46,7 @@ export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine): 
   })
 
   app.on(['GET', 'HEAD'], '/v1/stream/:infoHash/:fileIndex', async (c) => {
+    const startedAt = performance.now()
     const infoHash = infoHashOf(c.req.param('infoHash'))
     const parsedIndex = FileIndexSchema.safeParse(c.req.param('fileIndex'))
     if (!parsedIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
@@ -52,7 +67,8 @@ export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine): 
     headers['Content-Length'] = String(file.length === 0 ? 0 : end - start + 1)
     if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${file.length}`
     if (c.req.method === 'HEAD' || file.length === 0) return c.body(null, status, headers)
-    const body = Readable.toWeb(Readable.from(engine.read(infoHash, fileIndex, start, end))) as ReadableStream<Uint8Array>
+    metrics.streamsStarted.inc({ cache: (await engine.isCached(infoHash, fileIndex, start)) ? 'hit' : 'miss' })
+    const body = Readable.toWeb(Readable.from(measured(engine.read(infoHash, fileIndex, start, end), metrics, startedAt))) as ReadableStream<Uint8Array>
     return c.body(body, status, headers)
   })
 }
