@@ -15,8 +15,13 @@ const ConfigSchema = z.object({
   /** HMAC key shared with the edge app; every route but /healthz requires a URL signed with it. */
   URL_SIGNING_KEY: z.string().min(32),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Where torrent pieces are kept (the cache). */
+  /** Where torrent pieces are kept (the cache), and how much of the disk it may take. */
   MEDIA_CACHE_DIR: z.string().default(fileURLToPath(new URL('../../.data/cache', import.meta.url))),
+  MEDIA_CACHE_MAX_MB: z.coerce.number().int().min(16).default(4096),
+  /** The first MB of each streamed file, kept longest so a second play starts from disk. */
+  INSTANT_START_MB: z.coerce.number().int().min(0).default(8),
+  /** How far ahead of a player the node fetches (at most a quarter of the cache). */
+  READ_AHEAD_MB: z.coerce.number().int().min(1).default(16),
   /** Peer sources; tests and the demo swarm turn the public ones off. */
   PEER_DHT: flag(true),
   PEER_TRACKERS: flag(true),

@@ -5,12 +5,15 @@ import { TorrentEngine } from './adapters/torrent-engine.ts'
 import { loadConfig } from './config.ts'
 import { createDatabase } from './db.ts'
 import { createApp } from './http/app.ts'
+import { PieceCache } from './streaming/piece-cache.ts'
 
 const config = loadConfig(process.env)
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
 const db = createDatabase(config.DATABASE_URL)
+const cache = new PieceCache(config.MEDIA_CACHE_DIR, config.MEDIA_CACHE_MAX_MB * 1024 * 1024, config.INSTANT_START_MB * 1024 * 1024)
+await cache.init()
 const engine = new TorrentEngine({
-  cacheDir: config.MEDIA_CACHE_DIR,
+  cache,
   dht: config.PEER_DHT,
   trackers: config.PEER_TRACKERS,
   lsd: config.PEER_LSD,
@@ -19,6 +22,7 @@ const engine = new TorrentEngine({
   maxActiveTorrents: config.MAX_ACTIVE_TORRENTS,
   metadataDeadlineMs: config.METADATA_DEADLINE_MS,
   idleEvictMs: config.IDLE_EVICT_S * 1000,
+  readAheadBytes: Math.min(config.READ_AHEAD_MB, config.MEDIA_CACHE_MAX_MB / 4) * 1024 * 1024,
   log: log.child({ component: 'torrents' }),
 })
 const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, metricsToken: config.METRICS_TOKEN, processMetrics: true })

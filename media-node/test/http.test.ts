@@ -4,6 +4,7 @@ import { signUrl } from '@bittorrented/common'
 import { listMigrations, migrate, migrationsDir, startEmbeddedDatabase, withClient, type EmbeddedDatabase } from '@bittorrented/db'
 import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createDatabase, type Database } from '../src/db.ts'
+import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { createApp } from '../src/http/app.ts'
 
 const signingKey = 's'.repeat(48)
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await withClient(embedded.url, (c) => migrate(c, migrations))
   latestVersion = migrations.at(-1)!.version
   db = createDatabase(embedded.url)
-  engine = new TorrentEngine({ cacheDir: '/nonexistent-unused', dht: false, trackers: false, lsd: false, staticPeers: [], maxConnsPerTorrent: 1, maxActiveTorrents: 1, metadataDeadlineMs: 100, idleEvictMs: 1000, log })
+  engine = new TorrentEngine({ cache: new PieceCache('/nonexistent-unused', 1 << 20, 0), dht: false, trackers: false, lsd: false, staticPeers: [], maxConnsPerTorrent: 1, maxActiveTorrents: 1, metadataDeadlineMs: 100, idleEvictMs: 1000, readAheadBytes: 1 << 20, log })
 })
 afterAll(async () => {
   await engine?.destroy()

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
 import { TorrentEngine, type TorrentEngineOptions } from '../src/adapters/torrent-engine.ts'
 import { createApp } from '../src/http/app.ts'
+import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { startSeeder, type Seeder } from './helpers/seeder.ts'
 
 const signingKey = 'm'.repeat(48)
@@ -21,9 +22,11 @@ let seeder: Seeder
 let cacheDir: string
 const engines: TorrentEngine[] = []
 
-function engineWith(overrides: Partial<TorrentEngineOptions> = {}): TorrentEngine {
+type EngineOverrides = Partial<TorrentEngineOptions> & { cacheDir?: string }
+
+function engineWith({ cacheDir: dir = cacheDir, ...overrides }: EngineOverrides = {}): TorrentEngine {
   const engine = new TorrentEngine({
-    cacheDir,
+    cache: new PieceCache(dir, 1024 * 1024 * 1024, 1024 * 1024),
     dht: false,
     trackers: false,
     lsd: false,
@@ -32,6 +35,7 @@ function engineWith(overrides: Partial<TorrentEngineOptions> = {}): TorrentEngin
     maxActiveTorrents: 5,
     metadataDeadlineMs: 10_000,
     idleEvictMs: 60_000,
+    readAheadBytes: 2 * 1024 * 1024,
     log,
     ...overrides,
   })
@@ -120,7 +124,7 @@ describe('range streaming', () => {
     const url = await signed(`/v1/stream/${seeder.infoHash}/${fileIndex}`, `torrent:${seeder.infoHash}/${fileIndex}`)
     const res = await freshApp.request(url, { headers: { Range: 'bytes=1000000-1000999' } })
     expect(Buffer.from(await bytes(res)).equals(movie.subarray(1_000_000, 1_001_000))).toBe(true)
-    expect(fresh.downloaded(seeder.infoHash)).toBeLessThan(movie.length / 4)
+    expect(fresh.receivedFromPeers(seeder.infoHash)).toBeLessThan(movie.length / 4)
   })
 
   test('a range in the middle, the last byte, and a range past the end (416)', async () => {
@@ -236,5 +240,92 @@ describe('metrics', () => {
     const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey, log, engine: engineWith(), metricsToken: 't'.repeat(20) })
     expect((await app.request('/metrics')).status).toBe(403)
     expect((await app.request('/metrics', { headers: { Authorization: `Bearer ${'t'.repeat(20)}` } })).status).toBe(200)
+  })
+})
+
+describe('the piece cache', () => {
+  const CAP = 1024 * 1024
+  const HEAD = 64 * 1024
+
+  async function diskBytes(dir: string): Promise<number> {
+    const { readdir, stat } = await import('node:fs/promises')
+    let total = 0
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size
+    }
+    return total
+  }
+
+  test('streaming a file three times the cap never puts more than the cap on disk; seeking back still works', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bt-cap-'))
+    const cache = new PieceCache(dir, CAP, HEAD)
+    await cache.init()
+    const engine = new TorrentEngine({ cache, dht: false, trackers: false, lsd: false, staticPeers: [seeder.peer], maxConnsPerTorrent: 10, maxActiveTorrents: 5, metadataDeadlineMs: 10_000, idleEvictMs: 60_000, readAheadBytes: CAP / 4, log })
+    engines.push(engine)
+    const app = appWith(engine)
+    const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name.endsWith('.mp4'))
+    const url = await signed(`/v1/stream/${seeder.infoHash}/${index}`, `torrent:${seeder.infoHash}/${index}`)
+
+    let peak = 0
+    const sampler = setInterval(() => (peak = Math.max(peak, cache.totalBytes)), 2)
+    const whole = new Uint8Array(await (await app.request(url)).arrayBuffer())
+    clearInterval(sampler)
+    expect(Buffer.from(whole).equals(movie)).toBe(true)
+    expect(peak).toBeLessThanOrEqual(CAP)
+    expect(cache.totalBytes).toBeLessThanOrEqual(CAP)
+    expect(await diskBytes(dir)).toBeLessThanOrEqual(CAP)
+
+    // The middle was evicted long ago: asking again fetches it again.
+    const mid = await app.request(url, { headers: { Range: 'bytes=1000000-1009999' } })
+    expect(Buffer.from(await mid.arrayBuffer()).equals(movie.subarray(1_000_000, 1_010_000))).toBe(true)
+    expect(await diskBytes(dir)).toBeLessThanOrEqual(CAP)
+  })
+
+  test('instant start: the head of a streamed file survives eviction and a restarted node plays it from disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bt-head-'))
+    const first = new PieceCache(dir, CAP, HEAD)
+    await first.init()
+    const engine1 = new TorrentEngine({ cache: first, dht: false, trackers: false, lsd: false, staticPeers: [seeder.peer], maxConnsPerTorrent: 10, maxActiveTorrents: 5, metadataDeadlineMs: 10_000, idleEvictMs: 60_000, readAheadBytes: CAP / 4, log })
+    const index = (await engine1.info(seeder.infoHash)).files.findIndex((f) => f.name.endsWith('.mp4'))
+    const url = await signed(`/v1/stream/${seeder.infoHash}/${index}`, `torrent:${seeder.infoHash}/${index}`)
+    await (await appWith(engine1).request(url)).arrayBuffer()
+    await engine1.destroy()
+
+    const second = new PieceCache(dir, CAP, HEAD)
+    await second.init()
+    expect(second.totalBytes).toBeGreaterThan(0)
+    // Only the seeder's metadata is needed; the first bytes come from disk.
+    const engine2 = new TorrentEngine({ cache: second, dht: false, trackers: false, lsd: false, staticPeers: [seeder.peer], maxConnsPerTorrent: 10, maxActiveTorrents: 5, metadataDeadlineMs: 10_000, idleEvictMs: 60_000, readAheadBytes: CAP / 4, log })
+    engines.push(engine2)
+    const app2 = appWith(engine2)
+    expect(await engine2.isCached(seeder.infoHash, index, 0)).toBe(true)
+    const res = await app2.request(url, { headers: { Range: `bytes=0-${HEAD - 1}` } })
+    expect(Buffer.from(await res.arrayBuffer()).equals(movie.subarray(0, HEAD))).toBe(true)
+    // From peers only the info dictionary (BEP 9, ~4 KB here), not one 16 KB piece.
+    expect(engine2.receivedFromPeers(seeder.infoHash)).toBeLessThan(16 * 1024)
+  })
+
+  test('the cache writes nothing but <info hash>/<number>.piece under its directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bt-paths-'))
+    const cache = new PieceCache(dir, CAP, 0)
+    await cache.init()
+    await expect(cache.put('../../etc', 0, new Uint8Array(1), false)).rejects.toThrow(/not a piece/)
+    await expect(cache.put('a'.repeat(40), -1, new Uint8Array(1), false)).rejects.toThrow(/not a piece/)
+    await cache.put('a'.repeat(40), 3, new Uint8Array(10), false)
+    const { readdir } = await import('node:fs/promises')
+    expect(await readdir(dir, { recursive: true })).toEqual(expect.arrayContaining(['a'.repeat(40), `${'a'.repeat(40)}/3.piece`]))
+    expect((await readdir(dir, { recursive: true })).length).toBe(2)
+  })
+})
+
+describe('a one-byte range', () => {
+  test('bytes=0-0 answers one byte and does not select the whole file', async () => {
+    const engine = engineWith({ cacheDir: await mkdtemp(join(tmpdir(), 'bt-cache-')) })
+    const app = appWith(engine)
+    const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name.endsWith('.mp4'))
+    const res = await app.request(await signed(`/v1/stream/${seeder.infoHash}/${index}`, `torrent:${seeder.infoHash}/${index}`), { headers: { Range: 'bytes=0-0' } })
+    expect(res.headers.get('Content-Range')).toBe(`bytes 0-0/${movie.length}`)
+    expect(Buffer.from(await res.arrayBuffer()).equals(movie.subarray(0, 1))).toBe(true)
+    expect(engine.receivedFromPeers(seeder.infoHash)).toBeLessThan(movie.length / 4)
   })
 })

@@ -10,10 +10,11 @@ import type { Logger } from 'pino'
 import WebTorrent from 'webtorrent'
 import { AppError } from '../errors.ts'
 import { contentTypeOf, mediaKindOf, type MediaKind } from '../streaming/media-type.ts'
+import type { PieceCache } from '../streaming/piece-cache.ts'
 
 export interface TorrentEngineOptions {
-  /** Pieces are written under `<cacheDir>/<infoHash>/`. */
-  cacheDir: string
+  /** Where every piece is kept: a bounded LRU on disk. */
+  cache: PieceCache
   dht: boolean
   trackers: boolean
   lsd: boolean
@@ -23,6 +24,8 @@ export interface TorrentEngineOptions {
   maxActiveTorrents: number
   metadataDeadlineMs: number
   idleEvictMs: number
+  /** Bytes selected ahead of what a stream has sent (two windows of this size at most). */
+  readAheadBytes: number
   log: Logger
 }
 
@@ -60,13 +63,17 @@ interface WtTorrent {
   ready: boolean
   metadata: unknown
   numPeers: number
-  downloaded: number
+  received: number
   bitfield: { get(index: number): boolean }
   addPeer(peer: string): boolean
   on(event: string, fn: (...args: unknown[]) => void): void
   once(event: string, fn: (...args: unknown[]) => void): void
   removeListener(event: string, fn: (...args: unknown[]) => void): void
   destroy(opts: { destroyStore: boolean }, cb?: (err?: Error) => void): void
+  /** webtorrent internals: forget a verified piece so it is fetched again when needed. */
+  _markUnverified(index: number): void
+  _reservations: Array<unknown[] | null>
+  pieces: unknown[]
 }
 interface WtClient {
   add(id: string, opts: Record<string, unknown>): WtTorrent
@@ -101,6 +108,14 @@ export class TorrentEngine {
     }) as unknown as WtClient
     // A failing torrent must not take the node down: it is logged, and its requests fail.
     this.client.on('error', (err) => opts.log.warn({ err }, 'webtorrent error'))
+    // A piece the cache gave up must be fetched again if anyone asks for it. webtorrent has no
+    // public call for this; _markUnverified is what it runs itself when a piece fails its hash.
+    opts.cache.on('evicted', (infoHash, index) => {
+      const torrent = this.entries.get(infoHash)?.torrent
+      if (!torrent?.pieces || index >= torrent.pieces.length || !torrent.bitfield.get(index)) return
+      torrent._markUnverified(index)
+      torrent._reservations[index] = []
+    })
     this.sweeper = setInterval(() => this.evictIdle(Date.now()), Math.max(250, Math.min(opts.idleEvictMs / 2, 30_000)))
     this.sweeper.unref()
   }
@@ -123,9 +138,9 @@ export class TorrentEngine {
     return t.bitfield.get(Math.floor((file.offset + offset) / t.pieceLength))
   }
 
-  /** Bytes fetched from peers for this torrent so far (0 when not active). */
-  downloaded(infoHash: string): number {
-    return this.entries.get(infoHash)?.torrent.downloaded ?? 0
+  /** Bytes received from peers for this torrent since it was added (0 when not active). */
+  receivedFromPeers(infoHash: string): number {
+    return this.entries.get(infoHash)?.torrent.received ?? 0
   }
 
   has(infoHash: string): boolean {
@@ -153,30 +168,59 @@ export class TorrentEngine {
   }
 
   /**
-   * Exactly the bytes start..end (inclusive) of a file, as they arrive. Only the pieces of that
-   * range are selected; returning or abandoning the iterator deselects them.
+   * Exactly the bytes start..end (inclusive) of a file, as they arrive. The range is read in
+   * windows: the one being sent and the next are selected (the read-ahead), nothing further,
+   * so a fast swarm never downloads past what the cache can hold before the player reads it.
+   * A window that ends early (a piece evicted between download and read) is resumed from where
+   * it stopped. Returning or abandoning the generator deselects what it selected.
    */
   async *read(infoHash: string, fileIndex: number, start: number, end: number): AsyncGenerator<Uint8Array> {
     const entry = await this.open(infoHash)
     const file = entry.torrent.files[fileIndex]
     if (!file) throw new AppError('not_found', 'No such file in this torrent.')
+    const window = Math.max(entry.torrent.pieceLength, this.opts.readAheadBytes)
+    const open = (from: number) => {
+      const last = Math.min(end, from + window - 1)
+      // webtorrent reads `end: 0` as "to the end of the file"; ask for two bytes instead (same piece).
+      return file[Symbol.asyncIterator]({ start: from, end: last === 0 && file.length > 1 ? 1 : last })
+    }
     entry.streams++
-    const iterator = file[Symbol.asyncIterator]({ start, end })
-    let left = end - start + 1
+    let pos = start
+    let current = open(pos)
+    let next = pos + window <= end ? open(pos + window) : null
+    let stalls = 0
     try {
-      while (left > 0) {
-        const { value, done } = await iterator.next()
-        if (done || !value) break
-        // webtorrent reads whole pieces' worth; never send more than was asked for.
-        const chunk = value.length > left ? value.subarray(0, left) : value
-        left -= chunk.length
-        entry.lastUsed = Date.now()
-        yield chunk
+      while (pos <= end) {
+        const windowEnd = Math.min(end, pos - (pos - start) % window + window - 1)
+        const { value, done } = await current.next()
+        if (!done && value) {
+          // webtorrent reads whole pieces' worth; never send more than was asked for.
+          const chunk = value.length > windowEnd - pos + 1 ? value.subarray(0, windowEnd - pos + 1) : value
+          pos += chunk.length
+          stalls = 0
+          entry.lastUsed = Date.now()
+          yield chunk
+        }
+        if (pos > end) break
+        if (done || pos > windowEnd) {
+          if (pos <= windowEnd) {
+            // Ended early: resume this window where it stopped.
+            if (++stalls > 5) throw new AppError('upstream_unavailable', 'The torrent stopped delivering this part of the file.')
+            await current.return?.()
+            current = open(pos)
+            continue
+          }
+          await current.return?.()
+          current = next ?? open(pos)
+          const after = pos + window
+          next = after <= end ? open(after) : null
+        }
       }
     } finally {
       entry.streams--
       entry.lastUsed = Date.now()
-      await iterator.return?.()
+      await current.return?.()
+      await next?.return?.()
     }
   }
 
@@ -195,17 +239,21 @@ export class TorrentEngine {
 
   private add(infoHash: string): Entry {
     const torrent = this.client.add(infoHash, {
-      path: join(this.opts.cacheDir, infoHash),
+      // Never used for writing (the store keeps pieces by number), but webtorrent wants a path.
+      path: join(this.opts.cache.dir, infoHash),
+      store: this.opts.cache.storeClass(),
       deselect: true,
       ...(this.opts.trackers ? {} : { announce: [] }),
     })
     const addPeers = () => this.opts.staticPeers.forEach((p) => torrent.addPeer(p))
     if (torrent.infoHash) addPeers()
     else torrent.once('infoHash', addPeers)
+    // 'ready' comes after 'metadata' once the pieces already in the cache are verified, so a
+    // replay reads them from disk instead of asking peers again.
     const metadata = new Promise<void>((resolve, reject) => {
-      if (torrent.metadata) return resolve()
+      if (torrent.ready) return resolve()
       const timer = setTimeout(() => {
-        torrent.removeListener('metadata', onMetadata)
+        torrent.removeListener('ready', onMetadata)
         this.drop(infoHash)
         reject(
           new AppError('no_peers', `No peer sent this torrent's metadata within ${Math.round(this.opts.metadataDeadlineMs / 1000)} s.`, {
@@ -217,7 +265,7 @@ export class TorrentEngine {
         clearTimeout(timer)
         resolve()
       }
-      torrent.once('metadata', onMetadata)
+      torrent.once('ready', onMetadata)
     })
     metadata.catch(() => {})
     this.opts.log.info({ infoHash }, 'torrent added')
