@@ -329,3 +329,36 @@ describe('a one-byte range', () => {
     expect(engine.receivedFromPeers(seeder.infoHash)).toBeLessThan(movie.length / 4)
   })
 })
+
+describe('more than one seeder', () => {
+  test('a seeder that dies mid-stream: the stream goes on from the other seeder', async () => {
+    const content = randomBytes(2 * 1024 * 1024)
+    const files = { 'Failover.Film.2026.mp4': content }
+    const [a, b] = [await startSeeder('Failover Film', files), await startSeeder('Failover Film', files)]
+    try {
+      expect(a.infoHash).toBe(b.infoHash)
+      const engine = engineWith({ cacheDir: await mkdtemp(join(tmpdir(), 'bt-cache-')), staticPeers: [a.peer, b.peer], readAheadBytes: 256 * 1024 })
+      const app = appWith(engine)
+      const res = await app.request(await signed(`/v1/stream/${a.infoHash}/0`, `torrent:${a.infoHash}/0`))
+      const reader = res.body!.getReader()
+      const parts: Uint8Array[] = []
+      let received = 0
+      let killed = false
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        parts.push(value)
+        received += value.length
+        if (!killed && received > 256 * 1024) {
+          killed = true
+          await a.stop()
+        }
+      }
+      expect(killed).toBe(true)
+      expect(Buffer.concat(parts).equals(content)).toBe(true)
+    } finally {
+      await a.stop().catch(() => {})
+      await b.stop()
+    }
+  })
+})
