@@ -1,8 +1,8 @@
 import type { HealthReport } from './health.ts'
 
-/** The slice of a `pg` client or pool that a health probe needs. */
+/** The slice of a `pg` client or pool that our probes and small readers need. */
 export interface Queryable {
-  query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>
+  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>
 }
 
 /** Runs `fn` with a connection and releases it afterwards, whatever happens. */

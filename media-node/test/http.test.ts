@@ -68,6 +68,28 @@ describe('media node HTTP', () => {
     expect((await later.request(url)).status).toBe(403)
   })
 
+  test("no peers: the answer lists the catalog's other torrents of the same title", async () => {
+    const [wanted, sibling, unrelated] = ['1', '2', '3'].map((d) => d.repeat(40))
+    await withClient(embedded.url, (c) =>
+      c.query(
+        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders) values
+           ($1, 'Big Film 2026 1080p BluRay x264', 100, 1, 'demo', 0),
+           ($2, 'Big Film 2026 720p WEB x264', 50, 1, 'demo', 12),
+           ($3, 'Completely Different Album FLAC', 10, 3, 'demo', 40)`,
+        [wanted, sibling, unrelated],
+      ),
+    )
+    const app = createApp({ withDb: db.withDb, signingKey, log, engine })
+    const url = await signUrl({ secret: signingKey, method: 'GET', url: `http://node.local/v1/torrents/${wanted}`, subject: { userId: 'u', resource: `torrent:${wanted}` }, ttlSeconds: 30 })
+    const res = await app.request(url)
+    expect(res.status).toBe(504)
+    expect(await res.json()).toMatchObject({
+      error: 'no_peers',
+      infoHash: wanted,
+      alternatives: [{ infoHash: sibling, name: 'Big Film 2026 720p WEB x264', seeders: 12 }],
+    })
+  })
+
   test('unknown routes answer 404 JSON', async () => {
     const app = createApp({ withDb: db.withDb, signingKey, log, engine })
     const res = await app.request('/nope')

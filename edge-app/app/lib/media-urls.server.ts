@@ -19,7 +19,16 @@ export function signedStreamUrl(config: EdgeConfig, ctx: ProfileContext, infoHas
   })
 }
 
-export type PeerCheck = { state: 'ok' } | { state: 'no_peers'; message: string } | { state: 'unreachable'; message: string }
+export interface Alternative {
+  infoHash: string
+  name: string
+  seeders: number | null
+}
+
+export type PeerCheck =
+  | { state: 'ok' }
+  | { state: 'no_peers'; message: string; alternatives: Alternative[] }
+  | { state: 'unreachable'; message: string }
 
 /** Asks the media node for the torrent's metadata: are there peers to stream it from? */
 export async function checkPeers(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<PeerCheck> {
@@ -33,8 +42,10 @@ export async function checkPeers(config: EdgeConfig, ctx: ProfileContext, infoHa
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     if (res.ok) return { state: 'ok' }
-    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string }
-    if (body.error === 'no_peers') return { state: 'no_peers', message: body.message ?? 'No one is sharing this right now.' }
+    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string; alternatives?: Alternative[] }
+    if (body.error === 'no_peers') {
+      return { state: 'no_peers', message: body.message ?? 'No one is sharing this right now.', alternatives: (body.alternatives ?? []).slice(0, 5) }
+    }
     return { state: 'unreachable', message: body.message ?? `The media node answered ${res.status}.` }
   } catch {
     return { state: 'unreachable', message: 'The media node did not answer in time.' }

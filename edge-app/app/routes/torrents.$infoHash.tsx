@@ -42,9 +42,24 @@ export default function TorrentPage() {
         {torrent.seeders !== null && ` · ${torrent.seeders} ${torrent.seeders === 1 ? 'seeder' : 'seeders'}`}
       </p>
       {peers.state !== 'ok' && (
-        <p className="form-error" role="alert">
-          {peers.state === 'no_peers' ? `No peers right now: ${peers.message}` : peers.message} You can still try to play; it starts as soon as someone shares it.
-        </p>
+        <div className="form-error" role="alert">
+          <p>
+            {peers.state === 'no_peers' ? `No peers right now: ${peers.message}` : peers.message} You can still try to play; it starts as soon as someone shares it.
+          </p>
+          {peers.state === 'no_peers' && peers.alternatives.length > 0 && (
+            <>
+              <p>Other versions of this title that are being shared:</p>
+              <ul>
+                {peers.alternatives.map((a) => (
+                  <li key={a.infoHash}>
+                    <Link to={`/torrents/${a.infoHash}`}>{a.name}</Link>
+                    {a.seeders !== null && ` (${a.seeders} ${a.seeders === 1 ? 'seeder' : 'seeders'})`}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
       )}
       <ul className="file-list">
         {files.map((f) => (

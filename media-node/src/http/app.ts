@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps) {
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
-  mountStreamRoutes(app, deps.engine, metrics)
+  mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
 
   return app
 }

@@ -2,7 +2,9 @@ import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { SignedSubject } from '@bittorrented/common'
+import type { WithDatabase } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
+import { findAlternatives } from '../../catalog/alternatives.ts'
 import type { StreamMetrics } from '../../metrics.ts'
 import { AppError } from '../../errors.ts'
 import { parseByteRange } from '../../streaming/byte-range.ts'
@@ -38,11 +40,27 @@ async function* measured(chunks: AsyncGenerator<Uint8Array>, metrics: StreamMetr
   }
 }
 
-export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, metrics: StreamMetrics): void {
+/**
+ * A `no_peers` answer carries the catalog's other torrents of the same title, so the person can
+ * pick one that is being shared. A catalog that cannot be read leaves the list empty.
+ */
+async function withAlternatives<T>(withDb: WithDatabase, infoHash: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'no_peers') {
+      const alternatives = await findAlternatives(withDb, infoHash).catch(() => [])
+      throw new AppError('no_peers', err.message, { cause: err, details: { ...err.details, alternatives } })
+    }
+    throw err
+  }
+}
+
+export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, metrics: StreamMetrics, withDb: WithDatabase): void {
   app.on(['GET', 'HEAD'], '/v1/torrents/:infoHash', async (c) => {
     const infoHash = infoHashOf(c.req.param('infoHash'))
     requireResource(c.get('subject'), infoHash)
-    return c.json(await engine.info(infoHash), 200, { 'Cache-Control': 'private, max-age=60' })
+    return c.json(await withAlternatives(withDb, infoHash, () => engine.info(infoHash)), 200, { 'Cache-Control': 'private, max-age=60' })
   })
 
   app.on(['GET', 'HEAD'], '/v1/stream/:infoHash/:fileIndex', async (c) => {
@@ -52,7 +70,7 @@ export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, m
     if (!parsedIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
     const fileIndex = parsedIndex.data
     requireResource(c.get('subject'), infoHash, fileIndex)
-    const file = await engine.file(infoHash, fileIndex)
+    const file = await withAlternatives(withDb, infoHash, () => engine.file(infoHash, fileIndex))
     const range = parseByteRange(c.req.header('Range'), file.length)
     const headers: Record<string, string> = {
       'Accept-Ranges': 'bytes',
