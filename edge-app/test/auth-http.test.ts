@@ -8,7 +8,8 @@ import { HttpSession } from './http-session.ts'
 
 let platform: Platform
 beforeAll(async () => {
-  platform = await startPlatform()
+  // A short metadata deadline, so the no-peers page is quick to reach.
+  platform = await startPlatform({ env: { METADATA_DEADLINE_MS: '1500' } })
 }, 180_000)
 afterAll(async () => {
   await platform?.stop()
@@ -168,6 +169,30 @@ describe('route scopes', () => {
     expect(await page.text()).toContain('Hi, <!-- -->Second')
     // "Switch profile" always shows the picker.
     expect((await s.fetch('/profiles?switch=1')).status).toBe(200)
+  })
+})
+
+describe('titles nobody shares', () => {
+  test('the title page says there are no peers and offers the version that is being shared', async () => {
+    const { default: pg } = await import('pg')
+    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    await db.connect()
+    const orphan = 'e'.repeat(40)
+    await db.query(
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders) values ($1, 'BitTorrented Test Card (2026) [1080p H264 AAC]', 1000, 1, 'demo', 0)`,
+      [orphan],
+    )
+    await db.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'card.mp4', 1000, 'video')`, [orphan])
+    const shared = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
+    await db.end()
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const page = await s.fetch(`/torrents/${orphan}`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('No peers right now')
+    expect(html).toContain(`href="/torrents/${shared}"`)
   })
 })
 

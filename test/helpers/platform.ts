@@ -18,7 +18,7 @@ export interface Platform {
 }
 
 /** `databaseUrl`: a real PostgreSQL to use instead of the embedded database. */
-export async function startPlatform(opts: { databaseUrl?: string } = {}): Promise<Platform> {
+export async function startPlatform(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bt-platform-'))
   const ports = { EDGE_PORT: await freePort(), MEDIA_NODE_PORT: await freePort(), PARTY_PORT: await freePort(), DB_PORT: await freePort() }
   const env: Record<string, string | undefined> = {
@@ -28,6 +28,7 @@ export async function startPlatform(opts: { databaseUrl?: string } = {}): Promis
     // Generated once and shared by every run: the demo media are the same each time.
     BT_DEMO_MEDIA_DIR: join(tmpdir(), 'bt-demo-media-shared'),
     LOG_LEVEL: 'warn',
+    ...opts.env,
   }
   for (const [k, v] of Object.entries(ports)) env[k] = String(v)
   const proc = spawnLogged(['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env })
