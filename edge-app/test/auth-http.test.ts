@@ -172,6 +172,39 @@ describe('route scopes', () => {
   })
 })
 
+describe('resume points', () => {
+  test('a position between 5 % and 90 % is kept for that profile only; finished or barely started ones are not', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.mia } })
+    const film = { infoHash: 'a1'.repeat(20), fileIndex: 0, title: 'Resume Test Film', durationS: 1000 }
+    const save = async (positionS: number) => (await (await s.fetch('/api/progress', { method: 'POST', json: { ...film, positionS } })).json()) as { kept: boolean }
+    const titles = async (session: HttpSession) =>
+      ((await (await session.fetch('/api/continue-watching')).json()) as { items: Array<{ title: string; positionS: number }> }).items.filter((i) => i.title === film.title)
+    expect(await save(500)).toEqual({ kept: true })
+    expect(await titles(s)).toEqual([expect.objectContaining({ positionS: 500 })])
+    const sam = new HttpSession(platform.url)
+    await sam.signIn(DEMO.email)
+    await sam.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    expect(await titles(sam)).toEqual([])
+    expect(await save(950)).toEqual({ kept: false })
+    expect(await titles(s)).toEqual([])
+    expect(await save(20)).toEqual({ kept: false })
+    expect(await titles(s)).toEqual([])
+  })
+
+  test('bad progress reports are 400s and change nothing', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.mia } })
+    const base = { infoHash: 'b2'.repeat(20), fileIndex: 0, title: 'Bad Report', durationS: 100, positionS: 50 }
+    for (const bad of [{ ...base, infoHash: 'nope' }, { ...base, positionS: -1 }, { ...base, positionS: 500 }, { ...base, durationS: 0 }, { ...base, title: '' }, 'not json']) {
+      const res = await s.fetch('/api/progress', { method: 'POST', ...(typeof bad === 'string' ? { body: bad, headers: { 'Content-Type': 'application/json' } } : { json: bad }) })
+      expect(res.status, JSON.stringify(bad)).toBe(400)
+    }
+  })
+})
+
 describe('titles nobody shares', () => {
   test('the title page says there are no peers and offers the version that is being shared', async () => {
     const { default: pg } = await import('pg')

@@ -117,6 +117,25 @@ describe('in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await page.screenshot({ path: join(shots, 'watch-1280x800.png') })
 
+    // Seek to the middle and pause: the position is saved, and the next visit resumes there.
+    const watchUrl = page.url()
+    await page.evaluate(() => {
+      const v = document.querySelector('video')!
+      v.currentTime = 30
+      v.pause()
+    })
+    await expect
+      .poll(async () => {
+        const res = await page.request.get('/api/continue-watching')
+        return ((await res.json()) as { items: Array<{ title: string; positionS: number }> }).items.find((i) => i.title.endsWith('.mp4'))?.positionS
+      })
+      .toBe(30)
+    await page.goto('/browse')
+    await page.locator('[data-row="continue"]').getByRole('link', { name: /Test\.Card\.2026/ }).click()
+    await page.waitForURL(watchUrl)
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 30, null, { timeout: 30_000 })
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Resumed at 0:30.')
+
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
     await page.getByRole('link', { name: /^Play .*02 - E660\.mp3$/ }).click()

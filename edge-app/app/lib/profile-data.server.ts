@@ -18,6 +18,8 @@ export interface ResumeItem {
   positionS: number
   durationS: number
   updatedAt: string
+  /** In the catalog, so the watch page can play it. */
+  playable: boolean
 }
 
 export interface SavedItem {
@@ -34,13 +36,14 @@ export interface ProfileHome {
 
 // Jellyfin's rule: under 5% is not started, over 90% is finished; neither is a resume point.
 const RESUME_WINDOW = 'position_s >= duration_s * 0.05 and position_s <= duration_s * 0.9'
+const RESUME_ITEMS = `select w.info_hash as "infoHash", w.file_index as "fileIndex", w.title, w.position_s as "positionS", w.duration_s as "durationS",
+         w.updated_at as "updatedAt", exists (select 1 from catalog.torrents c where c.info_hash = w.info_hash) as playable
+    from public.watch_progress w where w.profile_id = $1 and ${RESUME_WINDOW}`
 
 export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit = 20): Promise<ResumeItem[]> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<ResumeItem>(
-      `select info_hash as "infoHash", file_index as "fileIndex", title, position_s as "positionS", duration_s as "durationS", updated_at as "updatedAt"
-         from public.watch_progress where profile_id = $1 and ${RESUME_WINDOW}
-        order by updated_at desc limit $2`,
+      `${RESUME_ITEMS} order by updated_at desc limit $2`,
       [ctx.profileId, limit],
     )
     return rows
@@ -52,8 +55,7 @@ export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<Prof
     const p = [ctx.profileId]
     const [resume, list, favs, searches] = [
       await tx.query<ResumeItem>(
-        `select info_hash as "infoHash", file_index as "fileIndex", title, position_s as "positionS", duration_s as "durationS", updated_at as "updatedAt"
-           from public.watch_progress where profile_id = $1 and ${RESUME_WINDOW} order by updated_at desc limit 20`,
+        `${RESUME_ITEMS} order by updated_at desc limit 20`,
         p,
       ),
       await tx.query<SavedItem>(`select info_hash as "infoHash", title from public.watchlist where profile_id = $1 order by added_at desc limit 50`, p),
@@ -61,6 +63,50 @@ export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<Prof
       await tx.query<{ query: string }>(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 10`, p),
     ]
     return { continueWatching: resume.rows, myList: list.rows, favorites: favs.rows, recentSearches: searches.rows.map((r) => r.query) }
+  })
+}
+
+export const ProgressSchema = z
+  .object({
+    infoHash: z.string().regex(/^[0-9a-f]{40}$/, 'infoHash is 40 lowercase hex characters'),
+    fileIndex: z.number().int().min(0).max(1_000_000),
+    title: z.string().trim().min(1).max(300),
+    positionS: z.number().min(0).max(1e7),
+    durationS: z.number().positive().max(1e7),
+  })
+  .refine((p) => p.positionS <= p.durationS + 1, 'positionS cannot be past the end')
+export type Progress = z.infer<typeof ProgressSchema>
+
+/**
+ * Saves where a profile is in a file. Under 5% (not really started) or over 90% (finished) is
+ * no resume point: the row is removed instead (Jellyfin's rule). Returns whether it was kept.
+ */
+export function saveProgress(db: RequestDb, ctx: ProfileContext, p: Progress): Promise<boolean> {
+  return db.asPerson(ctx, async (tx) => {
+    const fraction = p.positionS / p.durationS
+    if (fraction < 0.05 || fraction > 0.9) {
+      await tx.query('delete from public.watch_progress where profile_id = $1 and info_hash = $2 and file_index = $3', [ctx.profileId, p.infoHash, p.fileIndex])
+      return false
+    }
+    await tx.query(
+      `insert into public.watch_progress (profile_id, info_hash, file_index, title, position_s, duration_s, updated_at)
+       values ($1, $2, $3, $4, $5, $6, now())
+       on conflict (profile_id, info_hash, file_index) do update
+         set title = excluded.title, position_s = excluded.position_s, duration_s = excluded.duration_s, updated_at = now()`,
+      [ctx.profileId, p.infoHash, p.fileIndex, p.title, Math.floor(p.positionS), Math.ceil(p.durationS)],
+    )
+    return true
+  })
+}
+
+/** The saved position in a file, in seconds, or null. */
+export function findResumePosition(db: RequestDb, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<number | null> {
+  return db.asPerson(ctx, async (tx) => {
+    const { rows } = await tx.query<{ position_s: number }>(
+      `select position_s from public.watch_progress where profile_id = $1 and info_hash = $2 and file_index = $3 and ${RESUME_WINDOW}`,
+      [ctx.profileId, infoHash, fileIndex],
+    )
+    return rows[0]?.position_s ?? null
   })
 }
 

@@ -54,8 +54,14 @@ export default function Browse() {
         ) : (
           <ul className="tiles" data-row="continue">
             {home.continueWatching.map((item) => (
-              <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={0}>
-                <span className="tile-title">{item.title}</span>
+              <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
+                {item.playable ? (
+                  <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
+                    {item.title}
+                  </Link>
+                ) : (
+                  <span className="tile-title">{item.title}</span>
+                )}
                 <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
                 <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
               </li>

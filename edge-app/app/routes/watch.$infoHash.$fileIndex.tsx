@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
+import { useEffect, useRef, useState } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { signedStreamUrl } from '../lib/media-urls.server.ts'
+import { findResumePosition } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -18,12 +20,66 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await findTorrent(context.db, ctx, infoHash)
   const file = found?.files.find((f) => f.index === fileIndex)
   if (!found || !file) throw new Response('Not found', { status: 404 })
-  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src: await signedStreamUrl(context.config, ctx, infoHash, fileIndex) })
+  const [src, resumeAt] = [await signedStreamUrl(context.config, ctx, infoHash, fileIndex), await findResumePosition(context.db, ctx, infoHash, fileIndex)]
+  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, resumeAt })
+}
+
+const SAVE_EVERY_MS = 10_000
+
+function formatTime(s: number): string {
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = Math.floor(s % 60)
+  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(sec).padStart(2, '0')}`
+}
+
+/**
+ * Resume: starts at the saved position, and saves the position every 10 s while playing, on
+ * pause and when the page is left (sendBeacon survives the unload).
+ */
+function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null) {
+  const [resumed, setResumed] = useState(false)
+  useEffect(() => {
+    const el = media.current
+    if (!el) return
+    const payload = () => JSON.stringify({ ...body, positionS: el.currentTime, durationS: el.duration })
+    const save = () => {
+      if (!Number.isFinite(el.duration) || el.duration <= 0) return
+      void fetch('/api/progress', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: payload(), keepalive: true })
+    }
+    const onMeta = () => {
+      if (resumeAt !== null && resumeAt < el.duration) {
+        el.currentTime = resumeAt
+        setResumed(true)
+      }
+    }
+    const timer = setInterval(() => !el.paused && save(), SAVE_EVERY_MS)
+    const onLeave = () => Number.isFinite(el.duration) && navigator.sendBeacon('/api/progress', new Blob([payload()], { type: 'application/json' }))
+    if (el.readyState >= 1) onMeta()
+    el.addEventListener('loadedmetadata', onMeta)
+    el.addEventListener('pause', save)
+    window.addEventListener('pagehide', onLeave)
+    return () => {
+      clearInterval(timer)
+      el.removeEventListener('loadedmetadata', onMeta)
+      el.removeEventListener('pause', save)
+      window.removeEventListener('pagehide', onLeave)
+    }
+  }, [media, body.infoHash, body.fileIndex, body.title, resumeAt])
+  return resumed
 }
 
 export default function Watch() {
-  const { profile, torrent, file, src } = useLoaderData<typeof loader>() as { profile: Profile; torrent: CatalogTorrent; file: CatalogFile; src: string }
+  const { profile, torrent, file, src, resumeAt } = useLoaderData<typeof loader>() as {
+    profile: Profile
+    torrent: CatalogTorrent
+    file: CatalogFile
+    src: string
+    resumeAt: number | null
+  }
   const title = file.path.split('/').pop() ?? file.path
+  const media = useRef<HTMLMediaElement | null>(null)
+  const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
   return (
     <AppShell profile={profile}>
       <p>
@@ -31,9 +87,14 @@ export default function Watch() {
       </p>
       <h1>{title}</h1>
       {file.mediaType === 'audio' ? (
-        <audio className="player" controls autoPlay src={src} aria-label={`Playing ${title}`} />
+        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={src} aria-label={`Playing ${title}`} />
       ) : (
-        <video className="player" controls autoPlay playsInline src={src} aria-label={`Playing ${title}`} />
+        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={src} aria-label={`Playing ${title}`} />
+      )}
+      {resumed && resumeAt !== null && (
+        <p role="status" className="tile-meta">
+          Resumed at {formatTime(resumeAt)}.
+        </p>
       )}
       <p className="tile-meta">Streaming from the swarm: only the parts you watch are fetched.</p>
     </AppShell>
