@@ -13,3 +13,7 @@ declare module 'magnet-uri' {
   }
   export function decode(uri: string): MagnetData
 }
+
+declare module 'parse-torrent' {
+  export default function parseTorrent(torrentId: Uint8Array | string): Promise<{ infoHash: string; name: string }>
+}
