@@ -12,7 +12,7 @@ import { startPlatform } from '../test/helpers/platform.ts'
 import { HttpSession } from '../edge-app/test/http-session.ts'
 import { RequestDb } from '../edge-app/app/lib/db.server.ts'
 import { listContinueWatching } from '../edge-app/app/lib/profile-data.server.ts'
-import { findOwnProfile, listProfiles } from '../edge-app/app/lib/profiles.server.ts'
+import { listProfiles, verifyProfileOwnership } from '../edge-app/app/lib/profiles.server.ts'
 import { closedLoop, pacedLoop } from './lib/closed-loop.ts'
 import { latencyStats } from './lib/latency-stats.ts'
 import { startPgBouncer } from './lib/pgbouncer.ts'
@@ -124,9 +124,9 @@ try {
     const step = round % 3
     const profileId = profiles[Math.floor(round / 3) % profiles.length]!.id
     if (step === 0) await listProfiles(db, user.id)
-    else if (step === 1) await findOwnProfile(db, user.id, profileId)
+    else if (step === 1) await verifyProfileOwnership(db, user.id, profileId)
     else {
-      await findOwnProfile(db, user.id, profileId)
+      await verifyProfileOwnership(db, user.id, profileId)
       await listContinueWatching(db, { userId: user.id, profileId })
     }
     return { kind: ['list', 'select', 'continue'][step]!, ok: true }

@@ -4,7 +4,7 @@ import type { SessionUser } from './auth/session.server.ts'
 import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError } from './errors.ts'
-import { findOwnProfile, type Profile } from './profiles.server.ts'
+import { verifyProfileOwnership, type Profile } from './profiles.server.ts'
 
 export const SelectProfileSchema = z.object({
   profileId: z.string().uuid('Choose a profile.'),
@@ -16,7 +16,7 @@ export const SelectProfileSchema = z.object({
  * Returns the Set-Cookie headers: the selection, and the device default when asked to remember.
  */
 export async function selectProfile(request: Request, config: EdgeConfig, db: RequestDb, user: SessionUser, profileId: string, remember: boolean): Promise<{ profile: Profile; headers: Headers }> {
-  const profile = await findOwnProfile(db, user.id, profileId)
+  const profile = await verifyProfileOwnership(db, user.id, profileId)
   if (!profile) throw new AppError('not_found', 'That profile is not one of yours.')
   const headers = new Headers()
   headers.append('Set-Cookie', await selectedProfileCookie(request, config.jwtSecret, user.id, profile.id))

@@ -67,17 +67,19 @@ export function listProfiles(db: RequestDb, userId: string): Promise<Profile[]> 
   })
 }
 
-/** The profile, if it belongs to an account of the user (checked in SQL and by RLS); else null. */
-export function findOwnProfile(db: RequestDb, userId: string, profileId: string): Promise<Profile | null> {
-  return db.asPerson({ userId }, async (tx) => {
-    const { rows } = await tx.query<Profile>(
-      `select ${PROFILE_COLUMNS} from public.profiles p
-         join public.account_members m on m.account_id = p.account_id and m.user_id = $1
-        where p.id = $2`,
-      [userId, profileId],
-    )
-    return rows[0] ?? null
-  })
+const OWN_PROFILE = `select ${PROFILE_COLUMNS} from public.profiles p
+   join public.account_members m on m.account_id = p.account_id and m.user_id = $1
+  where p.id = $2`
+
+/**
+ * The profile, if it belongs to an account of the user; else null. The server's own check, made
+ * by the route-scope middleware on every profile-scoped request and on selection: one statement,
+ * not a transaction. It runs as the auth server, so the membership predicate in the SQL is what
+ * decides; the person's reads that follow run under RLS with the profile in their claims, which
+ * checks it again (private.selected_profile_id()).
+ */
+export function verifyProfileOwnership(db: RequestDb, userId: string, profileId: string): Promise<Profile | null> {
+  return db.asAuthServer(async (client) => (await client.query<Profile>(OWN_PROFILE, [userId, profileId])).rows[0] ?? null)
 }
 
 export function createProfile(db: RequestDb, userId: string, input: ProfileInput): Promise<Profile> {

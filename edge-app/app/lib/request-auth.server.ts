@@ -10,7 +10,7 @@ import { readSession, type SessionUser } from './auth/session.server.ts'
 import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError, errorResponse, type ErrorCode } from './errors.ts'
-import { findOwnProfile, type Profile } from './profiles.server.ts'
+import { verifyProfileOwnership, type Profile } from './profiles.server.ts'
 import type { ProfileContext } from './profile-data.server.ts'
 import { isApiPath, pagePathOf, scopeOf } from './route-scope.server.ts'
 
@@ -58,7 +58,7 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   if (scope === 'account') return { allowed: true, auth: { user, profile: null }, request }
 
   const profileId = await readSelectedProfile(request, config.jwtSecret, user.id)
-  const profile = profileId ? await findOwnProfile(db, user.id, profileId) : null
+  const profile = profileId ? await verifyProfileOwnership(db, user.id, profileId) : null
   if (!profile) {
     // A cookie that is forged, foreign or names a deleted profile is dropped, not kept around.
     if (readCookie(request, COOKIE.profile)) headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))
