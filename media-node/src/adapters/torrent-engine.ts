@@ -301,6 +301,7 @@ export class TorrentEngine {
   }
 
   async destroy(): Promise<void> {
+    if (this.destroyed) return
     this.destroyed = true
     clearInterval(this.sweeper)
     this.entries.clear()
