@@ -112,8 +112,8 @@ describe('in Chromium', () => {
     await page.waitForURL('**/torrents/**')
     await page.getByRole('link', { name: /^Play .*\.mp4$/ }).click()
     await page.waitForURL('**/watch/**')
-    // The source is a signed media-node URL, never a bare one.
-    expect(await page.locator('video').getAttribute('src')).toMatch(/\/v1\/stream\/[0-9a-f]{40}\/0\?exp=\d+&u=.+&sig=/)
+    // Once the node says the browser plays it as is, the source is a signed media-node URL, never a bare one.
+    await expect.poll(async () => (await page.locator('video').getAttribute('src')) ?? '', { timeout: 30_000 }).toMatch(/\/v1\/stream\/[0-9a-f]{40}\/0\?exp=\d+&u=.+&sig=/)
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await page.screenshot({ path: join(shots, 'watch-1280x800.png') })
 
@@ -135,6 +135,13 @@ describe('in Chromium', () => {
     await page.waitForURL(watchUrl)
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 30, null, { timeout: 30_000 })
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Resumed at 0:30.')
+
+    // The HEVC film is probed and the person is told why it cannot play here yet, not shown a broken player.
+    await page.goto('/browse')
+    await page.getByRole('link', { name: 'BitTorrented Test Card HEVC (2026) [360p x265]' }).click()
+    await page.getByRole('link', { name: /^Play .*\.mkv$/ }).click()
+    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' '), { timeout: 30_000 }).toMatch(/cannot play in this browser for now/)
+    expect(await page.locator('video').getAttribute('src')).toBeNull()
 
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()

@@ -1,5 +1,5 @@
 /** Stable error codes of the media node; HTTP statuses are assigned in http/app.ts only. */
-export type ErrorCode = 'invalid_input' | 'not_allowed' | 'not_found' | 'no_peers' | 'busy' | 'upstream_unavailable'
+export type ErrorCode = 'invalid_input' | 'not_allowed' | 'not_found' | 'no_peers' | 'busy' | 'upstream_unavailable' | 'unplayable_media'
 
 export class AppError extends Error {
   constructor(

@@ -25,7 +25,8 @@ const engine = new TorrentEngine({
   readAheadBytes: Math.min(config.READ_AHEAD_MB, config.MEDIA_CACHE_MAX_MB / 4) * 1024 * 1024,
   log: log.child({ component: 'torrents' }),
 })
-const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, metricsToken: config.METRICS_TOKEN, processMetrics: true })
+const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
+const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, selfUrl, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
   log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')

@@ -5,6 +5,7 @@ import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { signedStreamUrl } from '../lib/media-urls.server.ts'
 import { findResumePosition } from '../lib/profile-data.server.ts'
+import { browserCapabilities, capabilitiesQuery } from '../lib/media-capabilities.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -37,7 +38,7 @@ function formatTime(s: number): string {
  * Resume: starts at the saved position, and saves the position every 10 s while playing, on
  * pause and when the page is left (sendBeacon survives the unload).
  */
-function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null) {
+function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null, playable: boolean) {
   const [resumed, setResumed] = useState(false)
   useEffect(() => {
     const el = media.current
@@ -65,8 +66,30 @@ function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { info
       el.removeEventListener('pause', save)
       window.removeEventListener('pagehide', onLeave)
     }
-  }, [media, body.infoHash, body.fileIndex, body.title, resumeAt])
+  }, [media, body.infoHash, body.fileIndex, body.title, resumeAt, playable])
   return resumed
+}
+
+type Decision = { state: 'checking' } | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string } | { state: 'error'; message: string }
+
+/** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
+function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
+  const [decision, setDecision] = useState<Decision>({ state: 'checking' })
+  useEffect(() => {
+    let live = true
+    fetch(`/api/playback/${infoHash}/${fileIndex}?${capabilitiesQuery(browserCapabilities())}`)
+      .then(async (res) => {
+        const body = (await res.json()) as { decision?: { mode: 'direct' | 'remux' | 'transcode'; reason: string }; message?: string }
+        if (!live) return
+        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision })
+        else setDecision({ state: 'error', message: body.message ?? 'This file cannot be played.' })
+      })
+      .catch(() => live && setDecision({ state: 'error', message: 'The media node did not answer.' }))
+    return () => {
+      live = false
+    }
+  }, [infoHash, fileIndex])
+  return decision
 }
 
 export default function Watch() {
@@ -79,7 +102,9 @@ export default function Watch() {
   }
   const title = file.path.split('/').pop() ?? file.path
   const media = useRef<HTMLMediaElement | null>(null)
-  const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
+  const decision = usePlaybackDecision(torrent.infoHash, file.index)
+  const playable = decision.state === 'ready' && decision.mode === 'direct'
+  const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt, playable)
   return (
     <AppShell profile={profile}>
       <p>
@@ -87,9 +112,24 @@ export default function Watch() {
       </p>
       <h1>{title}</h1>
       {file.mediaType === 'audio' ? (
-        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={src} aria-label={`Playing ${title}`} />
+        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={playable ? src : undefined} aria-label={`Playing ${title}`} />
       ) : (
-        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={src} aria-label={`Playing ${title}`} />
+        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={playable ? src : undefined} aria-label={`Playing ${title}`} />
+      )}
+      {decision.state === 'checking' && (
+        <p role="status" className="tile-meta">
+          Checking the file…
+        </p>
+      )}
+      {decision.state === 'error' && (
+        <p role="alert" className="form-error">
+          {decision.message}
+        </p>
+      )}
+      {decision.state === 'ready' && decision.mode !== 'direct' && (
+        <p role="alert" className="form-error">
+          {decision.reason} {decision.mode === 'remux' ? 'Re-packing' : 'Converting'} on the fly is not built yet, so this file cannot play in this browser for now.
+        </p>
       )}
       {resumed && resumeAt !== null && (
         <p role="status" className="tile-meta">

@@ -30,3 +30,51 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
       .run()
   })
 }
+
+export interface ProbedStream {
+  index: number
+  type: 'video' | 'audio' | 'subtitle' | 'other'
+  codec: string
+  width?: number
+  height?: number
+  channels?: number
+  language?: string
+  title?: string
+  isDefault: boolean
+}
+
+export interface ProbedMedia {
+  /** ffprobe's format names, e.g. "matroska,webm" or "mov,mp4,m4a,3gp,3g2,mj2". */
+  format: string
+  durationS: number | null
+  bitRate: number | null
+  streams: ProbedStream[]
+}
+
+const STREAM_TYPES = new Set(['video', 'audio', 'subtitle'])
+
+/** ffprobe a file or URL (http ranges work, so it reads only what it needs). */
+export function probeMedia(source: string, timeoutMs = 20_000): Promise<ProbedMedia> {
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(source, ['-rw_timeout', String(timeoutMs * 1000)], (err: Error | null, data: ffmpeg.FfprobeData) => {
+      if (err) return reject(new Error(`ffprobe failed: ${String(err.message).split('\n').slice(-3).join(' ')}`, { cause: err }))
+      const duration = Number(data.format.duration)
+      const bitRate = Number(data.format.bit_rate)
+      resolve({
+        format: String(data.format.format_name ?? ''),
+        durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
+        bitRate: Number.isFinite(bitRate) && bitRate > 0 ? bitRate : null,
+        streams: data.streams.map((s) => ({
+          index: s.index,
+          type: (STREAM_TYPES.has(String(s.codec_type)) ? s.codec_type : 'other') as ProbedStream['type'],
+          codec: String(s.codec_name ?? 'unknown'),
+          ...(s.width ? { width: s.width, height: s.height } : {}),
+          ...(s.channels ? { channels: s.channels } : {}),
+          ...(s.tags?.language ? { language: String(s.tags.language) } : {}),
+          ...(s.tags?.title ? { title: String(s.tags.title) } : {}),
+          isDefault: s.disposition?.default === 1,
+        })),
+      })
+    })
+  })
+}

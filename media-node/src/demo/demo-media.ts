@@ -51,7 +51,7 @@ const PLAN: Planned[] = [
         job: (output, dir) => ({
           inputs: [card(20), tone(660, 20), { source: join(dir, 'BitTorrented.Test.Card.HEVC.2026.en.srt') }],
           output,
-          options: ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-crf', '32', '-c:a', 'aac', '-b:a', '96k', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng', '-shortest'],
+          options: ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-crf', '32', '-c:a', 'aac', '-b:a', '96k', '-c:s', 'srt', '-metadata:s:s:0', 'language=eng'],
         }),
       },
     ],

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { TorrentEngine } from '../adapters/torrent-engine.ts'
 import { AppError, type ErrorCode } from '../errors.ts'
 import { createMetrics } from '../metrics.ts'
+import { mountPlaybackRoutes } from './routes/playback.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
@@ -13,6 +14,8 @@ export interface AppDeps {
   signingKey: string
   log: Logger
   engine: TorrentEngine
+  /** Where the node reaches itself (ffprobe reads files through the node's own stream route). */
+  selfUrl?: string
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string
   /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
@@ -27,6 +30,7 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
   no_peers: 504,
   busy: 503,
   upstream_unavailable: 503,
+  unplayable_media: 422,
 }
 
 export function createApp(deps: AppDeps) {
@@ -60,6 +64,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
+  if (deps.selfUrl) mountPlaybackRoutes(app, deps.engine, { selfUrl: deps.selfUrl, signingKey: deps.signingKey })
 
   return app
 }

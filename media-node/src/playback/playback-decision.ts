@@ -1,0 +1,63 @@
+/**
+ * How a file reaches a player: as it is, re-packed, or converted. Pure: the probe of the file and
+ * what the browser said it can play go in, the decision and its reason come out.
+ */
+import type { ProbedMedia } from '../adapters/ffmpeg.ts'
+import { z } from 'zod'
+
+/** What the player reports from canPlayType / MediaSource.isTypeSupported. */
+export const ClientCapabilitiesSchema = z.object({
+  containers: z.array(z.enum(['mp4', 'webm', 'ogg', 'mp3', 'flac', 'wav', 'matroska', 'hls'])).max(16),
+  videoCodecs: z.array(z.enum(['h264', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'theora'])).max(16),
+  audioCodecs: z.array(z.enum(['aac', 'mp3', 'opus', 'vorbis', 'flac', 'ac3', 'eac3', 'pcm'])).max(16),
+})
+export type ClientCapabilities = z.infer<typeof ClientCapabilitiesSchema>
+
+export type PlaybackMode = 'direct' | 'remux' | 'transcode'
+
+export interface PlaybackDecision {
+  mode: PlaybackMode
+  /** A sentence for the person and the logs. */
+  reason: string
+  video: { codec: string; copy: boolean } | null
+  audio: { codec: string; copy: boolean } | null
+}
+
+/** ffprobe format names → the container names players speak of. */
+function containerOf(format: string): string {
+  const names = format.split(',')
+  if (names.includes('mp4') || names.includes('mov')) return 'mp4'
+  if (names.includes('matroska')) return format.includes('webm') ? 'matroska-or-webm' : 'matroska'
+  if (names.includes('webm')) return 'webm'
+  if (names.includes('mp3')) return 'mp3'
+  if (names.includes('flac')) return 'flac'
+  if (names.includes('ogg')) return 'ogg'
+  if (names.includes('wav')) return 'wav'
+  if (names.includes('avi')) return 'avi'
+  return names[0] ?? 'unknown'
+}
+
+const VIDEO_ALIASES: Record<string, string> = { h264: 'h264', hevc: 'hevc', h265: 'hevc', vp8: 'vp8', vp9: 'vp9', av1: 'av1', mpeg4: 'mpeg4', theora: 'theora' }
+const AUDIO_ALIASES: Record<string, string> = { aac: 'aac', mp3: 'mp3', opus: 'opus', vorbis: 'vorbis', flac: 'flac', ac3: 'ac3', eac3: 'eac3', pcm_s16le: 'pcm', pcm_s24le: 'pcm' }
+
+export function decidePlayback(media: ProbedMedia, caps: ClientCapabilities): PlaybackDecision {
+  const video = media.streams.find((s) => s.type === 'video' && !['mjpeg', 'png'].includes(s.codec))
+  const audio = media.streams.find((s) => s.type === 'audio' && s.isDefault) ?? media.streams.find((s) => s.type === 'audio')
+  if (!video && !audio) return { mode: 'transcode', reason: 'The file has no audio or video stream a player could use.', video: null, audio: null }
+  const vCodec = video ? (VIDEO_ALIASES[video.codec] ?? video.codec) : null
+  const aCodec = audio ? (AUDIO_ALIASES[audio.codec] ?? audio.codec) : null
+  const vOk = vCodec === null || (caps.videoCodecs as string[]).includes(vCodec)
+  const aOk = aCodec === null || (caps.audioCodecs as string[]).includes(aCodec)
+  const container = containerOf(media.format)
+  const containerOk =
+    (caps.containers as string[]).includes(container) ||
+    (container === 'matroska-or-webm' && (caps.containers.includes('webm') || caps.containers.includes('matroska')) && (vCodec === null || ['vp8', 'vp9', 'av1'].includes(vCodec)))
+  const streams = {
+    video: vCodec ? { codec: vCodec, copy: vOk } : null,
+    audio: aCodec ? { codec: aCodec, copy: aOk } : null,
+  }
+  if (vOk && aOk && containerOk) return { mode: 'direct', reason: `The browser plays ${[vCodec, aCodec].filter(Boolean).join(' and ')} in ${container} as it is.`, ...streams }
+  if (vOk && aOk) return { mode: 'remux', reason: `The streams can be copied; only the ${container} container needs re-packing.`, ...streams }
+  const missing = [!vOk && vCodec, !aOk && aCodec].filter(Boolean).join(' and ')
+  return { mode: 'transcode', reason: `The browser cannot play ${missing}; it has to be converted.`, ...streams }
+}

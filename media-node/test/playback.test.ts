@@ -1,0 +1,115 @@
+/**
+ * Probing and playback decisions through the real node: ffprobe reads each file over the node's
+ * own signed range route, from a real seeder; clips are made with the real ffmpeg here.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { signUrl } from '@bittorrented/common'
+import { freePort } from '../../scripts/lib/free-port.ts'
+import { runFfmpeg } from '../src/adapters/ffmpeg.ts'
+import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
+import { createApp } from '../src/http/app.ts'
+import { PieceCache } from '../src/streaming/piece-cache.ts'
+import { startSeeder, type Seeder } from './helpers/seeder.ts'
+
+const key = 'p'.repeat(48)
+const log = pino({ level: 'silent' })
+let work: string
+let seeder: Seeder
+let engine: TorrentEngine
+let server: ServerType
+let base: string
+let names: string[]
+
+const card = { source: 'testsrc2=size=160x120:rate=25:duration=3', format: 'lavfi' }
+const tone = { source: 'sine=frequency=440:sample_rate=44100:duration=3', format: 'lavfi' }
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bt-playback-'))
+  await writeFile(join(work, 'subs.srt'), '1\n00:00:00,500 --> 00:00:02,000\nHello\n')
+  const clips: Array<[string, Parameters<typeof runFfmpeg>[0]['options'], Array<{ source: string; format?: string }>]> = [
+    ['a.h264.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', '-shortest'], [card, tone]],
+    ['b.h264.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], [card, tone]],
+    ['c.hevc.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'], [card, tone, { source: join(work, 'subs.srt') }]],
+    ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
+    ['e.flac', ['-c:a', 'flac'], [tone]],
+  ]
+  const files: Record<string, Uint8Array> = {}
+  for (const [name, options, inputs] of clips) {
+    await runFfmpeg({ inputs, output: join(work, name), options })
+    files[name] = await readFile(join(work, name))
+  }
+  files['f.broken.mkv'] = randomBytes(300_000)
+  names = Object.keys(files).sort()
+  seeder = await startSeeder('Playback Clips', files)
+  engine = new TorrentEngine({
+    cache: new PieceCache(join(work, 'cache'), 1 << 30, 1 << 20),
+    dht: false,
+    trackers: false,
+    lsd: false,
+    staticPeers: [seeder.peer],
+    maxConnsPerTorrent: 10,
+    maxActiveTorrents: 5,
+    metadataDeadlineMs: 10_000,
+    idleEvictMs: 60_000,
+    readAheadBytes: 1 << 20,
+    log,
+  })
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, selfUrl: base })
+  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
+}, 120_000)
+
+afterAll(async () => {
+  server?.close()
+  await engine?.destroy()
+  await seeder?.stop()
+  // A piece write can still be landing as the engine stops: retry the removal.
+  await rm(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
+})
+
+const CHROMIUM = 'c=mp4,webm,ogg,mp3,flac,wav&v=h264,vp8,vp9,av1&a=aac,mp3,opus,vorbis,flac'
+
+async function playback(name: string, caps = CHROMIUM) {
+  const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === name)
+  const url = await signUrl({ secret: key, method: 'GET', url: `${base}/v1/playback/${seeder.infoHash}/${index}`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` }, ttlSeconds: 60 })
+  const res = await fetch(`${url}&${caps}`)
+  return { status: res.status, body: (await res.json()) as Record<string, any> }
+}
+
+describe('probing and deciding', () => {
+  test('each path: MP4 direct, H.264 MKV remux, HEVC MKV with subtitles transcode, AVI MPEG-4 transcode, FLAC direct', async () => {
+    const expected: Record<string, string> = { 'a.h264.mp4': 'direct', 'b.h264.mkv': 'remux', 'c.hevc.mkv': 'transcode', 'd.mpeg4.avi': 'transcode', 'e.flac': 'direct' }
+    for (const [name, mode] of Object.entries(expected)) {
+      const { status, body } = await playback(name)
+      expect(status, name).toBe(200)
+      expect(body.decision.mode, name).toBe(mode)
+      expect(body.media.durationS, name).toBeGreaterThan(2.5)
+      expect(body.media.durationS, name).toBeLessThan(3.5)
+    }
+    const hevc = (await playback('c.hevc.mkv')).body
+    expect(hevc.media.streams.map((s: { type: string; codec: string }) => `${s.type}:${s.codec}`)).toEqual(['video:hevc', 'audio:aac', 'subtitle:subrip'])
+  })
+
+  test('a browser that plays HEVC gets the HEVC file re-packed, not converted', async () => {
+    const { body } = await playback('c.hevc.mkv', 'c=mp4&v=h264,hevc&a=aac')
+    expect(body.decision.mode).toBe('remux')
+  })
+
+  test('damaged media is a clear 422, and the node goes on serving the others', async () => {
+    const broken = await playback('f.broken.mkv')
+    expect(broken.status).toBe(422)
+    expect(broken.body).toMatchObject({ error: 'unplayable_media', message: expect.stringMatching(/damaged or incomplete/) })
+    expect((await playback('a.h264.mp4')).status).toBe(200)
+  })
+
+  test('unknown capability names are a 400', async () => {
+    expect((await playback('a.h264.mp4', 'c=mp4&v=h264,realvideo&a=aac')).status).toBe(400)
+  })
+})
