@@ -36,6 +36,11 @@ const ConfigSchema = z.object({
   MAX_CONNS_PER_TORRENT: z.coerce.number().int().min(1).default(40),
   METADATA_DEADLINE_MS: z.coerce.number().int().min(100).default(15_000),
   IDLE_EVICT_S: z.coerce.number().int().min(1).default(300),
+  /** FFmpeg jobs at once (default: half the cores, at least 1), and how many may wait. */
+  TRANSCODE_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  TRANSCODE_QUEUE_MAX: z.coerce.number().int().min(0).default(9),
+  /** Converted video is never taller than this (nor than its source). */
+  TRANSCODE_MAX_HEIGHT: z.coerce.number().int().min(144).default(720),
   /** Bearer token for /metrics; unset = open (it holds counts only). */
   METRICS_TOKEN: z.string().min(16).optional(),
 })

@@ -6,6 +6,10 @@ import { loadConfig } from './config.ts'
 import { createDatabase } from './db.ts'
 import { createApp } from './http/app.ts'
 import { PieceCache } from './streaming/piece-cache.ts'
+import { HlsJobs } from './transcode/hls-jobs.ts'
+import { TranscodeQueue } from './transcode/transcode-queue.ts'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
 
 const config = loadConfig(process.env)
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
@@ -26,7 +30,9 @@ const engine = new TorrentEngine({
   log: log.child({ component: 'torrents' }),
 })
 const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
-const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, selfUrl, metricsToken: config.METRICS_TOKEN, processMetrics: true })
+const queue = new TranscodeQueue(config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)), config.TRANSCODE_QUEUE_MAX)
+const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000 })
+const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
   log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')
@@ -35,7 +41,7 @@ const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname:
 function shutdown(signal: string) {
   log.info({ signal }, 'stopping')
   server.close()
-  void Promise.allSettled([engine.destroy(), db.close()]).finally(() => process.exit(0))
+  void Promise.allSettled([hls.destroy(), engine.destroy(), db.close()]).finally(() => process.exit(0))
   setTimeout(() => process.exit(0), 3_000).unref()
 }
 process.on('SIGINT', () => shutdown('SIGINT'))

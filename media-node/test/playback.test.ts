@@ -11,11 +11,13 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
 import { freePort } from '../../scripts/lib/free-port.ts'
-import { runFfmpeg } from '../src/adapters/ffmpeg.ts'
+import { probeMedia, runFfmpeg } from '../src/adapters/ffmpeg.ts'
 import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createApp } from '../src/http/app.ts'
 import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { startSeeder, type Seeder } from './helpers/seeder.ts'
+import { HlsJobs } from '../src/transcode/hls-jobs.ts'
+import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
 
 const key = 'p'.repeat(48)
 const log = pino({ level: 'silent' })
@@ -25,6 +27,8 @@ let engine: TorrentEngine
 let server: ServerType
 let base: string
 let names: string[]
+let hls: HlsJobs
+let queue: TranscodeQueue
 
 const card = { source: 'testsrc2=size=160x120:rate=25:duration=3', format: 'lavfi' }
 const tone = { source: 'sine=frequency=440:sample_rate=44100:duration=3', format: 'lavfi' }
@@ -38,6 +42,10 @@ beforeAll(async () => {
     ['c.hevc.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'], [card, tone, { source: join(work, 'subs.srt') }]],
     ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
     ['e.flac', ['-c:a', 'flac'], [tone]],
+    ['g.hevc.long.mkv', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'], [
+      { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
+      { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
+    ]],
   ]
   const files: Record<string, Uint8Array> = {}
   for (const [name, options, inputs] of clips) {
@@ -62,12 +70,15 @@ beforeAll(async () => {
   })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
-  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, selfUrl: base })
+  queue = new TranscodeQueue(1, 5)
+  hls = new HlsJobs({ dir: join(work, 'hls'), queue, log, maxHeight: 720, idleMs: 60_000 })
+  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, playback: { selfUrl: base, hls } })
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
 }, 120_000)
 
 afterAll(async () => {
   server?.close()
+  await hls?.destroy()
   await engine?.destroy()
   await seeder?.stop()
   // A piece write can still be landing as the engine stops: retry the removal.
@@ -75,6 +86,17 @@ afterAll(async () => {
 })
 
 const CHROMIUM = 'c=mp4,webm,ogg,mp3,flac,wav&v=h264,vp8,vp9,av1&a=aac,mp3,opus,vorbis,flac'
+
+async function signedFor(name: string, path: (index: number) => string) {
+  const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === name)
+  return signUrl({ secret: key, method: 'GET', url: `${base}${path(index)}`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` }, ttlSeconds: 600 })
+}
+
+async function probeBytes(bytes: Uint8Array) {
+  const file = join(work, `probe-${Math.random().toString(36).slice(2)}.ts`)
+  await writeFile(file, bytes)
+  return probeMedia(file)
+}
 
 async function playback(name: string, caps = CHROMIUM) {
   const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === name)
@@ -111,5 +133,76 @@ describe('probing and deciding', () => {
 
   test('unknown capability names are a 400', async () => {
     expect((await playback('a.h264.mp4', 'c=mp4&v=h264,realvideo&a=aac')).status).toBe(400)
+  })
+})
+
+describe('HLS on demand', () => {
+  const playlistOf = async (name: string) => {
+    const res = await fetch(await signedFor(name, (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    return res.text()
+  }
+  const segmentUrls = (playlist: string) => playlist.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)
+
+  test('the playlist lists every segment up front; a segment decodes as H.264/AAC of the right length', async () => {
+    const playlist = await playlistOf('c.hevc.mkv')
+    expect(playlist).toContain('#EXT-X-ENDLIST')
+    const urls = segmentUrls(playlist)
+    expect(urls).toHaveLength(1)
+    const seg = await fetch(urls[0]!)
+    expect(seg.status).toBe(200)
+    const media = await probeBytes(new Uint8Array(await seg.arrayBuffer()))
+    expect(media.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(['video:h264', 'audio:aac'])
+    expect(media.durationS).toBeGreaterThan(2.5)
+  })
+
+  test('seeking to 80 % returns a segment that starts there', async () => {
+    const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
+    expect(urls).toHaveLength(8)
+    const late = await probeBytes(new Uint8Array(await (await fetch(urls[6]!)).arrayBuffer()))
+    const first = await probeBytes(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()))
+    const startOf = async (u: string) => {
+      const { execFileSync } = await import('node:child_process')
+      const file = join(work, `s-${Math.random().toString(36).slice(2)}.ts`)
+      await writeFile(file, new Uint8Array(await (await fetch(u)).arrayBuffer()))
+      return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=start_time', '-of', 'csv=p=0', file]).toString())
+    }
+    expect(late.durationS).toBeGreaterThan(3)
+    expect(first.durationS).toBeGreaterThan(3)
+    expect((await startOf(urls[6]!)) - (await startOf(urls[0]!))).toBeCloseTo(24, 0)
+  })
+
+  test('FFmpeg killed mid-job: the next request starts it again', async () => {
+    const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === 'g.hevc.long.mkv')
+    const key = `${seeder.infoHash}-${index}-h264`
+    await hls.destroy(false)
+    const { rm: remove } = await import('node:fs/promises')
+    await remove(join(work, 'hls', key), { recursive: true, force: true, maxRetries: 5 })
+    const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
+    expect((await fetch(urls[1]!)).status).toBe(200)
+    const killed = hls.processOf(key)
+    killed?.kill('SIGKILL')
+    const { existsSync } = await import('node:fs')
+    const missing = urls.findIndex((_, n) => !existsSync(join(work, 'hls', key, `seg-${n}.ts`)))
+    const res = await fetch(urls[missing === -1 ? 7 : missing]!)
+    expect(res.status).toBe(200)
+    expect((await probeBytes(new Uint8Array(await res.arrayBuffer()))).streams[0]!.codec).toBe('h264')
+  })
+
+  test('two conversions with room for one: the second waits its turn, neither is lost', async () => {
+    const [a, b] = await Promise.all([playlistOf('d.mpeg4.avi'), playlistOf('b.h264.mkv')])
+    let deepest = 0
+    const sampler = setInterval(() => (deepest = Math.max(deepest, queue.depth)), 2)
+    const results = await Promise.all([fetch(segmentUrls(a)[0]!), fetch(segmentUrls(b)[0]!)])
+    clearInterval(sampler)
+    expect(results.map((r) => r.status)).toEqual([200, 200])
+    expect(deepest).toBeGreaterThanOrEqual(1)
+    expect(queue.depth).toBe(0)
+  })
+
+  test('HLS of a damaged file is a clear 422', async () => {
+    const res = await fetch(await signedFor('f.broken.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`))
+    expect(res.status).toBe(422)
   })
 })

@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
+import { cors } from 'hono/cors'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { probeDatabase, type HealthReport, type WithDatabase } from '@bittorrented/common'
 import type { Logger } from 'pino'
 import type { TorrentEngine } from '../adapters/torrent-engine.ts'
 import { AppError, type ErrorCode } from '../errors.ts'
 import { createMetrics } from '../metrics.ts'
+import type { HlsJobs } from '../transcode/hls-jobs.ts'
 import { mountPlaybackRoutes } from './routes/playback.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
@@ -14,8 +16,8 @@ export interface AppDeps {
   signingKey: string
   log: Logger
   engine: TorrentEngine
-  /** Where the node reaches itself (ffprobe reads files through the node's own stream route). */
-  selfUrl?: string
+  /** Playback decisions and HLS: where the node reaches itself, and its FFmpeg jobs. */
+  playback?: { selfUrl: string; hls: HlsJobs }
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string
   /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
@@ -60,11 +62,14 @@ export function createApp(deps: AppDeps) {
     return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
   })
 
+  // Players (hls.js) fetch playlists and segments from the page's origin; the signed URL is the credential.
+  app.use('/v1/hls/*', cors({ origin: '*', allowMethods: ['GET'] }))
+
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
-  if (deps.selfUrl) mountPlaybackRoutes(app, deps.engine, { selfUrl: deps.selfUrl, signingKey: deps.signingKey })
+  if (deps.playback) mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, ...deps.playback })
 
   return app
 }

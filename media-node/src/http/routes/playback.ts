@@ -1,41 +1,89 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { signUrl } from '@bittorrented/common'
+import { signUrl, type SignedSubject } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { AppError } from '../../errors.ts'
 import { ClientCapabilitiesSchema, decidePlayback } from '../../playback/playback-decision.ts'
 import { ProbeCache } from '../../playback/probe-cache.ts'
 import { parseInfoHash } from '../../streaming/torrent-id.ts'
+import { buildHlsPlaylist, segmentCount } from '../../transcode/hls-playlist.ts'
+import type { HlsJobs } from '../../transcode/hls-jobs.ts'
 import type { SignedEnv } from '../require-signature.ts'
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
+const SEGMENT = /^seg-(\d{1,6})\.ts$/
+const SEGMENT_URL_TTL_S = 6 * 3600
+
+export interface PlaybackDeps {
+  engine: TorrentEngine
+  hls: HlsJobs
+  /** Where the node reaches itself (ffprobe and FFmpeg read files through the node's own stream route). */
+  selfUrl: string
+  signingKey: string
+}
+
+function target(c: { req: { param(name: string): string } }, subject: SignedSubject): { infoHash: string; fileIndex: number } {
+  const infoHash = parseInfoHash(c.req.param('infoHash'))
+  const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
+  if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
+  if (subject.resource !== `torrent:${infoHash}` && subject.resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+  return { infoHash, fileIndex: fileIndex.data }
+}
 
 /**
- * `GET /v1/playback/:infoHash/:fileIndex?c=mp4,webm&v=h264,vp9&a=aac,opus` — what the file holds
- * (ffprobe, once per file) and how this player should get it: direct, remux or transcode.
- * The capability parameters are not signed: they only describe the asking browser.
+ * `GET /v1/playback/:infoHash/:fileIndex?c=…&v=…&a=…` — what the file holds (ffprobe, once per
+ * file) and how this player should get it: direct, remux or transcode. The capability
+ * parameters are not signed: they only describe the asking browser.
+ * `GET /v1/hls/:infoHash/:fileIndex/index.m3u8` and `…/seg-N.ts` — the file as H.264/AAC HLS,
+ * each segment made when first asked for; the playlist's segment URLs are signed for the same
+ * person.
  */
-export function mountPlaybackRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, opts: { selfUrl: string; signingKey: string }): void {
+export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): void {
   const probes = new ProbeCache()
+  const selfStream = (infoHash: string, fileIndex: number) => () =>
+    signUrl({
+      secret: deps.signingKey,
+      method: 'GET',
+      url: `${deps.selfUrl}/v1/stream/${infoHash}/${fileIndex}`,
+      subject: { userId: 'media-node', resource: `torrent:${infoHash}/${fileIndex}` },
+      ttlSeconds: 12 * 3600,
+    })
+  const probe = async (infoHash: string, fileIndex: number) => {
+    await deps.engine.file(infoHash, fileIndex)
+    return probes.get(`${infoHash}/${fileIndex}`, selfStream(infoHash, fileIndex))
+  }
+
   app.get('/v1/playback/:infoHash/:fileIndex', async (c) => {
-    const infoHash = parseInfoHash(c.req.param('infoHash'))
-    const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
-    if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
-    const resource = c.get('subject').resource
-    if (resource !== `torrent:${infoHash}` && resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+    const { infoHash, fileIndex } = target(c, c.get('subject'))
     const caps = ClientCapabilitiesSchema.safeParse({ containers: list(c.req.query('c')), videoCodecs: list(c.req.query('v')), audioCodecs: list(c.req.query('a')) })
     if (!caps.success) throw new AppError('invalid_input', 'Capabilities are comma-separated known container and codec names.')
-    const file = await engine.file(infoHash, fileIndex.data)
-    // ffprobe reads through the node's own stream route, with ranges: only what it needs is fetched.
-    const media = await probes.get(`${infoHash}/${fileIndex.data}`, () =>
-      signUrl({
-        secret: opts.signingKey,
-        method: 'GET',
-        url: `${opts.selfUrl}/v1/stream/${infoHash}/${fileIndex.data}`,
-        subject: { userId: 'media-node', resource: `torrent:${infoHash}/${fileIndex.data}` },
-        ttlSeconds: 600,
-      }),
-    )
+    const file = await deps.engine.file(infoHash, fileIndex)
+    const media = await probe(infoHash, fileIndex)
     return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, decision: decidePlayback(media, caps.data) })
+  })
+
+  app.get('/v1/hls/:infoHash/:fileIndex/:name', async (c) => {
+    const subject = c.get('subject')
+    const { infoHash, fileIndex } = target(c, subject)
+    const name = c.req.param('name')
+    const media = await probe(infoHash, fileIndex)
+    if (!media.durationS) throw new AppError('unplayable_media', 'This file has no duration to build a playlist from.')
+    const key = `${infoHash}-${fileIndex}-h264`
+    if (name === 'index.m3u8') {
+      const urls: string[] = []
+      for (let n = 0; n < segmentCount(media.durationS); n++) {
+        urls.push(await signUrl({ secret: deps.signingKey, method: 'GET', url: `${deps.selfUrl}/v1/hls/${infoHash}/${fileIndex}/seg-${n}.ts`, subject, ttlSeconds: SEGMENT_URL_TTL_S }))
+      }
+      // Relative segment URLs: the player resolves them against wherever it reached the playlist.
+      const playlist = buildHlsPlaylist(media.durationS, (n) => urls[n]!.slice(urls[n]!.indexOf('/v1/')))
+      return c.body(playlist, 200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, max-age=300' })
+    }
+    const m = SEGMENT.exec(name)
+    if (!m) throw new AppError('not_found', 'No such HLS file.')
+    const n = Number(m[1])
+    if (n >= segmentCount(media.durationS)) throw new AppError('not_found', 'The file is shorter than that.')
+    const path = await deps.hls.segment(key, selfStream(infoHash, fileIndex), n)
+    const { readFile } = await import('node:fs/promises')
+    return c.body(new Uint8Array(await readFile(path)), 200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' })
   })
 }
