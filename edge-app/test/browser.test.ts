@@ -103,7 +103,7 @@ describe('in Chromium', () => {
     await context.close()
   })
 
-  test('press play: the demo film streams from the local swarm and its frames advance; the MP3 album plays too', async () => {
+  test('press play: the demo film streams from the local swarm, the HEVC film is converted on the fly, the MP3 album plays', async () => {
     const { context, page } = await newPage()
     await signIn(page, 'demo@bittorrented.local')
     await pickProfile(page, 'Sam')
@@ -136,12 +136,13 @@ describe('in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 30, null, { timeout: 30_000 })
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Resumed at 0:30.')
 
-    // The HEVC film is probed and the person is told why it cannot play here yet, not shown a broken player.
+    // The HEVC film is probed, found unplayable as it is, and converted to HLS as it plays (hls.js).
     await page.goto('/browse')
     await page.getByRole('link', { name: 'BitTorrented Test Card HEVC (2026) [360p x265]' }).click()
     await page.getByRole('link', { name: /^Play .*\.mkv$/ }).click()
-    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' '), { timeout: 30_000 }).toMatch(/cannot play in this browser for now/)
-    expect(await page.locator('video').getAttribute('src')).toBeNull()
+    await expect.poll(async () => (await page.getByRole('status').allTextContents()).join(' '), { timeout: 30_000 }).toMatch(/converted as you watch/)
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    await page.screenshot({ path: join(shots, 'watch-hevc-1280x800.png') })
 
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()

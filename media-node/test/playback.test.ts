@@ -199,6 +199,7 @@ describe('HLS on demand', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200])
     expect(deepest).toBeGreaterThanOrEqual(1)
     expect(queue.depth).toBe(0)
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/bt_transcode_queue_depth 0/)
   })
 
   test('HLS of a damaged file is a clear 422', async () => {

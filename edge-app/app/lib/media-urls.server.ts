@@ -25,6 +25,17 @@ export interface Alternative {
   seeders: number | null
 }
 
+/** The file as HLS (converted on the fly by the media node), for players that cannot take it as it is. */
+export function signedHlsUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
+  return signUrl({
+    secret: config.signingKey,
+    method: 'GET',
+    url: new URL(`/v1/hls/${infoHash}/${fileIndex}/index.m3u8`, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
+    ttlSeconds: STREAM_TTL_S,
+  })
+}
+
 export type PeerCheck =
   | { state: 'ok' }
   | { state: 'no_peers'; message: string; alternatives: Alternative[] }

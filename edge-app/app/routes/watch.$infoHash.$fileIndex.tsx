@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
-import { signedStreamUrl } from '../lib/media-urls.server.ts'
+import { signedHlsUrl, signedStreamUrl } from '../lib/media-urls.server.ts'
 import { findResumePosition } from '../lib/profile-data.server.ts'
 import { browserCapabilities, capabilitiesQuery } from '../lib/media-capabilities.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -21,8 +21,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await findTorrent(context.db, ctx, infoHash)
   const file = found?.files.find((f) => f.index === fileIndex)
   if (!found || !file) throw new Response('Not found', { status: 404 })
-  const [src, resumeAt] = [await signedStreamUrl(context.config, ctx, infoHash, fileIndex), await findResumePosition(context.db, ctx, infoHash, fileIndex)]
-  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, resumeAt })
+  const [src, hlsSrc, resumeAt] = [
+    await signedStreamUrl(context.config, ctx, infoHash, fileIndex),
+    await signedHlsUrl(context.config, ctx, infoHash, fileIndex),
+    await findResumePosition(context.db, ctx, infoHash, fileIndex),
+  ]
+  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, hlsSrc, resumeAt })
 }
 
 const SAVE_EVERY_MS = 10_000
@@ -70,6 +74,34 @@ function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { info
   return resumed
 }
 
+/**
+ * Plays an HLS playlist: natively where the browser can (Safari, iOS), else through hls.js,
+ * loaded only when needed so direct plays never download it.
+ */
+function useHls(media: React.RefObject<HTMLMediaElement | null>, url: string | null) {
+  useEffect(() => {
+    const el = media.current
+    if (!el || !url) return
+    if (el.canPlayType('application/vnd.apple.mpegurl')) {
+      el.src = url
+      return
+    }
+    let destroyed = false
+    let hls: { destroy(): void } | null = null
+    void import('hls.js').then(({ default: Hls }) => {
+      if (destroyed || !Hls.isSupported()) return
+      const player = new Hls({ maxBufferLength: 30 })
+      player.loadSource(url)
+      player.attachMedia(el as HTMLVideoElement)
+      hls = player
+    })
+    return () => {
+      destroyed = true
+      hls?.destroy()
+    }
+  }, [media, url])
+}
+
 type Decision = { state: 'checking' } | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string } | { state: 'error'; message: string }
 
 /** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
@@ -93,17 +125,21 @@ function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
 }
 
 export default function Watch() {
-  const { profile, torrent, file, src, resumeAt } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, file, src, hlsSrc, resumeAt } = useLoaderData<typeof loader>() as {
     profile: Profile
     torrent: CatalogTorrent
     file: CatalogFile
     src: string
+    hlsSrc: string
     resumeAt: number | null
   }
   const title = file.path.split('/').pop() ?? file.path
   const media = useRef<HTMLMediaElement | null>(null)
   const decision = usePlaybackDecision(torrent.infoHash, file.index)
-  const playable = decision.state === 'ready' && decision.mode === 'direct'
+  const direct = decision.state === 'ready' && decision.mode === 'direct'
+  const converted = decision.state === 'ready' && decision.mode !== 'direct'
+  useHls(media, converted ? hlsSrc : null)
+  const playable = direct || converted
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt, playable)
   return (
     <AppShell profile={profile}>
@@ -112,9 +148,9 @@ export default function Watch() {
       </p>
       <h1>{title}</h1>
       {file.mediaType === 'audio' ? (
-        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={playable ? src : undefined} aria-label={`Playing ${title}`} />
+        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={direct ? src : undefined} aria-label={`Playing ${title}`} />
       ) : (
-        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={playable ? src : undefined} aria-label={`Playing ${title}`} />
+        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={direct ? src : undefined} aria-label={`Playing ${title}`} />
       )}
       {decision.state === 'checking' && (
         <p role="status" className="tile-meta">
@@ -126,9 +162,9 @@ export default function Watch() {
           {decision.message}
         </p>
       )}
-      {decision.state === 'ready' && decision.mode !== 'direct' && (
-        <p role="alert" className="form-error">
-          {decision.reason} {decision.mode === 'remux' ? 'Re-packing' : 'Converting'} on the fly is not built yet, so this file cannot play in this browser for now.
+      {converted && (
+        <p role="status" className="tile-meta">
+          {decision.reason} It is converted as you watch.
         </p>
       )}
       {resumed && resumeAt !== null && (

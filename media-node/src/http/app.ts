@@ -37,7 +37,15 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<SignedEnv>()
-  const metrics = createMetrics({ activeTorrents: () => deps.engine.activeTorrents, peers: () => deps.engine.peers }, deps.processMetrics)
+  const metrics = createMetrics(
+    {
+      activeTorrents: () => deps.engine.activeTorrents,
+      peers: () => deps.engine.peers,
+      transcodeQueue: () => deps.playback?.hls.queueDepth ?? 0,
+      transcodeJobs: () => deps.playback?.hls.runningJobs ?? 0,
+    },
+    deps.processMetrics,
+  )
 
   app.onError((err, c) => {
     if (err instanceof AppError) {

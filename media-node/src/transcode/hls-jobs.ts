@@ -50,6 +50,10 @@ export class HlsJobs {
     this.sweeper.unref()
   }
 
+  get queueDepth(): number {
+    return this.opts.queue.depth
+  }
+
   get runningJobs(): number {
     return [...this.jobs.values()].filter((j) => !j.exited).length
   }
