@@ -142,6 +142,12 @@ describe('in Chromium', () => {
     await page.getByRole('link', { name: /^Play .*\.mkv$/ }).click()
     await expect.poll(async () => (await page.getByRole('status').allTextContents()).join(' '), { timeout: 30_000 }).toMatch(/converted as you watch/)
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    // Its subtitles — the track inside the MKV and the .srt beside it — are offered as WebVTT and load.
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelector('video')!.textTracks].map((t) => t.label).sort()), { timeout: 20_000 })
+      .toEqual(['BitTorrented.Test.Card.HEVC.2026.en.srt', 'eng (in file)'])
+    await page.evaluate(() => [...document.querySelector('video')!.textTracks].forEach((t) => (t.mode = 'showing')))
+    await page.waitForFunction(() => [...document.querySelector('video')!.textTracks].every((t) => (t.cues?.length ?? 0) >= 3), null, { timeout: 20_000 })
     await page.screenshot({ path: join(shots, 'watch-hevc-1280x800.png') })
 
     await page.goto('/browse')

@@ -53,6 +53,7 @@ beforeAll(async () => {
     files[name] = await readFile(join(work, name))
   }
   files['f.broken.mkv'] = randomBytes(300_000)
+  files['subs.srt'] = await readFile(join(work, 'subs.srt'))
   names = Object.keys(files).sort()
   seeder = await startSeeder('Playback Clips', files)
   engine = new TorrentEngine({
@@ -205,5 +206,25 @@ describe('HLS on demand', () => {
   test('HLS of a damaged file is a clear 422', async () => {
     const res = await fetch(await signedFor('f.broken.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`))
     expect(res.status).toBe(422)
+  })
+})
+
+describe('subtitles', () => {
+  test('an embedded SRT track and a subtitle file both come out as WebVTT', async () => {
+    const embedded = await fetch(await signedFor('c.hevc.mkv', (i) => `/v1/subtitles/${seeder.infoHash}/${i}/2.vtt`))
+    expect(embedded.status).toBe(200)
+    expect(embedded.headers.get('Content-Type')).toMatch(/text\/vtt/)
+    const text = await embedded.text()
+    expect(text.startsWith('WEBVTT')).toBe(true)
+    // The cue keeps its time, give or take the container's start offset (one audio frame here).
+    expect(text).toMatch(/00:00\.5\d\d --> 00:02\.0\d\d/)
+    expect(text).toContain('Hello')
+    const file = await fetch(await signedFor('subs.srt', (i) => `/v1/subtitles/${seeder.infoHash}/${i}/file.vtt`))
+    expect(file.status).toBe(200)
+    expect(await file.text()).toContain('Hello')
+  })
+
+  test('a track that is not a subtitle is a 404', async () => {
+    expect((await fetch(await signedFor('c.hevc.mkv', (i) => `/v1/subtitles/${seeder.infoHash}/${i}/0.vtt`))).status).toBe(404)
   })
 })

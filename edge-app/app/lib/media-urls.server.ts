@@ -36,6 +36,17 @@ export function signedHlsUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: 
   })
 }
 
+/** A subtitle track as WebVTT: `file` for a subtitle file, or the stream index of a track inside the file. */
+export function signedSubtitleUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number, track: 'file' | number): Promise<string> {
+  return signUrl({
+    secret: config.signingKey,
+    method: 'GET',
+    url: new URL(`/v1/subtitles/${infoHash}/${fileIndex}/${track}.vtt`, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
+    ttlSeconds: STREAM_TTL_S,
+  })
+}
+
 export type PeerCheck =
   | { state: 'ok' }
   | { state: 'no_peers'; message: string; alternatives: Alternative[] }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare'
 import { signUrl } from '@bittorrented/common'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
+import { signedSubtitleUrl } from '../lib/media-urls.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
@@ -27,6 +28,11 @@ export function loader({ params, request, context }: LoaderFunctionArgs) {
     const url = new URL(signed)
     for (const k of ['c', 'v', 'a']) url.searchParams.set(k, caps.get(k) ?? '')
     const res = await fetch(url, { signal: AbortSignal.timeout(30_000) })
-    return new Response(res.body, { status: res.status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'private, max-age=300' } })
+    const body = (await res.json()) as { subtitles?: Array<{ index: number; language: string | null; title: string | null; isDefault: boolean }> }
+    // Text tracks inside the file, each with a URL signed for this person.
+    const subtitles = await Promise.all(
+      (body.subtitles ?? []).map(async (t) => ({ ...t, url: await signedSubtitleUrl(context.config, ctx, infoHash, fileIndex, t.index) })),
+    )
+    return Response.json({ ...body, subtitles }, { status: res.status, headers: { 'Cache-Control': 'private, max-age=300' } })
   })
 }

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
-import { signedHlsUrl, signedStreamUrl } from '../lib/media-urls.server.ts'
+import { signedHlsUrl, signedStreamUrl, signedSubtitleUrl } from '../lib/media-urls.server.ts'
 import { findResumePosition } from '../lib/profile-data.server.ts'
 import { browserCapabilities, capabilitiesQuery } from '../lib/media-capabilities.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -26,7 +26,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     await signedHlsUrl(context.config, ctx, infoHash, fileIndex),
     await findResumePosition(context.db, ctx, infoHash, fileIndex),
   ]
-  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, hlsSrc, resumeAt })
+  // Subtitle files beside the video in the same torrent (the same folder), as WebVTT.
+  const folder = file.path.slice(0, file.path.lastIndexOf('/') + 1)
+  const sideFiles = found.files.filter((f) => f.mediaType === 'subtitle' && f.path.startsWith(folder) && !f.path.slice(folder.length).includes('/'))
+  const subtitleFiles = await Promise.all(
+    sideFiles.map(async (f) => ({ label: f.path.slice(folder.length), language: /\.([a-z]{2,3})\.(srt|ass|ssa|vtt)$/i.exec(f.path)?.[1]?.toLowerCase() ?? null, url: await signedSubtitleUrl(context.config, ctx, infoHash, f.index, 'file') })),
+  )
+  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, hlsSrc, resumeAt, subtitleFiles })
 }
 
 const SAVE_EVERY_MS = 10_000
@@ -102,7 +108,16 @@ function useHls(media: React.RefObject<HTMLMediaElement | null>, url: string | n
   }, [media, url])
 }
 
-type Decision = { state: 'checking' } | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string } | { state: 'error'; message: string }
+interface SubtitleTrack {
+  label: string
+  language: string | null
+  url: string
+}
+
+type Decision =
+  | { state: 'checking' }
+  | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string; subtitles: SubtitleTrack[] }
+  | { state: 'error'; message: string }
 
 /** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
 function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
@@ -111,9 +126,14 @@ function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
     let live = true
     fetch(`/api/playback/${infoHash}/${fileIndex}?${capabilitiesQuery(browserCapabilities())}`)
       .then(async (res) => {
-        const body = (await res.json()) as { decision?: { mode: 'direct' | 'remux' | 'transcode'; reason: string }; message?: string }
+        const body = (await res.json()) as {
+          decision?: { mode: 'direct' | 'remux' | 'transcode'; reason: string }
+          subtitles?: Array<{ language: string | null; title: string | null; url: string }>
+          message?: string
+        }
         if (!live) return
-        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision })
+        const subtitles = (body.subtitles ?? []).map((t, i) => ({ label: t.title ?? (t.language ? `${t.language} (in file)` : `Track ${i + 1}`), language: t.language, url: t.url }))
+        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision, subtitles })
         else setDecision({ state: 'error', message: body.message ?? 'This file cannot be played.' })
       })
       .catch(() => live && setDecision({ state: 'error', message: 'The media node did not answer.' }))
@@ -125,13 +145,14 @@ function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
 }
 
 export default function Watch() {
-  const { profile, torrent, file, src, hlsSrc, resumeAt } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, file, src, hlsSrc, resumeAt, subtitleFiles } = useLoaderData<typeof loader>() as {
     profile: Profile
     torrent: CatalogTorrent
     file: CatalogFile
     src: string
     hlsSrc: string
     resumeAt: number | null
+    subtitleFiles: SubtitleTrack[]
   }
   const title = file.path.split('/').pop() ?? file.path
   const media = useRef<HTMLMediaElement | null>(null)
@@ -140,6 +161,7 @@ export default function Watch() {
   const converted = decision.state === 'ready' && decision.mode !== 'direct'
   useHls(media, converted ? hlsSrc : null)
   const playable = direct || converted
+  const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt, playable)
   return (
     <AppShell profile={profile}>
@@ -150,7 +172,20 @@ export default function Watch() {
       {file.mediaType === 'audio' ? (
         <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay src={direct ? src : undefined} aria-label={`Playing ${title}`} />
       ) : (
-        <video ref={media as React.RefObject<HTMLVideoElement>} className="player" controls autoPlay playsInline src={direct ? src : undefined} aria-label={`Playing ${title}`} />
+        <video
+          ref={media as React.RefObject<HTMLVideoElement>}
+          className="player"
+          controls
+          autoPlay
+          playsInline
+          crossOrigin="anonymous"
+          src={direct ? src : undefined}
+          aria-label={`Playing ${title}`}
+        >
+          {tracks.map((t) => (
+            <track key={t.url} kind="subtitles" src={t.url} label={t.label} srcLang={t.language ?? undefined} />
+          ))}
+        </video>
       )}
       {decision.state === 'checking' && (
         <p role="status" className="tile-meta">

@@ -70,8 +70,8 @@ export function createApp(deps: AppDeps) {
     return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType })
   })
 
-  // Players (hls.js) fetch playlists and segments from the page's origin; the signed URL is the credential.
-  app.use('/v1/hls/*', cors({ origin: '*', allowMethods: ['GET'] }))
+  // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*']) app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))

@@ -7,6 +7,7 @@ import { ClientCapabilitiesSchema, decidePlayback } from '../../playback/playbac
 import { ProbeCache } from '../../playback/probe-cache.ts'
 import { parseInfoHash } from '../../streaming/torrent-id.ts'
 import { buildHlsPlaylist, segmentCount } from '../../transcode/hls-playlist.ts'
+import { TEXT_SUBTITLE_CODECS, toWebVtt } from '../../transcode/webvtt.ts'
 import type { HlsJobs } from '../../transcode/hls-jobs.ts'
 import type { SignedEnv } from '../require-signature.ts'
 
@@ -59,7 +60,32 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     if (!caps.success) throw new AppError('invalid_input', 'Capabilities are comma-separated known container and codec names.')
     const file = await deps.engine.file(infoHash, fileIndex)
     const media = await probe(infoHash, fileIndex)
-    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, decision: decidePlayback(media, caps.data) })
+    const subtitles = media.streams
+      .filter((st) => st.type === 'subtitle' && TEXT_SUBTITLE_CODECS.has(st.codec))
+      .map((st) => ({ index: st.index, language: st.language ?? null, title: st.title ?? null, isDefault: st.isDefault }))
+    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, decision: decidePlayback(media, caps.data) })
+  })
+
+  // `…/file.vtt`: the file itself is a subtitle file; `…/<stream index>.vtt`: a text track inside it.
+  const vtts = new Map<string, Promise<string>>()
+  app.get('/v1/subtitles/:infoHash/:fileIndex/:track', async (c) => {
+    const { infoHash, fileIndex } = target(c, c.get('subject'))
+    const track = /^(file|\d{1,3})\.vtt$/.exec(c.req.param('track'))?.[1]
+    if (!track) throw new AppError('not_found', 'Subtitle tracks are file.vtt or <stream index>.vtt.')
+    const media = await probe(infoHash, fileIndex)
+    const stream = track === 'file' ? null : Number(track)
+    const wanted = stream === null ? media.streams.find((s) => s.type === 'subtitle') : media.streams.find((s) => s.index === stream)
+    if (!wanted || wanted.type !== 'subtitle') throw new AppError('not_found', 'There is no such subtitle track.')
+    if (!TEXT_SUBTITLE_CODECS.has(wanted.codec)) throw new AppError('unplayable_media', `${wanted.codec} subtitles are pictures, not text; they cannot be shown as WebVTT.`)
+    const key = `${infoHash}/${fileIndex}/${track}`
+    let vtt = vtts.get(key)
+    if (!vtt) {
+      vtt = selfStream(infoHash, fileIndex)().then((url) => toWebVtt(url, stream))
+      vtts.set(key, vtt)
+      vtt.catch(() => vtts.delete(key))
+      if (vtts.size > 500) vtts.delete(vtts.keys().next().value!)
+    }
+    return c.body(await vtt, 200, { 'Content-Type': 'text/vtt; charset=utf-8', 'Cache-Control': 'private, max-age=86400' })
   })
 
   app.get('/v1/hls/:infoHash/:fileIndex/:name', async (c) => {
