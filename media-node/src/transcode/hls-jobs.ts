@@ -27,6 +27,13 @@ export interface HlsJobOptions {
 
 /** How far ahead of the job's next segment a request may be before the job is restarted there. */
 const NEAR = 3
+/**
+ * How far a job may run ahead of the furthest segment anyone asked for: further, it stops and
+ * frees its slot (it starts again from the first missing segment when a player gets there).
+ * Tighter while others wait, so a queued viewer gets a slot in seconds, not after whole films.
+ */
+const AHEAD = 6
+const AHEAD_WHILE_OTHERS_WAIT = 2
 const WAIT_TIMEOUT_MS = 90_000
 
 interface Job {
@@ -37,6 +44,8 @@ interface Job {
   exited: boolean
   stderr: string
   lastRequest: number
+  /** The furthest segment a player asked this job's file for. */
+  requested: number
   release: () => void
 }
 
@@ -46,7 +55,10 @@ export class HlsJobs {
   private readonly sweeper: NodeJS.Timeout
 
   constructor(private readonly opts: HlsJobOptions) {
-    this.sweeper = setInterval(() => this.stopIdle(Date.now()), Math.min(opts.idleMs, 10_000))
+    this.sweeper = setInterval(() => {
+      this.stopIdle(Date.now())
+      this.stopRunaways()
+    }, 250)
     this.sweeper.unref()
   }
 
@@ -66,10 +78,14 @@ export class HlsJobs {
   async segment(key: string, source: () => Promise<string>, n: number): Promise<string> {
     const path = this.segmentPath(key, n)
     const job = this.jobs.get(key)
-    if (job) job.lastRequest = Date.now()
+    if (job) {
+      job.lastRequest = Date.now()
+      job.requested = Math.max(job.requested, n)
+    }
     if (existsSync(path)) return path
     let current = job
     if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(key, source, n)
+    current.requested = Math.max(current.requested, n)
     const deadline = Date.now() + WAIT_TIMEOUT_MS
     while (!existsSync(path)) {
       if (current.exited) {
@@ -121,7 +137,7 @@ export class HlsJobs {
           '-hls_segment_filename', join(dir, 'seg-%d.ts'), join(dir, `job-${from}.m3u8`),
         ]
         const child = spawn('nice', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-        const job: Job = { key, dir, start: from, process: child, exited: false, stderr: '', lastRequest: Date.now(), release }
+        const job: Job = { key, dir, start: from, process: child, exited: false, stderr: '', lastRequest: Date.now(), requested: from, release }
         child.stderr!.on('data', (d) => (job.stderr = (job.stderr + d).slice(-4000)))
         child.once('exit', (code, signal) => {
           job.exited = true
@@ -147,6 +163,11 @@ export class HlsJobs {
   private stop(key: string): void {
     const job = this.jobs.get(key)
     if (job && !job.exited) job.process.kill('SIGTERM')
+  }
+
+  private stopRunaways(): void {
+    const limit = this.opts.queue.depth > 0 ? AHEAD_WHILE_OTHERS_WAIT : AHEAD
+    for (const [key, job] of this.jobs) if (!job.exited && this.nextSegment(job) - job.requested > limit) this.stop(key)
   }
 
   stopIdle(now: number): void {
