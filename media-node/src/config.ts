@@ -39,6 +39,8 @@ const ConfigSchema = z.object({
   /** FFmpeg jobs at once (default: half the cores, at least 1), and how many may wait. */
   TRANSCODE_CONCURRENCY: z.coerce.number().int().min(1).optional(),
   TRANSCODE_QUEUE_MAX: z.coerce.number().int().min(0).default(9),
+  /** 'auto' uses NVENC, QSV or VAAPI when this machine's FFmpeg can; 'cpu' always libx264. */
+  TRANSCODE_ENCODER: z.enum(['auto', 'cpu']).default('auto'),
   /** Converted video is never taller than this (nor than its source). */
   TRANSCODE_MAX_HEIGHT: z.coerce.number().int().min(144).default(720),
   /** Bearer token for /metrics; unset = open (it holds counts only). */

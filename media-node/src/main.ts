@@ -8,6 +8,7 @@ import { createApp } from './http/app.ts'
 import { PieceCache } from './streaming/piece-cache.ts'
 import { HlsJobs } from './transcode/hls-jobs.ts'
 import { TranscodeQueue } from './transcode/transcode-queue.ts'
+import { detectH264Encoder } from './transcode/hardware-encoders.ts'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 
@@ -31,7 +32,9 @@ const engine = new TorrentEngine({
 })
 const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
 const queue = new TranscodeQueue(config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)), config.TRANSCODE_QUEUE_MAX)
-const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000 })
+const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
+log.info({ encoder, concurrency: queue.concurrency }, 'transcoding ready')
+const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder })
 const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {

@@ -13,6 +13,7 @@ import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
 import { SEGMENT_SECONDS } from './hls-playlist.ts'
 import type { TranscodeQueue } from './transcode-queue.ts'
+import { videoEncoderArgs, type H264Encoder } from './hardware-encoders.ts'
 
 export interface HlsJobOptions {
   dir: string
@@ -23,6 +24,8 @@ export interface HlsJobOptions {
   /** A job with no segment requests for this long is stopped. */
   idleMs: number
   ffmpegPath?: string
+  /** From detectH264Encoder(); libx264 when not given. */
+  encoder?: H264Encoder
 }
 
 /** How far ahead of the job's next segment a request may be before the job is restarted there. */
@@ -126,10 +129,12 @@ export class HlsJobs {
         const args = [
           '-n', '10', this.opts.ffmpegPath ?? 'ffmpeg',
           '-hide_banner', '-loglevel', 'error', '-nostdin',
+          ...(this.opts.encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
           '-ss', String(offset), '-i', url,
           '-map', '0:v:0?', '-map', '0:a:0?',
-          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
-          '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'`,
+          ...videoEncoderArgs(this.opts.encoder ?? 'libx264'),
+          ...(this.opts.encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
+          '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${this.opts.encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
           '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
           '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
           '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_segment_type', 'mpegts',

@@ -1,0 +1,58 @@
+/**
+ * Which H.264 encoder FFmpeg should use: a hardware one when this FFmpeg has it and it works on
+ * this machine (NVENC, VAAPI, QSV), else libx264 on the CPU. Listing is not enough — a build can
+ * list h264_nvenc without a GPU — so each candidate encodes a few frames first.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+export type H264Encoder = 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv' | 'libx264'
+
+const CANDIDATES: Array<{ encoder: Exclude<H264Encoder, 'libx264'>; extraInput: string[]; filter?: string }> = [
+  { encoder: 'h264_nvenc', extraInput: [] },
+  { encoder: 'h264_qsv', extraInput: [] },
+  { encoder: 'h264_vaapi', extraInput: ['-vaapi_device', '/dev/dri/renderD128'], filter: 'format=nv12,hwupload' },
+]
+
+/** Encoders this FFmpeg lists, from `ffmpeg -encoders`. */
+export function listedH264Encoders(encodersOutput: string): string[] {
+  return [...encodersOutput.matchAll(/^\s*V\S*\s+(h264_\w+|libx264)\s/gm)].map((m) => m[1]!)
+}
+
+async function works(ffmpeg: string, c: (typeof CANDIDATES)[number]): Promise<boolean> {
+  try {
+    await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...c.extraInput, '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=25:duration=0.2', ...(c.filter ? ['-vf', c.filter] : []), '-c:v', c.encoder, '-f', 'null', '-'], { timeout: 15_000 })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The encoder to use; `preferred` = 'cpu' skips the hardware. */
+export async function detectH264Encoder(ffmpeg = 'ffmpeg', preferred: 'auto' | 'cpu' = 'auto'): Promise<H264Encoder> {
+  if (preferred === 'cpu') return 'libx264'
+  let listed: string[]
+  try {
+    listed = listedH264Encoders((await run(ffmpeg, ['-hide_banner', '-encoders'], { timeout: 15_000 })).stdout)
+  } catch {
+    return 'libx264'
+  }
+  for (const c of CANDIDATES) if (listed.includes(c.encoder) && (await works(ffmpeg, c))) return c.encoder
+  return 'libx264'
+}
+
+/** FFmpeg video options for an encoder, at about libx264 veryfast/crf 23 quality. */
+export function videoEncoderArgs(encoder: H264Encoder): string[] {
+  switch (encoder) {
+    case 'h264_nvenc':
+      return ['-c:v', 'h264_nvenc', '-preset', 'p4', '-rc', 'vbr', '-cq', '23', '-b:v', '0']
+    case 'h264_qsv':
+      return ['-c:v', 'h264_qsv', '-global_quality', '23']
+    case 'h264_vaapi':
+      return ['-c:v', 'h264_vaapi', '-qp', '23']
+    default:
+      return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23']
+  }
+}
