@@ -117,6 +117,16 @@ describe('in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await page.screenshot({ path: join(shots, 'watch-1280x800.png') })
 
+    // Keyboard: K pauses and plays, → jumps 10 s ahead.
+    await page.locator('h1').click()
+    await page.keyboard.press('k')
+    await expect.poll(() => page.evaluate(() => document.querySelector('video')!.paused)).toBe(true)
+    const before = await page.evaluate(() => document.querySelector('video')!.currentTime)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBeGreaterThan(before + 9)
+    await page.keyboard.press('k')
+    await expect.poll(() => page.evaluate(() => document.querySelector('video')!.paused)).toBe(false)
+
     // Seek to the middle and pause: the position is saved, and the next visit resumes there.
     const watchUrl = page.url()
     await page.evaluate(() => {
