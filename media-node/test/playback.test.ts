@@ -42,6 +42,7 @@ beforeAll(async () => {
     ['c.hevc.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'], [card, tone, { source: join(work, 'subs.srt') }]],
     ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
     ['e.flac', ['-c:a', 'flac'], [tone]],
+    ['h.ac3.mka', ['-c:a', 'ac3'], [tone]],
     ['g.hevc.long.mkv', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'], [
       { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
       { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
@@ -201,6 +202,13 @@ describe('HLS on demand', () => {
     expect(deepest).toBeGreaterThanOrEqual(1)
     expect(queue.depth).toBe(0)
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/bt_transcode_queue_depth 0/)
+  })
+
+  test('audio a browser cannot play (AC-3) comes out as AAC-only HLS', async () => {
+    expect((await playback('h.ac3.mka')).body.decision.mode).toBe('transcode')
+    const urls = segmentUrls(await playlistOf('h.ac3.mka'))
+    const seg = await probeBytes(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()))
+    expect(seg.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(['audio:aac'])
   })
 
   test('HLS of a damaged file is a clear 422', async () => {
