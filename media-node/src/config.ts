@@ -41,6 +41,8 @@ const ConfigSchema = z.object({
   TRANSCODE_QUEUE_MAX: z.coerce.number().int().min(0).default(9),
   /** 'auto' uses NVENC, QSV or VAAPI when this machine's FFmpeg can; 'cpu' always libx264. */
   TRANSCODE_ENCODER: z.enum(['auto', 'cpu']).default('auto'),
+  /** Disk for converted segments (least recently served are deleted first). */
+  HLS_CACHE_MAX_MB: z.coerce.number().int().min(16).default(2048),
   /** Converted video is never taller than this (nor than its source). */
   TRANSCODE_MAX_HEIGHT: z.coerce.number().int().min(144).default(720),
   /** Bearer token for /metrics; unset = open (it holds counts only). */

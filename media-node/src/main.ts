@@ -34,7 +34,7 @@ const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : c
 const queue = new TranscodeQueue(config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)), config.TRANSCODE_QUEUE_MAX)
 const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
 log.info({ encoder, concurrency: queue.concurrency }, 'transcoding ready')
-const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder })
+const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
 const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {

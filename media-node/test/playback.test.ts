@@ -73,7 +73,7 @@ beforeAll(async () => {
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   queue = new TranscodeQueue(1, 5)
-  hls = new HlsJobs({ dir: join(work, 'hls'), queue, log, maxHeight: 720, idleMs: 60_000 })
+  hls = new HlsJobs({ dir: join(work, 'hls'), queue, log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
   const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, playback: { selfUrl: base, hls } })
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
 }, 120_000)
@@ -209,6 +209,20 @@ describe('HLS on demand', () => {
     const urls = segmentUrls(await playlistOf('h.ac3.mka'))
     const seg = await probeBytes(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()))
     expect(seg.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(['audio:aac'])
+  })
+
+  test('the segment cache is trimmed to its cap, least recently served first', async () => {
+    const dir = join(work, 'trim')
+    const { mkdir: mk, readdir: ls, utimes: touch } = await import('node:fs/promises')
+    await mk(join(dir, 'film'), { recursive: true })
+    for (let n = 0; n < 10; n++) {
+      await writeFile(join(dir, 'film', `seg-${n}.ts`), Buffer.alloc(1000))
+      await touch(join(dir, 'film', `seg-${n}.ts`), new Date(1000 * (n + 1)), new Date(1000 * (n + 1)))
+    }
+    const small = new HlsJobs({ dir, queue: new TranscodeQueue(1, 1), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 4500 })
+    expect(await small.trimCache()).toBe(6)
+    expect((await ls(join(dir, 'film'))).sort()).toEqual(['seg-6.ts', 'seg-7.ts', 'seg-8.ts', 'seg-9.ts'])
+    await small.destroy()
   })
 
   test('HLS of a damaged file is a clear 422', async () => {

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
@@ -26,6 +26,8 @@ export interface HlsJobOptions {
   ffmpegPath?: string
   /** From detectH264Encoder(); libx264 when not given. */
   encoder?: H264Encoder
+  /** Converted segments kept on disk, at most this many bytes (least recently served go first). */
+  maxCacheBytes: number
 }
 
 /** How far ahead of the job's next segment a request may be before the job is restarted there. */
@@ -58,9 +60,11 @@ export class HlsJobs {
   private readonly sweeper: NodeJS.Timeout
 
   constructor(private readonly opts: HlsJobOptions) {
+    let ticks = 0
     this.sweeper = setInterval(() => {
       this.stopIdle(Date.now())
       this.stopRunaways()
+      if (++ticks % 40 === 0) void this.trimCache().catch((err) => this.opts.log.warn({ err }, 'segment cache trim failed'))
     }, 250)
     this.sweeper.unref()
   }
@@ -85,7 +89,7 @@ export class HlsJobs {
       job.lastRequest = Date.now()
       job.requested = Math.max(job.requested, n)
     }
-    if (existsSync(path)) return path
+    if (existsSync(path)) return this.served(path)
     let current = job
     if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(key, source, n)
     current.requested = Math.max(current.requested, n)
@@ -106,7 +110,38 @@ export class HlsJobs {
       if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
       await new Promise((r) => setTimeout(r, 100))
     }
+    return this.served(path)
+  }
+
+  /** Marks a segment as just served: the cache trims the least recently served first. */
+  private async served(path: string): Promise<string> {
+    const now = new Date()
+    await utimes(path, now, now).catch(() => {})
     return path
+  }
+
+  /**
+   * Deletes the least recently served segments until the cache fits its cap. A deleted segment
+   * is simply made again if a player asks for it later.
+   */
+  async trimCache(): Promise<number> {
+    const segments: Array<{ path: string; size: number; used: number }> = []
+    for (const dir of await readdir(this.opts.dir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(this.opts.dir, dir)).catch(() => [] as string[])) {
+        if (!/^seg-\d+\.ts$/.test(name)) continue
+        const s = await stat(join(this.opts.dir, dir, name)).catch(() => null)
+        if (s) segments.push({ path: join(this.opts.dir, dir, name), size: s.size, used: s.mtimeMs })
+      }
+    }
+    let total = segments.reduce((sum, s) => sum + s.size, 0)
+    let removed = 0
+    for (const s of segments.sort((a, b) => a.used - b.used)) {
+      if (total <= this.opts.maxCacheBytes) break
+      await rm(s.path, { force: true })
+      total -= s.size
+      removed++
+    }
+    return removed
   }
 
   private nextSegment(job: Job): number {
