@@ -117,6 +117,17 @@ describe('in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await page.screenshot({ path: join(shots, 'watch-1280x800.png') })
 
+    // The film has two audio tracks: choosing the French one switches to HLS carrying it, and it plays on.
+    const audioMenu = page.getByRole('combobox', { name: 'Audio' })
+    await expect.poll(async () => (await audioMenu.locator('option').allTextContents()).join('|')).toMatch(/eng.*\|.*fra/)
+    await audioMenu.selectOption({ index: 1 })
+    // hls.js (a blob: source) or the browser's own HLS (the playlist URL itself), whichever this Chromium has.
+    await expect.poll(async () => (await page.locator('video').getAttribute('src')) ?? '', { timeout: 30_000 }).toMatch(/^blob:|\/v1\/hls\/.*audio=\d+/)
+    const atSwitch = await page.evaluate(() => document.querySelector('video')!.currentTime)
+    await page.waitForFunction((t) => document.querySelector('video')!.currentTime > t + 1, atSwitch, { timeout: 30_000 })
+    await audioMenu.selectOption({ index: 0 })
+    await expect.poll(async () => (await page.locator('video').getAttribute('src')) ?? '', { timeout: 30_000 }).toMatch(/\/v1\/stream\//)
+
     // Keyboard: K pauses and plays, → jumps 10 s ahead.
     await page.locator('h1').click()
     await page.keyboard.press('k')

@@ -43,6 +43,11 @@ beforeAll(async () => {
     ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
     ['e.flac', ['-c:a', 'flac'], [tone]],
     ['h.ac3.mka', ['-c:a', 'ac3'], [tone]],
+    ['i.two-audio.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'], [
+      card,
+      tone,
+      { source: 'sine=frequency=880:sample_rate=22050:duration=3', format: 'lavfi' },
+    ]],
     ['g.hevc.long.mkv', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'], [
       { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
       { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
@@ -209,6 +214,20 @@ describe('HLS on demand', () => {
     const urls = segmentUrls(await playlistOf('h.ac3.mka'))
     const seg = await probeBytes(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()))
     expect(seg.streams.map((s) => `${s.type}:${s.codec}`)).toEqual(['audio:aac'])
+  })
+
+  test('a file with two audio tracks: both are listed, and HLS can carry the second one', async () => {
+    const { body } = await playback('i.two-audio.mkv')
+    expect(body.audioTracks.map((t: { language: string }) => t.language)).toEqual(['eng', 'fra'])
+    const second = body.audioTracks[1].index as number
+    const res = await fetch(await signedFor('i.two-audio.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&audio=${second}`))
+    const urls = segmentUrls(await res.text())
+    expect(urls[0]).toContain(`&audio=${second}`)
+    const seg = await probeBytes(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()))
+    // The French track was made at 22.05 kHz, the English one at 44.1 kHz: the segment carries the French.
+    expect(seg.streams.find((s) => s.type === 'audio')?.sampleRate).toBe(22050)
+    const bad = await fetch(await signedFor('i.two-audio.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&audio=0`))
+    expect(bad.status).toBe(400)
   })
 
   test('the segment cache is trimmed to its cap, least recently served first', async () => {

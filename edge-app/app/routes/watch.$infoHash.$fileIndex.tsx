@@ -108,6 +108,14 @@ function useHls(media: React.RefObject<HTMLMediaElement | null>, url: string | n
   }, [media, url])
 }
 
+interface AudioTrack {
+  index: number
+  language: string | null
+  title: string | null
+  channels: number | null
+  isDefault: boolean
+}
+
 interface SubtitleTrack {
   label: string
   language: string | null
@@ -182,7 +190,7 @@ function usePlayerControls(media: React.RefObject<HTMLMediaElement | null>, titl
 
 type Decision =
   | { state: 'checking' }
-  | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string; subtitles: SubtitleTrack[] }
+  | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] }
   | { state: 'error'; message: string }
 
 /** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
@@ -195,11 +203,12 @@ function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
         const body = (await res.json()) as {
           decision?: { mode: 'direct' | 'remux' | 'transcode'; reason: string }
           subtitles?: Array<{ language: string | null; title: string | null; url: string }>
+          audioTracks?: AudioTrack[]
           message?: string
         }
         if (!live) return
         const subtitles = (body.subtitles ?? []).map((t, i) => ({ label: t.title ?? (t.language ? `${t.language} (in file)` : `Track ${i + 1}`), language: t.language, url: t.url }))
-        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision, subtitles })
+        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision, subtitles, audioTracks: body.audioTracks ?? [] })
         else setDecision({ state: 'error', message: body.message ?? 'This file cannot be played.' })
       })
       .catch(() => live && setDecision({ state: 'error', message: 'The media node did not answer.' }))
@@ -223,9 +232,23 @@ export default function Watch() {
   const title = file.path.split('/').pop() ?? file.path
   const media = useRef<HTMLMediaElement | null>(null)
   const decision = usePlaybackDecision(torrent.infoHash, file.index)
-  const direct = decision.state === 'ready' && decision.mode === 'direct'
-  const converted = decision.state === 'ready' && decision.mode !== 'direct'
-  useHls(media, converted ? hlsSrc : null)
+  // Another audio track than the file's first one comes through HLS, which can pick any track.
+  const [audio, setAudio] = useState<number | null>(null)
+  const keepPosition = useRef<number | null>(null)
+  const direct = decision.state === 'ready' && decision.mode === 'direct' && audio === null
+  const converted = decision.state === 'ready' && !direct
+  useHls(media, converted ? (audio === null ? hlsSrc : `${hlsSrc}&audio=${audio}`) : null)
+  useEffect(() => {
+    const el = media.current
+    if (!el) return
+    const restore = () => {
+      if (keepPosition.current !== null) el.currentTime = keepPosition.current
+      keepPosition.current = null
+    }
+    el.addEventListener('loadedmetadata', restore)
+    return () => el.removeEventListener('loadedmetadata', restore)
+  }, [audio])
+  const audioTracks = decision.state === 'ready' ? decision.audioTracks : []
   const playable = direct || converted
   const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
   usePlayerControls(media, title, torrent.name)
@@ -253,6 +276,24 @@ export default function Watch() {
             <track key={t.url} kind="subtitles" src={t.url} label={t.label} srcLang={t.language ?? undefined} />
           ))}
         </video>
+      )}
+      {audioTracks.length > 1 && (
+        <label className="row">
+          Audio
+          <select
+            value={audio ?? ''}
+            onChange={(e) => {
+              keepPosition.current = media.current?.currentTime ?? null
+              setAudio(e.target.value === '' ? null : Number(e.target.value))
+            }}
+          >
+            {audioTracks.map((t, i) => (
+              <option key={t.index} value={i === 0 ? '' : String(t.index)}>
+                {[t.title, t.language, t.channels ? `${t.channels} ch` : null].filter(Boolean).join(' · ') || `Track ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
       {decision.state === 'checking' && (
         <p role="status" className="tile-meta">

@@ -38,6 +38,7 @@ export interface ProbedStream {
   width?: number
   height?: number
   channels?: number
+  sampleRate?: number
   language?: string
   title?: string
   isDefault: boolean
@@ -70,6 +71,7 @@ export function probeMedia(source: string, timeoutMs = 20_000): Promise<ProbedMe
           codec: String(s.codec_name ?? 'unknown'),
           ...(s.width ? { width: s.width, height: s.height } : {}),
           ...(s.channels ? { channels: s.channels } : {}),
+          ...(s.sample_rate ? { sampleRate: Number(s.sample_rate) } : {}),
           ...(s.tags?.language ? { language: String(s.tags.language) } : {}),
           ...(s.tags?.title ? { title: String(s.tags.title) } : {}),
           isDefault: s.disposition?.default === 1,

@@ -33,11 +33,12 @@ const PLAN: Planned[] = [
     name: 'BitTorrented Test Card (2026) [360p H264 AAC]',
     files: [
       {
-        file: 'BitTorrented.Test.Card.2026.360p.WEB.H264.AAC.mp4',
+        // Two audio tracks (English, French): the player's audio menu switches between them.
+        file: 'BitTorrented.Test.Card.2026.360p.WEB.H264.AAC.2Audio.mp4',
         job: (output) => ({
-          inputs: [card(60), tone(440, 60)],
+          inputs: [card(60), tone(440, 60), tone(550, 60)],
           output,
-          options: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p', '-g', '50', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', '-shortest'],
+          options: ['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p', '-g', '50', '-c:a', 'aac', '-b:a', '96k', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', '-movflags', '+faststart', '-shortest'],
         }),
       },
     ],

@@ -81,8 +81,11 @@ export class HlsJobs {
     return join(this.opts.dir, key, `seg-${n}.ts`)
   }
 
-  /** Path of segment `n` once it exists, making it if needed. */
-  async segment(key: string, source: () => Promise<string>, n: number): Promise<string> {
+  /**
+   * Path of segment `n` once it exists, making it if needed. `audioStream` picks the audio track
+   * (a stream index from the probe); the default is the file's first audio track.
+   */
+  async segment(key: string, source: () => Promise<string>, n: number, audioStream: number | null = null): Promise<string> {
     const path = this.segmentPath(key, n)
     const job = this.jobs.get(key)
     if (job) {
@@ -91,7 +94,7 @@ export class HlsJobs {
     }
     if (existsSync(path)) return this.served(path)
     let current = job
-    if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(key, source, n)
+    if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(key, source, n, audioStream)
     current.requested = Math.max(current.requested, n)
     const deadline = Date.now() + WAIT_TIMEOUT_MS
     while (!existsSync(path)) {
@@ -104,7 +107,7 @@ export class HlsJobs {
         } else if (current.stderr.includes('Invalid data') || current.stderr.includes('could not find codec')) {
           throw new AppError('unplayable_media', 'This file cannot be converted: it may be damaged.', { details: { ffmpeg: current.stderr.slice(-300) } })
         } else {
-          current = await this.restart(key, source, n)
+          current = await this.restart(key, source, n, audioStream)
         }
       }
       if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
@@ -150,7 +153,7 @@ export class HlsJobs {
     return n
   }
 
-  private restart(key: string, source: () => Promise<string>, from: number): Promise<Job> {
+  private restart(key: string, source: () => Promise<string>, from: number, audioStream: number | null): Promise<Job> {
     const pending = this.starting.get(key)
     if (pending) return pending
     const run = (async () => {
@@ -166,7 +169,7 @@ export class HlsJobs {
           '-hide_banner', '-loglevel', 'error', '-nostdin',
           ...(this.opts.encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
           '-ss', String(offset), '-i', url,
-          '-map', '0:v:0?', '-map', '0:a:0?',
+          '-map', '0:v:0?', '-map', audioStream === null ? '0:a:0?' : `0:${audioStream}`,
           ...videoEncoderArgs(this.opts.encoder ?? 'libx264'),
           ...(this.opts.encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
           '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${this.opts.encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,

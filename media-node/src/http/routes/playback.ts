@@ -60,10 +60,13 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     if (!caps.success) throw new AppError('invalid_input', 'Capabilities are comma-separated known container and codec names.')
     const file = await deps.engine.file(infoHash, fileIndex)
     const media = await probe(infoHash, fileIndex)
+    const audioTracks = media.streams
+      .filter((st) => st.type === 'audio')
+      .map((st) => ({ index: st.index, language: st.language ?? null, title: st.title ?? null, codec: st.codec, channels: st.channels ?? null, isDefault: st.isDefault }))
     const subtitles = media.streams
       .filter((st) => st.type === 'subtitle' && TEXT_SUBTITLE_CODECS.has(st.codec))
       .map((st) => ({ index: st.index, language: st.language ?? null, title: st.title ?? null, isDefault: st.isDefault }))
-    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, decision: decidePlayback(media, caps.data) })
+    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, audioTracks, decision: decidePlayback(media, caps.data) })
   })
 
   // `…/file.vtt`: the file itself is a subtitle file; `…/<stream index>.vtt`: a text track inside it.
@@ -94,21 +97,26 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     const name = c.req.param('name')
     const media = await probe(infoHash, fileIndex)
     if (!media.durationS) throw new AppError('unplayable_media', 'This file has no duration to build a playlist from.')
-    const key = `${infoHash}-${fileIndex}-h264`
+    // ?audio=<stream index>: another audio track of a multi-audio file (not signed: a choice, not a grant).
+    const audioParam = c.req.query('audio')
+    const audio = audioParam === undefined ? null : Number(audioParam)
+    if (audio !== null && !media.streams.some((st) => st.index === audio && st.type === 'audio')) throw new AppError('invalid_input', 'There is no such audio track.')
+    const key = `${infoHash}-${fileIndex}-h264${audio === null ? '' : `-a${audio}`}`
+    const withAudio = (url: string) => (audio === null ? url : `${url}&audio=${audio}`)
     if (name === 'index.m3u8') {
       const urls: string[] = []
       for (let n = 0; n < segmentCount(media.durationS); n++) {
         urls.push(await signUrl({ secret: deps.signingKey, method: 'GET', url: `${deps.selfUrl}/v1/hls/${infoHash}/${fileIndex}/seg-${n}.ts`, subject, ttlSeconds: SEGMENT_URL_TTL_S }))
       }
       // Relative segment URLs: the player resolves them against wherever it reached the playlist.
-      const playlist = buildHlsPlaylist(media.durationS, (n) => urls[n]!.slice(urls[n]!.indexOf('/v1/')))
+      const playlist = buildHlsPlaylist(media.durationS, (n) => withAudio(urls[n]!.slice(urls[n]!.indexOf('/v1/'))))
       return c.body(playlist, 200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, max-age=300' })
     }
     const m = SEGMENT.exec(name)
     if (!m) throw new AppError('not_found', 'No such HLS file.')
     const n = Number(m[1])
     if (n >= segmentCount(media.durationS)) throw new AppError('not_found', 'The file is shorter than that.')
-    const path = await deps.hls.segment(key, selfStream(infoHash, fileIndex), n)
+    const path = await deps.hls.segment(key, selfStream(infoHash, fileIndex), n, audio)
     const { readFile } = await import('node:fs/promises')
     return c.body(new Uint8Array(await readFile(path)), 200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' })
   })
