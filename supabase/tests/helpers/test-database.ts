@@ -42,7 +42,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) throw new Error('db:postgres needs DATABASE_URL')
   const name = `bt_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await withClient(serverUrl, (c) => c.query(`create database ${name}`))
+  // CREATE DATABASE copies template1 and refuses while another session holds it (55006): parallel
+  // test files can collide there for a moment, so it is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(serverUrl, (c) => c.query(`create database ${name}`))
+      break
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 10) throw err
+      await new Promise((r) => setTimeout(r, 100 * attempt))
+    }
+  }
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return {
