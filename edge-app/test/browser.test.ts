@@ -173,6 +173,20 @@ describe('in Chromium', () => {
 
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
+    // The album view lists the tracks by their tags; "Play album" plays them in order.
+    await expect.poll(async () => page.locator('.track-list a').allTextContents(), { timeout: 30_000 }).toEqual(['A440', 'E660', 'A880'])
+    await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves — Test Tones' }).count()).toBe(1)
+    await page.getByRole('link', { name: 'Play album' }).click()
+    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
+    const firstTrack = page.url()
+    await page.evaluate(() => {
+      const a = document.querySelector('audio')!
+      a.currentTime = a.duration - 0.3
+    })
+    await page.waitForURL((u) => u.toString() !== firstTrack, { timeout: 30_000 })
+    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
+    await page.goBack()
+    await page.goBack()
     await page.getByRole('link', { name: /^Play .*02 - E660\.mp3$/ }).click()
     await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await context.close()

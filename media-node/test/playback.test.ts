@@ -41,7 +41,8 @@ beforeAll(async () => {
     ['b.h264.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], [card, tone]],
     ['c.hevc.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'], [card, tone, { source: join(work, 'subs.srt') }]],
     ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
-    ['e.flac', ['-c:a', 'flac'], [tone]],
+    ['e.flac', ['-c:a', 'flac', '-metadata', 'title=Pink Tone', '-metadata', 'artist=Test Tones', '-metadata', 'album=Clips', '-metadata', 'track=2'], [tone]],
+    ['j.first.mp3', ['-c:a', 'libmp3lame', '-metadata', 'title=First Tone', '-metadata', 'artist=Test Tones', '-metadata', 'album=Clips', '-metadata', 'track=1/2'], [tone]],
     ['h.ac3.mka', ['-c:a', 'ac3'], [tone]],
     ['i.two-audio.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'], [
       card,
@@ -247,6 +248,19 @@ describe('HLS on demand', () => {
   test('HLS of a damaged file is a clear 422', async () => {
     const res = await fetch(await signedFor('f.broken.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`))
     expect(res.status).toBe(422)
+  })
+})
+
+describe('albums', () => {
+  test("a torrent's audio files come with their tags, in track order", async () => {
+    const url = await signUrl({ secret: key, method: 'GET', url: `${base}/v1/album/${seeder.infoHash}`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}` }, ttlSeconds: 60 })
+    const body = (await (await fetch(url)).json()) as { album: string; artist: string; tracks: Array<{ title: string; track: number | null; durationS: number }> }
+    expect(body).toMatchObject({ album: 'Clips', artist: 'Test Tones' })
+    expect(body.tracks.slice(0, 2).map((t) => [t.track, t.title])).toEqual([
+      [1, 'First Tone'],
+      [2, 'Pink Tone'],
+    ])
+    expect(body.tracks[0]!.durationS).toBeGreaterThan(2.5)
   })
 })
 

@@ -47,6 +47,40 @@ export function signedSubtitleUrl(config: EdgeConfig, ctx: ProfileContext, infoH
   })
 }
 
+export interface AlbumTrack {
+  fileIndex: number
+  path: string
+  title: string
+  artist: string | null
+  album: string | null
+  track: number | null
+  durationS: number | null
+  playable: boolean
+}
+
+export interface Album {
+  album: string | null
+  artist: string | null
+  tracks: AlbumTrack[]
+}
+
+/** The torrent's audio files with their tags (the media node probes them), or null if it cannot tell. */
+export async function fetchAlbum(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<Album | null> {
+  const url = await signUrl({
+    secret: config.signingKey,
+    method: 'GET',
+    url: new URL(`/v1/album/${infoHash}`, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}` },
+    ttlSeconds: METADATA_TTL_S,
+  })
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    return res.ok ? ((await res.json()) as Album) : null
+  } catch {
+    return null
+  }
+}
+
 export type PeerCheck =
   | { state: 'ok' }
   | { state: 'no_peers'; message: string; alternatives: Alternative[] }

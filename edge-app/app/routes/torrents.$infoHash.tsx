@@ -4,7 +4,7 @@ import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/format.ts'
-import { checkPeers, type PeerCheck } from '../lib/media-urls.server.ts'
+import { checkPeers, fetchAlbum, type Album, type PeerCheck } from '../lib/media-urls.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -21,18 +21,26 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await findTorrent(context.db, ctx, infoHash)
   if (!found) throw new Response('Not found', { status: 404 })
   const peers = await checkPeers(context.config, ctx, infoHash)
-  return Response.json({ profile: ctx.profile, ...found, peers })
+  // Music: an album view from the files' tags when the torrent is audio without video.
+  const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
+  const album = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
+  return Response.json({ profile: ctx.profile, ...found, peers, album })
 }
 
 const PLAYABLE = new Set(['video', 'audio'])
+
+function formatDuration(s: number): string {
+  return `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`
+}
 const KIND_LABEL: Record<CatalogFile['mediaType'], string> = { video: 'Video', audio: 'Audio', ebook: 'Book', subtitle: 'Subtitles', image: 'Image', other: 'File' }
 
 export default function TorrentPage() {
-  const { profile, torrent, files, peers } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, files, peers, album } = useLoaderData<typeof loader>() as {
     profile: Profile
     torrent: CatalogTorrent
     files: CatalogFile[]
     peers: PeerCheck
+    album: Album | null
   }
   return (
     <AppShell profile={profile}>
@@ -60,6 +68,25 @@ export default function TorrentPage() {
             </>
           )}
         </div>
+      )}
+      {album && album.tracks.length > 0 && (
+        <section aria-labelledby="album-heading" className="card">
+          <h2 id="album-heading">{[album.album, album.artist].filter(Boolean).join(' — ') || 'Tracks'}</h2>
+          <p>
+            <Link className="button primary" to={`/watch/${torrent.infoHash}/${album.tracks[0]!.fileIndex}?queue=${album.tracks.map((t) => t.fileIndex).join(',')}`}>
+              Play album
+            </Link>
+          </p>
+          <ol className="track-list">
+            {album.tracks.map((t) => (
+              <li key={t.fileIndex}>
+                <Link to={`/watch/${torrent.infoHash}/${t.fileIndex}?queue=${album.tracks.map((x) => x.fileIndex).join(',')}`}>{t.title}</Link>
+                {t.artist && <span className="tile-meta"> · {t.artist}</span>}
+                {t.durationS !== null && <span className="tile-meta"> · {formatDuration(t.durationS)}</span>}
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
       <ul className="file-list">
         {files.map((f) => (

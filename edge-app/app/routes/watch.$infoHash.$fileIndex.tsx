@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
@@ -188,6 +188,26 @@ function usePlayerControls(media: React.RefObject<HTMLMediaElement | null>, titl
   }, [media, title, album])
 }
 
+/** `?queue=3,4,5`: when a track ends, the next one of the queue plays (an album, in order). */
+function useQueueNext(media: React.RefObject<HTMLMediaElement | null>, infoHash: string, fileIndex: number): number | null {
+  const [params] = useSearchParams()
+  const navigate = useNavigate()
+  const queue = (params.get('queue') ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n >= 0)
+  const at = queue.indexOf(fileIndex)
+  const next = at >= 0 && at + 1 < queue.length ? queue[at + 1]! : null
+  useEffect(() => {
+    const el = media.current
+    if (!el || next === null) return
+    const onEnded = () => navigate(`/watch/${infoHash}/${next}?queue=${queue.join(',')}`)
+    el.addEventListener('ended', onEnded)
+    return () => el.removeEventListener('ended', onEnded)
+  }, [media, next, infoHash, queue.join(',')])
+  return next
+}
+
 type Decision =
   | { state: 'checking' }
   | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] }
@@ -252,6 +272,7 @@ export default function Watch() {
   const playable = direct || converted
   const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
   usePlayerControls(media, title, torrent.name)
+  const next = useQueueNext(media, torrent.infoHash, file.index)
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt, playable)
   return (
     <AppShell profile={profile}>
@@ -315,6 +336,7 @@ export default function Watch() {
           Resumed at {formatTime(resumeAt)}.
         </p>
       )}
+      {next !== null && <p className="tile-meta">Next in the queue: file {next + 1} of the torrent.</p>}
       <p className="tile-meta">Streaming from the swarm: only the parts you watch are fetched.</p>
       <p className="tile-meta">
         Keys: Space or K play/pause · ←/→ 10 s · ↑/↓ volume · M mute · F full screen · C subtitles · P picture-in-picture

@@ -44,9 +44,21 @@ export interface ProbedStream {
   isDefault: boolean
 }
 
+export interface MediaTags {
+  title?: string
+  artist?: string
+  album?: string
+  /** Track number within the album (from "3" or "3/12"). */
+  track?: number
+  date?: string
+  genre?: string
+}
+
 export interface ProbedMedia {
   /** ffprobe's format names, e.g. "matroska,webm" or "mov,mp4,m4a,3gp,3g2,mj2". */
   format: string
+  /** The container's tags (ID3, Vorbis comments, Matroska/MP4 metadata), keys lowercased. */
+  tags: MediaTags
   durationS: number | null
   bitRate: number | null
   streams: ProbedStream[]
@@ -59,10 +71,21 @@ export function probeMedia(source: string, timeoutMs = 20_000): Promise<ProbedMe
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(source, ['-rw_timeout', String(timeoutMs * 1000)], (err: Error | null, data: ffmpeg.FfprobeData) => {
       if (err) return reject(new Error(`ffprobe failed: ${String(err.message).split('\n').slice(-3).join(' ')}`, { cause: err }))
+      const raw = Object.fromEntries(Object.entries(data.format.tags ?? {}).map(([k, v]) => [k.toLowerCase(), String(v).trim()]))
+      const track = Number.parseInt(raw.track ?? raw.tracknumber ?? '', 10)
+      const tags: MediaTags = {
+        ...(raw.title ? { title: raw.title } : {}),
+        ...(raw.artist || raw.album_artist ? { artist: raw.artist ?? raw.album_artist } : {}),
+        ...(raw.album ? { album: raw.album } : {}),
+        ...(Number.isFinite(track) && track > 0 ? { track } : {}),
+        ...(raw.date ? { date: raw.date } : {}),
+        ...(raw.genre ? { genre: raw.genre } : {}),
+      }
       const duration = Number(data.format.duration)
       const bitRate = Number(data.format.bit_rate)
       resolve({
         format: String(data.format.format_name ?? ''),
+        tags,
         durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
         bitRate: Number.isFinite(bitRate) && bitRate > 0 ? bitRate : null,
         streams: data.streams.map((s) => ({

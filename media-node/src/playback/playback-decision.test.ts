@@ -5,6 +5,7 @@ import { decidePlayback, type ClientCapabilities } from './playback-decision.ts'
 const chromium: ClientCapabilities = { containers: ['mp4', 'webm', 'ogg', 'mp3', 'flac', 'wav'], videoCodecs: ['h264', 'vp8', 'vp9', 'av1'], audioCodecs: ['aac', 'mp3', 'opus', 'vorbis', 'flac'] }
 const media = (format: string, video: string | null, audio: string | null): ProbedMedia => ({
   format,
+  tags: {},
   durationS: 60,
   bitRate: null,
   streams: [

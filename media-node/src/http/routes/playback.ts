@@ -69,6 +69,30 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, audioTracks, decision: decidePlayback(media, caps.data) })
   })
 
+  // `GET /v1/album/:infoHash`: the torrent's audio files with their tags, in album order.
+  app.get('/v1/album/:infoHash', async (c) => {
+    const infoHash = parseInfoHash(c.req.param('infoHash'))
+    if (c.get('subject').resource !== `torrent:${infoHash}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+    const info = await deps.engine.info(infoHash)
+    const tracks = []
+    for (const f of info.files.filter((file) => file.kind === 'audio').slice(0, 200)) {
+      const media = await probe(infoHash, f.index).catch(() => null)
+      tracks.push({
+        fileIndex: f.index,
+        path: f.path,
+        title: media?.tags.title ?? f.name.replace(/\.[^.]+$/, ''),
+        artist: media?.tags.artist ?? null,
+        album: media?.tags.album ?? null,
+        track: media?.tags.track ?? null,
+        durationS: media?.durationS ?? null,
+        playable: media !== null,
+      })
+    }
+    tracks.sort((a, b) => (a.track ?? 1e9) - (b.track ?? 1e9) || a.path.localeCompare(b.path))
+    const first = tracks.find((t) => t.album || t.artist)
+    return c.json({ infoHash, name: info.name, album: first?.album ?? null, artist: first?.artist ?? null, tracks })
+  })
+
   // `…/file.vtt`: the file itself is a subtitle file; `…/<stream index>.vtt`: a text track inside it.
   const vtts = new Map<string, Promise<string>>()
   app.get('/v1/subtitles/:infoHash/:fileIndex/:track', async (c) => {
