@@ -167,6 +167,37 @@ describe(`profile isolation on ${testTarget()}`, () => {
     }
   })
 
+  test('adult titles are hidden unless the selected profile allows them; kids profiles never can', async () => {
+    const [adult, film] = ['a'.repeat(40), 'b'.repeat(40)]
+    const family = profiles.filter((p) => p.account_id === profiles[0]!.account_id)
+    const [grownUp, other] = family
+    await client.query('begin')
+    await client.query(
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, is_adult) values
+         ($1, 'Adult Clip', 1, 1, 'demo', 'adult', true), ($2, 'Family Film', 1, 1, 'demo', 'movie', false)`,
+      [adult, film],
+    )
+    await client.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'clip.mp4', 1, 'video')`, [adult])
+    await client.query(`update public.profiles set allow_adult = true where id = $1`, [grownUp!.id])
+    const visible = async (claims: { sub: string; profile_id?: string }) => {
+      await client.query('savepoint look')
+      await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ role: 'authenticated', ...claims })])
+      const t = (await client.query(`select name from catalog.torrents where info_hash in ($1, $2) order by name`, [adult, film])).rows.map((r) => r.name)
+      const f = (await client.query(`select path from catalog.torrent_files where info_hash = $1`, [adult])).rows.length
+      await client.query('rollback to savepoint look')
+      return { t, f }
+    }
+    expect(await visible({ sub: grownUp!.owner_id, profile_id: grownUp!.id })).toEqual({ t: ['Adult Clip', 'Family Film'], f: 1 })
+    expect(await visible({ sub: other!.owner_id, profile_id: other!.id })).toEqual({ t: ['Family Film'], f: 0 })
+    expect(await visible({ sub: grownUp!.owner_id })).toEqual({ t: ['Family Film'], f: 0 })
+    // A forged claim naming the allowing profile from another family sees nothing adult either.
+    const stranger = profiles.find((p) => p.account_id !== grownUp!.account_id)!
+    expect(await visible({ sub: stranger.owner_id, profile_id: grownUp!.id })).toEqual({ t: ['Family Film'], f: 0 })
+    const kid = family.find((p) => p.name === 'Mia')
+    if (kid) expect(await sqlStateOf(client, () => client.query(`update public.profiles set allow_adult = true where id = $1`, [kid.id]))).toBe('23514')
+    await client.query('rollback')
+  })
+
   test('the plan and the account of a profile are not the family’s to change', async () => {
     const p = profiles[0]!
     const stranger = profiles.find((o) => o.account_id !== p.account_id)!

@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest'
+import { classifyTorrent } from './classify.ts'
+
+const MB = 1024 * 1024
+describe('classifying torrents', () => {
+  test('a film', () => {
+    expect(classifyTorrent('Hercules.2014.1080p.BluRay.x264-RARBG', [{ path: 'Hercules.2014.1080p.BluRay.x264-RARBG.mkv', length: 2000 * MB }, { path: 'RARBG.txt', length: 30 }])).toMatchObject({
+      contentType: 'movie',
+      title: 'Hercules',
+      year: 2014,
+      resolution: '1080p',
+      isAdult: false,
+    })
+  })
+  test('an episode and a season', () => {
+    expect(classifyTorrent('The Walking Dead S05E03 720p HDTV x264-ASAP', [{ path: 'twd.s05e03.mkv', length: 400 * MB }]).contentType).toBe('tv_episode')
+    expect(classifyTorrent('The Walking Dead S05 720p', [1, 2, 3].map((e) => ({ path: `S05E0${e}.mkv`, length: 400 * MB }))).contentType).toBe('tv_season')
+  })
+  test('music, audiobooks, podcasts', () => {
+    expect(classifyTorrent('Test Tones - Sine Waves (2026) [MP3 128]', [1, 2, 3].map((t) => ({ path: `0${t}.mp3`, length: 5 * MB }))).contentType).toBe('music_album')
+    expect(classifyTorrent('Pink Noise (2026) [FLAC]', [{ path: 'pink.flac', length: 9 * MB }]).contentType).toBe('music_track')
+    expect(classifyTorrent('Moby Dick Unabridged Audiobook', [{ path: 'moby.m4b', length: 300 * MB }]).contentType).toBe('audiobook')
+    expect(classifyTorrent('Some Show Podcast 2024 episodes', [1, 2].map((e) => ({ path: `ep${e}.mp3`, length: 50 * MB }))).contentType).toBe('podcast')
+  })
+  test('books, comics, software, other', () => {
+    expect(classifyTorrent('Leaves of Grass', [{ path: 'Leaves of Grass by Walt Whitman.epub', length: 362017 }]).contentType).toBe('ebook')
+    expect(classifyTorrent('Some Comic #1', [{ path: 'issue1.cbz', length: 40 * MB }]).contentType).toBe('comic')
+    expect(classifyTorrent('Debian 12 netinst', [{ path: 'debian-12.iso', length: 600 * MB }]).contentType).toBe('software')
+    expect(classifyTorrent('alice', [{ path: 'alice.txt', length: 163783 }]).contentType).toBe('other')
+  })
+  test('adult content is flagged by name or file names', () => {
+    expect(classifyTorrent('Brazzers Something 1080p', [{ path: 'a.mp4', length: 1 }])).toMatchObject({ contentType: 'adult', isAdult: true })
+    expect(classifyTorrent('Holiday Clips', [{ path: 'xxx/clip.mp4', length: 1 }]).isAdult).toBe(true)
+    expect(classifyTorrent('Middlesex (2012) 720p', [{ path: 'middlesex.mkv', length: 1 }]).isAdult).toBe(false)
+  })
+})

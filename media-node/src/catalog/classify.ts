@@ -1,0 +1,71 @@
+/**
+ * What a torrent is, from its name and its files, at ingest: the content type the catalog's
+ * search and shelves use, the parsed release fields, and whether it is adult content (hidden
+ * unless a profile allows it). Rules over file kinds weighted by size, plus the parsed name.
+ */
+import { parseReleaseName, type ReleaseInfo } from './release-name.ts'
+import { mediaKindOf } from '../streaming/media-type.ts'
+
+export type ContentType =
+  | 'movie'
+  | 'tv_episode'
+  | 'tv_season'
+  | 'music_album'
+  | 'music_track'
+  | 'ebook'
+  | 'audiobook'
+  | 'comic'
+  | 'podcast'
+  | 'software'
+  | 'adult'
+  | 'other'
+
+export interface Classified extends ReleaseInfo {
+  contentType: ContentType
+  isAdult: boolean
+}
+
+const ADULT = /\b(xxx|porn|pornhub|brazzers|onlyfans|hentai|18\+|nsfw|milf|bangbros|realitykings)\b/i
+const AUDIOBOOK = /\b(audiobook|audio ?book|unabridged|narrated by)\b/i
+const PODCAST = /\bpodcast\b/i
+const SOFTWARE_EXT = /\.(exe|msi|dmg|pkg|apk|deb|rpm|appimage|iso|img|bin)$/i
+const COMIC_EXT = /\.(cbz|cbr|cb7)$/i
+const EBOOK_EXT = /\.(epub|pdf|mobi|azw3?|djvu|fb2)$/i
+
+export function classifyTorrent(name: string, files: Array<{ path: string; length: number }>): Classified {
+  const release = parseReleaseName(name)
+  const isAdult = ADULT.test(name) || files.some((f) => ADULT.test(f.path))
+  const bytes = { video: 0, audio: 0, ebook: 0, comic: 0, software: 0, other: 0 }
+  let audioFiles = 0
+  let videoFiles = 0
+  for (const f of files) {
+    if (COMIC_EXT.test(f.path)) bytes.comic += f.length
+    else if (EBOOK_EXT.test(f.path)) bytes.ebook += f.length
+    else if (SOFTWARE_EXT.test(f.path)) bytes.software += f.length
+    else {
+      const kind = mediaKindOf(f.path)
+      if (kind === 'video') {
+        bytes.video += f.length
+        videoFiles++
+      } else if (kind === 'audio') {
+        bytes.audio += f.length
+        audioFiles++
+      } else bytes.other += f.length
+    }
+  }
+  const main = (Object.entries(bytes) as Array<[keyof typeof bytes, number]>).sort((a, b) => b[1] - a[1])[0]!
+  let contentType: ContentType = 'other'
+  if (isAdult) contentType = 'adult'
+  else if (main[1] === 0) contentType = 'other'
+  else if (main[0] === 'video') {
+    if (release.season !== null || release.episode !== null) contentType = release.episode !== null && videoFiles <= 1 ? 'tv_episode' : 'tv_season'
+    else contentType = 'movie'
+  } else if (main[0] === 'audio') {
+    if (AUDIOBOOK.test(name) || files.some((f) => /\.m4b$/i.test(f.path))) contentType = 'audiobook'
+    else if (PODCAST.test(name)) contentType = 'podcast'
+    else contentType = audioFiles >= 2 ? 'music_album' : 'music_track'
+  } else if (main[0] === 'ebook') contentType = AUDIOBOOK.test(name) ? 'audiobook' : 'ebook'
+  else if (main[0] === 'comic') contentType = 'comic'
+  else if (main[0] === 'software') contentType = 'software'
+  return { ...release, contentType, isAdult }
+}
