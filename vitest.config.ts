@@ -16,7 +16,7 @@ export default defineConfig({
       ...dbTargets.map((target) => ({
         test: {
           name: `db:${target}`,
-          include: ['supabase/tests/**/*.test.ts'],
+          include: ['supabase/tests/**/*.test.ts', '*/test/**/*.db.test.ts'],
           env: { BT_TEST_DB: target },
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -37,7 +37,7 @@ export default defineConfig({
         test: {
           name: 'platform',
           include: ['test/**/*.test.ts', 'edge-app/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/test/real-world/**'],
+          exclude: ['**/node_modules/**', '**/test/real-world/**', '**/*.db.test.ts'],
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 180_000,

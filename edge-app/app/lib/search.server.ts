@@ -1,0 +1,203 @@
+/**
+ * Catalog search: words, "quoted phrases", -excluded words (websearch syntax, which never fails
+ * to parse), the last word as a prefix while typing, typo tolerance by trigram similarity when
+ * the words find nothing, filters with counts (facets), four sort orders and keyset pagination.
+ * Runs as the person (RLS hides what their profile may not see, adult titles included) — one
+ * code path for the search page and `GET /api/search`.
+ */
+import { z } from 'zod'
+import type { RequestDb } from './db.server.ts'
+import type { ProfileContext } from './profile-data.server.ts'
+
+export const CONTENT_TYPES = ['movie', 'tv_episode', 'tv_season', 'music_album', 'music_track', 'ebook', 'audiobook', 'comic', 'podcast', 'software', 'other'] as const
+const list = <T extends z.ZodTypeAny>(item: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20))
+
+export const SearchParamsSchema = z.object({
+  q: z.string().max(200).default(''),
+  type: list(z.enum(CONTENT_TYPES)),
+  resolution: list(z.string().regex(/^\d{3,4}p|4k$/i).max(8)),
+  yearFrom: z.coerce.number().int().min(1870).max(2100).optional(),
+  yearTo: z.coerce.number().int().min(1870).max(2100).optional(),
+  sizeMinMb: z.coerce.number().min(0).max(10_000_000).optional(),
+  sizeMaxMb: z.coerce.number().min(0).max(10_000_000).optional(),
+  sort: z.enum(['relevance', 'seeders', 'size', 'date']).default('relevance'),
+  after: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+})
+export type SearchParams = z.infer<typeof SearchParamsSchema>
+
+export interface SearchHit {
+  infoHash: string
+  name: string
+  title: string | null
+  contentType: string
+  year: number | null
+  resolution: string | null
+  sizeBytes: number
+  seeders: number | null
+  discoveredAt: string
+}
+
+export interface SearchResult {
+  hits: SearchHit[]
+  /** Totals past COUNT_CAP are not counted exactly: `estimate` says so. */
+  total: { count: number; estimate: boolean }
+  facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }> }
+  /** Where the next page starts; null on the last page. */
+  next: string | null
+  /** 'words' when the words matched, 'fuzzy' when only similar names did. */
+  matchedBy: 'words' | 'fuzzy' | 'all'
+}
+
+const COUNT_CAP = 10_000
+
+/** The search text as parameters: the websearch part and, while typing, the last word as a prefix. */
+function textQuery(q: string): { web: string; prefix: string | null } {
+  const trimmed = q.trim()
+  const typing = /[\p{L}\p{N}]$/u.test(q) && !/"[^"]*$/.test(trimmed.replace(/"[^"]*"/g, ''))
+  const words = trimmed.split(/\s+/)
+  const last = words.at(-1) ?? ''
+  const prefixWord = typing && !last.startsWith('-') && !last.includes('"') ? last.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '') : ''
+  if (!prefixWord) return { web: trimmed, prefix: null }
+  return { web: words.slice(0, -1).join(' '), prefix: prefixWord }
+}
+
+interface Cursor {
+  v: number | string
+  h: string
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+function decodeCursor(s: string | undefined): Cursor | null {
+  if (!s) return null
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor
+    return (typeof c.v === 'number' || typeof c.v === 'string') && typeof c.h === 'string' && /^[0-9a-f]{40}$/.test(c.h) ? c : null
+  } catch {
+    return null
+  }
+}
+
+/** One query's parameters: each statement gets its own list, numbered from $1. */
+class Params {
+  readonly values: unknown[] = []
+  arg(v: unknown, type: string): string {
+    return `$${this.values.push(v)}::${type}`
+  }
+}
+
+/** The text condition, its rank and the filters (one of them left out for its own facet). */
+function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 'resolution') {
+  const { web, prefix } = textQuery(p.q)
+  const hasText = p.q.trim() !== ''
+  let text = 'true'
+  let rank = '0'
+  if (hasText && fuzzy) {
+    const q = b.arg(p.q.trim().replace(/["-]/g, ' '), 'text')
+    text = `extensions.word_similarity(${q}, t.name) >= 0.5`
+    rank = `extensions.word_similarity(${q}, t.name)`
+  } else if (hasText) {
+    const parts: string[] = []
+    if (web) parts.push(`websearch_to_tsquery('simple', ${b.arg(web, 'text')})`)
+    if (prefix) parts.push(`to_tsquery('simple', ${b.arg(`${prefix}:*`, 'text')})`)
+    const tsquery = `(${parts.join(' && ')})`
+    text = `t.search_vector @@ ${tsquery}`
+    rank = `ts_rank(t.search_vector, ${tsquery})`
+  }
+  const filters: string[] = []
+  if (skip !== 'type' && p.type.length) filters.push(`t.content_type = any(${b.arg(p.type, 'text[]')})`)
+  if (skip !== 'resolution' && p.resolution.length) filters.push(`lower(t.resolution) = any(${b.arg(p.resolution.map((r) => r.toLowerCase()), 'text[]')})`)
+  if (p.yearFrom !== undefined) filters.push(`t.year >= ${b.arg(p.yearFrom, 'int')}`)
+  if (p.yearTo !== undefined) filters.push(`t.year <= ${b.arg(p.yearTo, 'int')}`)
+  if (p.sizeMinMb !== undefined) filters.push(`t.size_bytes >= ${b.arg(Math.round(p.sizeMinMb * 1024 * 1024), 'bigint')}`)
+  if (p.sizeMaxMb !== undefined) filters.push(`t.size_bytes <= ${b.arg(Math.round(p.sizeMaxMb * 1024 * 1024), 'bigint')}`)
+  return { where: [text, ...filters].join(' and '), rank }
+}
+
+const SORTS = {
+  relevance: { key: (rank: string) => `(${rank})::float8`, type: 'float8' },
+  seeders: { key: () => 'coalesce(t.seeders, -1)::float8', type: 'float8' },
+  size: { key: () => 't.size_bytes::float8', type: 'float8' },
+  date: { key: () => `to_char(t.discovered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`, type: 'text' },
+} as const
+
+export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true): Promise<SearchResult> {
+  return db.asPerson(ctx, async (tx) => {
+    const hasText = p.q.trim() !== ''
+    let fuzzy = false
+    if (hasText) {
+      // Words first; only if they find nothing, names that look alike (typos).
+      const b = new Params()
+      const probe = await tx.query(`select 1 from catalog.torrents t where ${conditions(b, p, false).where} limit 1`, b.values)
+      fuzzy = probe.rowCount === 0
+    }
+    const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
+
+    const page = new Params()
+    const c = conditions(page, p, fuzzy)
+    const sort = SORTS[p.sort]
+    const key = sort.key(c.rank)
+    const cursor = decodeCursor(p.after)
+    let where = c.where
+    if (cursor && typeof cursor.v === (sort.type === 'text' ? 'string' : 'number')) {
+      const v = page.arg(cursor.v, sort.type)
+      where += ` and (${key} < ${v} or (${key} = ${v} and t.info_hash > ${page.arg(cursor.h, 'text')}))`
+    }
+    const { rows } = await tx.query<SearchHit & { sortValue: number | string }>(
+      `select t.info_hash as "infoHash", t.name, t.title, t.content_type as "contentType", t.year, t.resolution, t.size_bytes::float8 as "sizeBytes",
+              t.seeders, t.discovered_at as "discoveredAt", ${key} as "sortValue"
+         from catalog.torrents t where ${where}
+        order by ${key} desc, t.info_hash asc limit ${page.arg(p.limit + 1, 'int')}`,
+      page.values,
+    )
+    const more = rows.length > p.limit
+    const hits = rows.slice(0, p.limit)
+
+    const counting = new Params()
+    const { rows: counted } = await tx.query<{ n: number }>(
+      `select count(*)::int as n from (select 1 from catalog.torrents t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
+      counting.values,
+    )
+    const n = counted[0]?.n ?? 0
+    const facet = async (column: 'content_type' | 'resolution', skip: 'type' | 'resolution') => {
+      const b = new Params()
+      const value = column === 'resolution' ? 'lower(t.resolution)' : 't.content_type'
+      return (
+        await tx.query<{ value: string; count: number }>(
+          `select ${value} as value, count(*)::int as count from catalog.torrents t
+            where ${conditions(b, p, fuzzy, skip).where} and t.${column} is not null group by 1 order by 2 desc, 1 limit 20`,
+          b.values,
+        )
+      ).rows
+    }
+    const typeFacet = await facet('content_type', 'type')
+    const resolutionFacet = await facet('resolution', 'resolution')
+
+    if (recordHistory && hasText && !cursor) {
+      await tx.query('insert into public.search_history (profile_id, query) values ($1, $2)', [ctx.profileId, p.q.trim().slice(0, 200)])
+    }
+    const last = rows[p.limit - 1]
+    return {
+      hits: hits.map(({ sortValue: _, ...h }) => h),
+      total: { count: Math.min(n, COUNT_CAP), estimate: n > COUNT_CAP },
+      facets: { type: typeFacet, resolution: resolutionFacet },
+      next: more && last ? encodeCursor({ v: last.sortValue, h: last.infoHash }) : null,
+      matchedBy,
+    }
+  })
+}
+
+/** URL query → search parameters; anything unreadable is dropped rather than failing the page. */
+export function searchParamsFrom(url: URL): SearchParams {
+  const raw: Record<string, unknown> = {}
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key).filter((v) => v !== '')
+    if (values.length) raw[key] = values.length > 1 || key === 'type' || key === 'resolution' ? values : values[0]
+  }
+  const parsed = SearchParamsSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  // Keep what is valid, key by key.
+  const kept: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(raw)) if (SearchParamsSchema.safeParse({ [k]: v }).success) kept[k] = v
+  return SearchParamsSchema.parse(kept)
+}

@@ -1,0 +1,120 @@
+/**
+ * Catalog search through the edge app's own code, as a person with a selected profile, on a
+ * fresh database — once on PGlite and once on PostgreSQL (a db:* project).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { seed, seedFile, withClient } from '@bittorrented/db'
+import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
+import { RequestDb } from '../app/lib/db.server.ts'
+import { searchCatalog, searchParamsFrom, SearchParamsSchema } from '../app/lib/search.server.ts'
+
+let db: TestDatabase
+let requestDb: RequestDb
+let ctx: { userId: string; profileId: string }
+
+interface Row {
+  name: string
+  type: string
+  title: string
+  year: number | null
+  resolution: string | null
+  mb: number
+  seeders: number | null
+  adult: boolean
+}
+const rows: Row[] = [
+  { name: 'Hercules.2014.1080p.BluRay.x264-RARBG', type: 'movie', title: 'Hercules', year: 2014, resolution: '1080p', mb: 2000, seeders: 50, adult: false },
+  { name: 'Hercules.2014.720p.WEB-DL.x264', type: 'movie', title: 'Hercules', year: 2014, resolution: '720p', mb: 900, seeders: 80, adult: false },
+  { name: 'Hercules.1997.Animated.720p.BluRay', type: 'movie', title: 'Hercules', year: 1997, resolution: '720p', mb: 800, seeders: 20, adult: false },
+  { name: 'The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP', type: 'tv_episode', title: 'The Walking Dead', year: null, resolution: '720p', mb: 400, seeders: 300, adult: false },
+  { name: 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL', type: 'movie', title: 'Guardians of the Galaxy', year: 2014, resolution: '1080p', mb: 3000, seeders: 120, adult: false },
+  { name: 'Test Tones - Sine Waves (2026) [MP3 128]', type: 'music_album', title: 'Test Tones - Sine Waves', year: 2026, resolution: null, mb: 15, seeders: 1, adult: false },
+  { name: 'Hercules XXX Parody 2014', type: 'adult', title: 'Hercules XXX Parody', year: 2014, resolution: '1080p', mb: 1000, seeders: 999, adult: true },
+]
+
+beforeAll(async () => {
+  db = await createMigratedDatabase()
+  const c = await connect(db.url)
+  c.on('error', () => {})
+  await seed(c, seedFile)
+  for (const [i, r] of rows.entries()) {
+    await c.query(
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, title, year, resolution, seeders, is_adult, discovered_at)
+       values ($1, $2, $3, 1, 'demo', $4, $5, $6, $7, $8, $9, now() - make_interval(mins => $10))`,
+      [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i],
+    )
+  }
+  const { rows: p } = await c.query<{ id: string; owner_id: string }>(`select p.id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id where p.name = 'Sam'`)
+  ctx = { userId: p[0]!.owner_id, profileId: p[0]!.id }
+  await c.end()
+  requestDb = new RequestDb(db.url)
+})
+afterAll(async () => {
+  await requestDb?.close()
+  await db?.drop()
+})
+
+const search = (query: Record<string, unknown>) => searchCatalog(requestDb, ctx, SearchParamsSchema.parse(query))
+const names = (r: { hits: Array<{ name: string }> }) => r.hits.map((h) => h.name)
+
+describe(`catalog search on ${testTarget()}`, () => {
+  test('words find titles, ranked; adult titles stay hidden for a profile that does not allow them', async () => {
+    const r = await search({ q: 'hercules' })
+    expect(names(r).sort()).toEqual(['Hercules.1997.Animated.720p.BluRay', 'Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
+    expect(r.matchedBy).toBe('words')
+    expect(r.total).toEqual({ count: 3, estimate: false })
+  })
+
+  test('quoted phrases, excluded words and the prefix being typed', async () => {
+    expect(names(await search({ q: '"walking dead"' }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
+    expect(names(await search({ q: 'hercules -1997' })).sort()).toEqual(['Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
+    expect(names(await search({ q: 'guard' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+  })
+
+  test('a typo still finds the title (trigram similarity), marked as a fuzzy match', async () => {
+    const r = await search({ q: 'hercles' })
+    expect(r.matchedBy).toBe('fuzzy')
+    expect(names(r)).toContain('Hercules.2014.720p.WEB-DL.x264')
+  })
+
+  test('filters with counts: a facet counts as if its own filter were not set', async () => {
+    const r = await search({ q: 'hercules', resolution: ['720p'] })
+    expect(names(r).sort()).toEqual(['Hercules.1997.Animated.720p.BluRay', 'Hercules.2014.720p.WEB-DL.x264'])
+    expect(r.facets.resolution).toEqual([
+      { value: '720p', count: 2 },
+      { value: '1080p', count: 1 },
+    ])
+    expect(names(await search({ q: 'hercules', yearFrom: 2000 })).length).toBe(2)
+    expect(names(await search({ type: ['tv_episode'] }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
+    expect(names(await search({ sizeMinMb: 2500 }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+  })
+
+  test('sorting by seeders and keyset pages that never repeat or skip', async () => {
+    const first = await search({ sort: 'seeders', limit: 2 })
+    expect(names(first)).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP', 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+    const seen = [...names(first)]
+    let next = first.next
+    while (next) {
+      const page = await search({ sort: 'seeders', limit: 2, after: next })
+      seen.push(...names(page))
+      next = page.next
+    }
+    expect(seen).toHaveLength(6)
+    expect(new Set(seen).size).toBe(6)
+  })
+
+  test('anything unreadable in the query string is dropped, never an error', async () => {
+    const p = searchParamsFrom(new URL('http://x/search?q=%22unbalanced&type=spaceship&yearFrom=soon&sort=best&after=%%%'))
+    expect(p).toMatchObject({ q: '"unbalanced', type: [], sort: 'relevance' })
+    const r = await searchCatalog(requestDb, ctx, p)
+    expect(Array.isArray(r.hits)).toBe(true)
+    const garbage = await search({ q: '&|!():*<->' })
+    expect(Array.isArray(garbage.hits)).toBe(true)
+  })
+
+  test('searches are remembered in the profile’s own history', async () => {
+    await search({ q: 'galaxy' })
+    const { rows: h } = await withClient(db.url, (c) => c.query(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 1`, [ctx.profileId]))
+    expect(h[0]?.query).toBe('galaxy')
+  })
+})
