@@ -172,6 +172,21 @@ describe('route scopes', () => {
   })
 })
 
+describe('the search API', () => {
+  test('answers JSON for a profile, refuses without one', async () => {
+    const s = new HttpSession(platform.url)
+    expect((await s.fetch('/api/search?q=tones')).status).toBe(401)
+    await s.signIn(DEMO.email)
+    expect((await s.fetch('/api/search?q=tones')).status).toBe(403)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const body = (await (await s.fetch('/api/search?q=tones&type=music_album')).json()) as { hits: Array<{ name: string }>; total: { count: number } }
+    expect(body.hits.map((h) => h.name)).toEqual(['Test Tones - Sine Waves (2026) [MP3 128]'])
+    expect(body.total.count).toBe(1)
+    const garbage = await s.fetch('/api/search?q=%22%22%22&type=nonsense&sort=whatever&yearFrom=x')
+    expect(garbage.status).toBe(200)
+  })
+})
+
 describe('resume points', () => {
   test('a position between 5 % and 90 % is kept for that profile only; finished or barely started ones are not', async () => {
     const s = new HttpSession(platform.url)

@@ -192,6 +192,32 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('search: words, a type filter with counts, a typo, and through to a title page', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.getByRole('link', { name: 'Search' }).click()
+    await page.getByRole('searchbox').fill('test card')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(async () => (await page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).sort()).toEqual([
+      'BitTorrented Test Card (2026) [360p H264 AAC]',
+      'BitTorrented Test Card HEVC (2026) [360p x265]',
+    ])
+    await page.getByRole('searchbox').fill('tones')
+    await page.getByLabel(/^Albums/).check().catch(async () => {
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByLabel(/^Albums/).check()
+    })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(async () => page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).toEqual(['Test Tones - Sine Waves (2026) [MP3 128]'])
+    await page.screenshot({ path: join(shots, 'search-1280x800.png') })
+    await page.goto('/search?q=sine+wavs')
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/no exact match/)
+    await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
+    await page.waitForURL('**/torrents/**')
+    await context.close()
+  })
+
   test('a tampered profile cookie sends the person back to the picker', async () => {
     const { context, page } = await newPage()
     await signIn(page, 'demo@bittorrented.local')

@@ -23,6 +23,9 @@ export function AppShell({ profile, children }: { profile?: ShellProfile; childr
                   <NavLink to="/browse">Home</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/search">Search</NavLink>
+                </li>
+                <li>
                   <NavLink to="/settings">Settings</NavLink>
                 </li>
               </>
