@@ -15,6 +15,7 @@ import {
   type EmbeddedDatabase,
 } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
+import { loadDemoCatalog } from '../media-node/src/demo/demo-catalog.ts'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
 import { freePort } from './lib/free-port.ts'
 import { loadStartConfig } from './lib/start-config.ts'
@@ -82,7 +83,8 @@ try {
     const result = await migrate(client, await listMigrations(migrationsDir))
     say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already there`)
     await seed(client, seedFile)
-    say('demo data loaded')
+    const generated = await loadDemoCatalog(client)
+    say(`demo data loaded (accounts, profiles, ${generated} generated catalog entries)`)
   })
 
   say('starting the demo swarm (the first start makes its media with ffmpeg)…')
