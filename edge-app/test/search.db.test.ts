@@ -112,6 +112,21 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(Array.isArray(garbage.hits)).toBe(true)
   })
 
+  test('hostile and odd input: results or nothing, never an error', async () => {
+    const odd = ['', '%', '_', '\\', '& | ! ( ) : *', '"unbalanced', 'hercules "', '🎬 Hércules 赫拉克勒斯', "'; drop table catalog.torrents; --", '-', '""', '-hercules']
+    for (const q of odd) {
+      const r = await search({ q })
+      expect(Array.isArray(r.hits), q).toBe(true)
+    }
+    const long = searchParamsFrom(new URL(`http://x/search?q=${'a'.repeat(10_000)}`))
+    expect(long.q).toBe('')
+    const absurd = searchParamsFrom(new URL('http://x/search?limit=100000&after=eyJ2IjoxZTMwMCwiaCI6InoifQ&type=movie&resolution=9999999p'))
+    expect(absurd).toMatchObject({ limit: 20, type: ['movie'] })
+    expect(Array.isArray((await searchCatalog(requestDb, ctx, absurd)).hits)).toBe(true)
+    const { rows } = await withClient(db.url, (c) => c.query(`select count(*)::int as n from catalog.torrents`))
+    expect(rows[0].n).toBe(7)
+  })
+
   test('searches are remembered in the profile’s own history', async () => {
     await search({ q: 'galaxy' })
     const { rows: h } = await withClient(db.url, (c) => c.query(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 1`, [ctx.profileId]))
