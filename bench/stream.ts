@@ -9,16 +9,15 @@
  * deselected (../shared/TOOLCHAIN.md); the seed's SLO, 3 s. Goals: < 400 ms, < 50 ms from cache,
  * RSS < 400 MB. Last line: one JSON object.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import os from 'node:os'
 import { join } from 'node:path'
 import { signUrl } from '@bittorrented/common'
-import { repoRoot } from '@bittorrented/db'
 import { freePort } from '../scripts/lib/free-port.ts'
 import { latencyStats } from './lib/latency-stats.ts'
+import { firstLine, ProcessGroup, startMediaNode } from './lib/processes.ts'
 
 const COLD_TORRENTS = 5
 const COLD_MB = 16
@@ -28,7 +27,7 @@ const key = randomBytes(32).toString('hex')
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 const work = await mkdtemp(join(tmpdir(), 'bt-bench-stream-'))
-const children: ChildProcess[] = []
+const group = new ProcessGroup()
 try {
   log(`making ${COLD_TORRENTS} × ${COLD_MB} MB and 1 × ${BIG_MB} MB of test data`)
   const media = join(work, 'media')
@@ -41,50 +40,18 @@ try {
   for (let off = 0; off < big.length; off += 1 << 24) randomBytes(Math.min(1 << 24, big.length - off)).copy(big, off)
   await writeFile(join(media, 'big', 'film.mp4'), big)
 
-  function spawnNode(args: string[], env: Record<string, string | undefined> = process.env): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] })
-    children.push(child)
-    return child
-  }
-  const firstLine = (child: ChildProcess) =>
-    new Promise<string>((resolve, reject) => {
-      let buf = ''
-      child.stdout!.on('data', (d) => {
-        buf += d
-        const nl = buf.indexOf('\n')
-        if (nl >= 0) resolve(buf.slice(0, nl))
-      })
-      child.once('exit', (code) => reject(new Error(`exited with ${code} before answering`)))
-    })
-
   log('starting 3 seeders')
-  const seeders = await Promise.all([0, 1, 2].map(async () => JSON.parse(await firstLine(spawnNode(['bench/lib/seeder-process.ts', media]))) as { peer: string; torrents: Array<{ name: string; infoHash: string }> }))
+  const seeders = await Promise.all([0, 1, 2].map(async () => JSON.parse(await firstLine(group.node(['bench/lib/seeder-process.ts', media]))) as { peer: string; torrents: Array<{ name: string; infoHash: string }> }))
   const byName = Object.fromEntries(seeders[0]!.torrents.map((t) => [t.name, t.infoHash]))
 
   const port = await freePort()
   log('starting the media node')
-  const node = spawnNode(['media-node/src/main.ts'], {
-    ...process.env,
-    MEDIA_NODE_PORT: String(port),
-    DATABASE_URL: 'postgres://bench:unused@127.0.0.1:1/unused',
+  const node = await startMediaNode(group, port, {
     URL_SIGNING_KEY: key,
     MEDIA_CACHE_DIR: join(work, 'cache'),
-    PEER_DHT: 'false',
-    PEER_TRACKERS: 'false',
-    PEER_LSD: 'false',
     STATIC_PEERS: seeders.map((s) => s.peer).join(','),
-    LOG_LEVEL: 'warn',
   })
   const base = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${base}/metrics`)
-      break
-    } catch {
-      if (i > 200) throw new Error('media node did not start')
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
 
   const streamUrl = (infoHash: string) =>
     signUrl({ secret: key, method: 'GET', url: `${base}/v1/stream/${infoHash}/0`, subject: { userId: 'bench', profileId: 'bench', resource: `torrent:${infoHash}/0` }, ttlSeconds: 600 })
@@ -158,8 +125,6 @@ try {
     }),
   )
 } finally {
-  for (const c of children) c.kill('SIGTERM')
-  await new Promise((r) => setTimeout(r, 500))
-  for (const c of children) c.kill('SIGKILL')
+  await group.stop()
   await rm(work, { recursive: true, force: true })
 }

@@ -8,23 +8,22 @@
  * 3.1×; the seed's SLO: stream start < 3 s. Goals: first segment < 1.6 s, RTF ≥ 3×.
  * Remux is not built yet and is reported as null. Last line: one JSON object.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { signUrl } from '@bittorrented/common'
-import { repoRoot } from '@bittorrented/db'
 import { runFfmpeg } from '../media-node/src/adapters/ffmpeg.ts'
 import { freePort } from '../scripts/lib/free-port.ts'
 import { latencyStats } from './lib/latency-stats.ts'
+import { firstLine, ProcessGroup, startMediaNode } from './lib/processes.ts'
 
 const SECONDS = Number(process.env.BENCH_TRANSCODE_S ?? 40)
 const STARTS = 10
 const key = randomBytes(32).toString('hex')
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const work = await mkdtemp(join(tmpdir(), 'bt-bench-transcode-'))
-const children: ChildProcess[] = []
+const group = new ProcessGroup()
 
 try {
   log(`making a ${SECONDS} s HEVC 1080p clip and ${STARTS} copies of it`)
@@ -40,46 +39,12 @@ try {
   })
   for (let i = 1; i <= STARTS; i++) await copyFile(join(media, 'film-00.mkv'), join(media, `film-${String(i).padStart(2, '0')}.mkv`))
 
-  const node = (args: string[], env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] })
-    children.push(child)
-    return child
-  }
-  const firstLine = (child: ChildProcess) =>
-    new Promise<string>((resolve, reject) => {
-      let buf = ''
-      child.stdout!.on('data', (d) => {
-        buf += d
-        if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')))
-      })
-      child.once('exit', (code) => reject(new Error(`exited ${code}`)))
-    })
   log('starting a seeder and the media node')
-  const seeder = JSON.parse(await firstLine(node(['bench/lib/seeder-process.ts', join(work, 'media')], process.env))) as { peer: string; torrents: Array<{ infoHash: string }> }
+  const seeder = JSON.parse(await firstLine(group.node(['bench/lib/seeder-process.ts', join(work, 'media')]))) as { peer: string; torrents: Array<{ infoHash: string }> }
   const infoHash = seeder.torrents[0]!.infoHash
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  node(['media-node/src/main.ts'], {
-    ...process.env,
-    MEDIA_NODE_PORT: String(port),
-    DATABASE_URL: 'postgres://bench:unused@127.0.0.1:1/unused',
-    URL_SIGNING_KEY: key,
-    MEDIA_CACHE_DIR: join(work, 'cache'),
-    PEER_DHT: 'false',
-    PEER_TRACKERS: 'false',
-    PEER_LSD: 'false',
-    STATIC_PEERS: seeder.peer,
-    LOG_LEVEL: 'warn',
-  })
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${base}/metrics`)
-      break
-    } catch {
-      if (i > 200) throw new Error('media node did not start')
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  await startMediaNode(group, port, { URL_SIGNING_KEY: key, MEDIA_CACHE_DIR: join(work, 'cache'), STATIC_PEERS: seeder.peer })
   const signed = (path: string, file: number) =>
     signUrl({ secret: key, method: 'GET', url: `${base}${path}`, subject: { userId: 'bench', resource: `torrent:${infoHash}/${file}` }, ttlSeconds: 3600 })
   const playlist = async (file: number) => {
@@ -151,8 +116,6 @@ try {
     }),
   )
 } finally {
-  for (const c of children) c.kill('SIGTERM')
-  await new Promise((r) => setTimeout(r, 500))
-  for (const c of children) c.kill('SIGKILL')
+  await group.stop()
   await rm(work, { recursive: true, force: true, maxRetries: 5 })
 }

@@ -9,14 +9,19 @@ import type { ProfileContext } from './profile-data.server.ts'
 const STREAM_TTL_S = 6 * 3600
 const METADATA_TTL_S = 60
 
-export function signedStreamUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
+/** A media-node URL signed for this person, for `resource` (`torrent:<hash>` or `torrent:<hash>/<file>`). */
+export function signFor(config: EdgeConfig, ctx: ProfileContext, path: string, resource: string, ttlSeconds: number): Promise<string> {
   return signUrl({
     secret: config.signingKey,
     method: 'GET',
-    url: new URL(`/v1/stream/${infoHash}/${fileIndex}`, config.mediaNodeUrl).toString(),
-    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
-    ttlSeconds: STREAM_TTL_S,
+    url: new URL(path, config.mediaNodeUrl).toString(),
+    subject: { userId: ctx.userId, profileId: ctx.profileId, resource },
+    ttlSeconds,
   })
+}
+
+export function signedStreamUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
+  return signFor(config, ctx, `/v1/stream/${infoHash}/${fileIndex}`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
 }
 
 export interface Alternative {
@@ -27,24 +32,12 @@ export interface Alternative {
 
 /** The file as HLS (converted on the fly by the media node), for players that cannot take it as it is. */
 export function signedHlsUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
-  return signUrl({
-    secret: config.signingKey,
-    method: 'GET',
-    url: new URL(`/v1/hls/${infoHash}/${fileIndex}/index.m3u8`, config.mediaNodeUrl).toString(),
-    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
-    ttlSeconds: STREAM_TTL_S,
-  })
+  return signFor(config, ctx, `/v1/hls/${infoHash}/${fileIndex}/index.m3u8`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
 }
 
 /** A subtitle track as WebVTT: `file` for a subtitle file, or the stream index of a track inside the file. */
 export function signedSubtitleUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number, track: 'file' | number): Promise<string> {
-  return signUrl({
-    secret: config.signingKey,
-    method: 'GET',
-    url: new URL(`/v1/subtitles/${infoHash}/${fileIndex}/${track}.vtt`, config.mediaNodeUrl).toString(),
-    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
-    ttlSeconds: STREAM_TTL_S,
-  })
+  return signFor(config, ctx, `/v1/subtitles/${infoHash}/${fileIndex}/${track}.vtt`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
 }
 
 export interface AlbumTrack {
@@ -66,13 +59,7 @@ export interface Album {
 
 /** The torrent's audio files with their tags (the media node probes them), or null if it cannot tell. */
 export async function fetchAlbum(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<Album | null> {
-  const url = await signUrl({
-    secret: config.signingKey,
-    method: 'GET',
-    url: new URL(`/v1/album/${infoHash}`, config.mediaNodeUrl).toString(),
-    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}` },
-    ttlSeconds: METADATA_TTL_S,
-  })
+  const url = await signFor(config, ctx, `/v1/album/${infoHash}`, `torrent:${infoHash}`, METADATA_TTL_S)
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     return res.ok ? ((await res.json()) as Album) : null
@@ -88,13 +75,7 @@ export type PeerCheck =
 
 /** Asks the media node for the torrent's metadata: are there peers to stream it from? */
 export async function checkPeers(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<PeerCheck> {
-  const url = await signUrl({
-    secret: config.signingKey,
-    method: 'GET',
-    url: new URL(`/v1/torrents/${infoHash}`, config.mediaNodeUrl).toString(),
-    subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}` },
-    ttlSeconds: METADATA_TTL_S,
-  })
+  const url = await signFor(config, ctx, `/v1/torrents/${infoHash}`, `torrent:${infoHash}`, METADATA_TTL_S)
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     if (res.ok) return { state: 'ok' }

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare'
-import { signUrl } from '@bittorrented/common'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
-import { signedSubtitleUrl } from '../lib/media-urls.server.ts'
+import { signedSubtitleUrl, signFor } from '../lib/media-urls.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
@@ -17,13 +16,7 @@ export function loader({ params, request, context }: LoaderFunctionArgs) {
     const infoHash = (params.infoHash ?? '').toLowerCase()
     const fileIndex = Number(params.fileIndex)
     if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0) throw new AppError('invalid_input', 'No such file.')
-    const signed = await signUrl({
-      secret: context.config.signingKey,
-      method: 'GET',
-      url: new URL(`/v1/playback/${infoHash}/${fileIndex}`, context.config.mediaNodeUrl).toString(),
-      subject: { userId: ctx.userId, profileId: ctx.profileId, resource: `torrent:${infoHash}/${fileIndex}` },
-      ttlSeconds: 60,
-    })
+    const signed = await signFor(context.config, ctx, `/v1/playback/${infoHash}/${fileIndex}`, `torrent:${infoHash}/${fileIndex}`, 60)
     const caps = new URL(request.url).searchParams
     const url = new URL(signed)
     for (const k of ['c', 'v', 'a']) url.searchParams.set(k, caps.get(k) ?? '')
