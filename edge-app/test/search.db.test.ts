@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { seed, seedFile, withClient } from '@bittorrented/db'
 import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { RequestDb } from '../app/lib/db.server.ts'
-import { searchCatalog, searchParamsFrom, SearchParamsSchema } from '../app/lib/search.server.ts'
+import { pageQuery, searchCatalog, searchParamsFrom, SearchParamsSchema } from '../app/lib/search.server.ts'
 
 let db: TestDatabase
 let requestDb: RequestDb
@@ -125,6 +125,31 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(Array.isArray((await searchCatalog(requestDb, ctx, absurd)).hits)).toBe(true)
     const { rows } = await withClient(db.url, (c) => c.query(`select count(*)::int as n from catalog.torrents`))
     expect(rows[0].n).toBe(7)
+  })
+
+  test('no search reads the whole table: every shape has an index to use (EXPLAIN, not timings)', async () => {
+    const shapes: Array<[string, Record<string, unknown>, boolean]> = [
+      ['words', { q: 'hercules' }, false],
+      ['phrase and exclusion', { q: '"walking dead" -1997' }, false],
+      ['prefix', { q: 'guard' }, false],
+      ['typo', { q: 'hercles' }, true],
+      ['type filter, no words', { type: ['movie'] }, false],
+      ['by seeders', { sort: 'seeders' }, false],
+      ['by size, deep page', { sort: 'size', after: Buffer.from(JSON.stringify({ v: 1e9, h: 'a'.repeat(40) })).toString('base64url') }, false],
+      ['by date', { sort: 'date' }, false],
+    ]
+    await withClient(db.url, async (c) => {
+      for (const [label, query, fuzzy] of shapes) {
+        const q = pageQuery(SearchParamsSchema.parse(query), fuzzy)
+        await c.query('begin')
+        // With sequential scans priced out, a plan that still scans the table has no index to use.
+        await c.query('set local enable_seqscan = off')
+        const { rows } = await c.query(`explain (format json) ${q.text}`, q.values)
+        await c.query('rollback')
+        const plan = JSON.stringify(rows[0]['QUERY PLAN'])
+        expect(plan, label).not.toMatch(/"Node Type":"Seq Scan"/)
+      }
+    })
   })
 
   test('searches are remembered in the profile’s own history', async () => {
