@@ -218,6 +218,25 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('installable: a valid manifest with icons, an active service worker, and an offline page', async () => {
+    const { context, page } = await newPage()
+    await page.goto('/')
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href')
+    const manifest = (await (await page.request.get(href!)).json()) as { name: string; start_url: string; display: string; icons: Array<{ src: string; sizes: string; type: string }> }
+    expect(manifest).toMatchObject({ name: 'BitTorrented', display: 'standalone', start_url: '/profiles' })
+    for (const size of ['192x192', '512x512']) {
+      const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png')!
+      expect((await page.request.get(icon.src)).headers()['content-type']).toMatch(/image\/png/)
+    }
+    const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)
+    expect(['activating', 'activated']).toContain(state)
+    await page.reload()
+    await context.setOffline(true)
+    await page.goto('/browse').catch(() => {})
+    await expect.poll(() => page.locator('h1').textContent()).toBe('You are offline')
+    await context.close()
+  })
+
   test('a tampered profile cookie sends the person back to the picker', async () => {
     const { context, page } = await newPage()
     await signIn(page, 'demo@bittorrented.local')
