@@ -39,9 +39,9 @@ beforeAll(async () => {
   await seed(c, seedFile)
   for (const [i, r] of rows.entries()) {
     await c.query(
-      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, title, year, resolution, seeders, is_adult, discovered_at)
-       values ($1, $2, $3, 1, 'demo', $4, $5, $6, $7, $8, $9, now() - make_interval(mins => $10))`,
-      [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i],
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, title, year, resolution, seeders, is_adult, discovered_at, language)
+       values ($1, $2, $3, 1, 'demo', $4, $5, $6, $7, $8, $9, now() - make_interval(mins => $10), $11)`,
+      [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i, r.name.includes('1997') ? 'French' : null],
     )
   }
   const { rows: p } = await c.query<{ id: string; owner_id: string }>(`select p.id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id where p.name = 'Sam'`)
@@ -87,6 +87,9 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(names(await search({ q: 'hercules', yearFrom: 2000 })).length).toBe(2)
     expect(names(await search({ type: ['tv_episode'] }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
     expect(names(await search({ sizeMinMb: 2500 }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+    const french = await search({ q: 'hercules', language: ['french'] })
+    expect(names(french)).toEqual(['Hercules.1997.Animated.720p.BluRay'])
+    expect(french.facets.language).toEqual([{ value: 'french', count: 1 }])
   })
 
   test('sorting by seeders and keyset pages that never repeat or skip', async () => {

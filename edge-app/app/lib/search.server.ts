@@ -15,7 +15,8 @@ const list = <T extends z.ZodTypeAny>(item: T) => z.preprocess((v) => (v === und
 export const SearchParamsSchema = z.object({
   q: z.string().max(200).default(''),
   type: list(z.enum(CONTENT_TYPES)),
-  resolution: list(z.string().regex(/^\d{3,4}p|4k$/i).max(8)),
+  resolution: list(z.string().regex(/^(\d{3,4}p|4k)$/i).max(8)),
+  language: list(z.string().regex(/^[\p{L} -]{2,32}$/u)),
   yearFrom: z.coerce.number().int().min(1870).max(2100).optional(),
   yearTo: z.coerce.number().int().min(1870).max(2100).optional(),
   sizeMinMb: z.coerce.number().min(0).max(10_000_000).optional(),
@@ -42,7 +43,7 @@ export interface SearchResult {
   hits: SearchHit[]
   /** Totals past COUNT_CAP are not counted exactly: `estimate` says so. */
   total: { count: number; estimate: boolean }
-  facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }> }
+  facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }>; language: Array<{ value: string; count: number }> }
   /** Where the next page starts; null on the last page. */
   next: string | null
   /** 'words' when the words matched, 'fuzzy' when only similar names did. */
@@ -87,7 +88,7 @@ class Params {
 }
 
 /** The text condition, its rank and the filters (one of them left out for its own facet). */
-function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 'resolution') {
+function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 'resolution' | 'language') {
   const { web, prefix } = textQuery(p.q)
   const hasText = p.q.trim() !== ''
   let text = 'true'
@@ -108,6 +109,7 @@ function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 
   const filters: string[] = []
   if (skip !== 'type' && p.type.length) filters.push(`t.content_type = any(${b.arg(p.type, 'text[]')})`)
   if (skip !== 'resolution' && p.resolution.length) filters.push(`lower(t.resolution) = any(${b.arg(p.resolution.map((r) => r.toLowerCase()), 'text[]')})`)
+  if (skip !== 'language' && p.language.length) filters.push(`lower(t.language) = any(${b.arg(p.language.map((l) => l.toLowerCase()), 'text[]')})`)
   if (p.yearFrom !== undefined) filters.push(`t.year >= ${b.arg(p.yearFrom, 'int')}`)
   if (p.yearTo !== undefined) filters.push(`t.year <= ${b.arg(p.yearTo, 'int')}`)
   if (p.sizeMinMb !== undefined) filters.push(`t.size_bytes >= ${b.arg(Math.round(p.sizeMinMb * 1024 * 1024), 'bigint')}`)
@@ -169,9 +171,9 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
       counting.values,
     )
     const n = counted[0]?.n ?? 0
-    const facet = async (column: 'content_type' | 'resolution', skip: 'type' | 'resolution') => {
+    const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
       const b = new Params()
-      const value = column === 'resolution' ? 'lower(t.resolution)' : 't.content_type'
+      const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
       return (
         await tx.query<{ value: string; count: number }>(
           `select ${value} as value, count(*)::int as count from catalog.torrents t
@@ -182,6 +184,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     }
     const typeFacet = await facet('content_type', 'type')
     const resolutionFacet = await facet('resolution', 'resolution')
+    const languageFacet = await facet('language', 'language')
 
     if (recordHistory && hasText && !cursor) {
       await tx.query('insert into public.search_history (profile_id, query) values ($1, $2)', [ctx.profileId, p.q.trim().slice(0, 200)])
@@ -190,7 +193,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     return {
       hits: hits.map(({ sortValue: _, ...h }) => h),
       total: { count: Math.min(n, COUNT_CAP), estimate: n > COUNT_CAP },
-      facets: { type: typeFacet, resolution: resolutionFacet },
+      facets: { type: typeFacet, resolution: resolutionFacet, language: languageFacet },
       next: more && last ? encodeCursor({ v: last.sortValue instanceof Date ? last.sortValue.toISOString() : last.sortValue, h: last.infoHash }) : null,
       matchedBy,
     }
@@ -202,7 +205,7 @@ export function searchParamsFrom(url: URL): SearchParams {
   const raw: Record<string, unknown> = {}
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key).filter((v) => v !== '')
-    if (values.length) raw[key] = values.length > 1 || key === 'type' || key === 'resolution' ? values : values[0]
+    if (values.length) raw[key] = values.length > 1 || key === 'type' || key === 'resolution' || key === 'language' ? values : values[0]
   }
   const parsed = SearchParamsSchema.safeParse(raw)
   if (parsed.success) return parsed.data

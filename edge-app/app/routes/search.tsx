@@ -82,6 +82,17 @@ export default function Search() {
               ))}
             </fieldset>
           )}
+          {result.facets.language.length > 0 && (
+            <fieldset>
+              <legend>Language</legend>
+              {result.facets.language.map((f) => (
+                <label key={f.value} className="checkbox">
+                  <input type="checkbox" name="language" value={f.value} defaultChecked={chosen('language').has(f.value)} />
+                  {f.value} <span className="tile-meta">({f.count})</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
           <fieldset>
             <legend>Year</legend>
             <div className="row">
