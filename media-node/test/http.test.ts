@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import pino from 'pino'
 import { signUrl } from '@bittorrented/common'
 import { listMigrations, migrate, migrationsDir, startEmbeddedDatabase, withClient, type EmbeddedDatabase } from '@bittorrented/db'
-import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
+import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createDatabase, type Database } from '../src/db.ts'
-import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { createApp } from '../src/http/app.ts'
+import { createTestEngine } from './helpers/test-engine.ts'
 
 const signingKey = 's'.repeat(48)
 const log = pino({ level: 'silent' })
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await withClient(embedded.url, (c) => migrate(c, migrations))
   latestVersion = migrations.at(-1)!.version
   db = createDatabase(embedded.url)
-  engine = new TorrentEngine({ cache: new PieceCache('/nonexistent-unused', 1 << 20, 0), dht: false, trackers: false, lsd: false, staticPeers: [], maxConnsPerTorrent: 1, maxActiveTorrents: 1, metadataDeadlineMs: 100, idleEvictMs: 1000, readAheadBytes: 1 << 20, log })
+  engine = createTestEngine({ cacheDir: '/nonexistent-unused', maxConnsPerTorrent: 1, maxActiveTorrents: 1, metadataDeadlineMs: 100, idleEvictMs: 1000, readAheadBytes: 1 << 20, log })
 })
 afterAll(async () => {
   await engine?.destroy()

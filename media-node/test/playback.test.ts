@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
 import { freePort } from '../../scripts/lib/free-port.ts'
 import { probeMedia, runFfmpeg } from '../src/adapters/ffmpeg.ts'
-import { TorrentEngine } from '../src/adapters/torrent-engine.ts'
+import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createApp } from '../src/http/app.ts'
-import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { startSeeder, type Seeder } from './helpers/seeder.ts'
+import { createTestEngine } from './helpers/test-engine.ts'
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
 
@@ -63,19 +63,7 @@ beforeAll(async () => {
   files['subs.srt'] = await readFile(join(work, 'subs.srt'))
   names = Object.keys(files).sort()
   seeder = await startSeeder('Playback Clips', files)
-  engine = new TorrentEngine({
-    cache: new PieceCache(join(work, 'cache'), 1 << 30, 1 << 20),
-    dht: false,
-    trackers: false,
-    lsd: false,
-    staticPeers: [seeder.peer],
-    maxConnsPerTorrent: 10,
-    maxActiveTorrents: 5,
-    metadataDeadlineMs: 10_000,
-    idleEvictMs: 60_000,
-    readAheadBytes: 1 << 20,
-    log,
-  })
+  engine = createTestEngine({ cacheDir: join(work, 'cache'), staticPeers: [seeder.peer], readAheadBytes: 1 << 20, log })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   queue = new TranscodeQueue(1, 5)

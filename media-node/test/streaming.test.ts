@@ -9,10 +9,11 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
-import { TorrentEngine, type TorrentEngineOptions } from '../src/adapters/torrent-engine.ts'
+import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { createApp } from '../src/http/app.ts'
 import { PieceCache } from '../src/streaming/piece-cache.ts'
 import { startSeeder, type Seeder } from './helpers/seeder.ts'
+import { createTestEngine, type TestEngineOptions } from './helpers/test-engine.ts'
 
 const signingKey = 'm'.repeat(48)
 const log = pino({ level: 'silent' })
@@ -22,23 +23,8 @@ let seeder: Seeder
 let cacheDir: string
 const engines: TorrentEngine[] = []
 
-type EngineOverrides = Partial<TorrentEngineOptions> & { cacheDir?: string }
-
-function engineWith({ cacheDir: dir = cacheDir, ...overrides }: EngineOverrides = {}): TorrentEngine {
-  const engine = new TorrentEngine({
-    cache: new PieceCache(dir, 1024 * 1024 * 1024, 1024 * 1024),
-    dht: false,
-    trackers: false,
-    lsd: false,
-    staticPeers: [seeder.peer],
-    maxConnsPerTorrent: 10,
-    maxActiveTorrents: 5,
-    metadataDeadlineMs: 10_000,
-    idleEvictMs: 60_000,
-    readAheadBytes: 2 * 1024 * 1024,
-    log,
-    ...overrides,
-  })
+function engineWith(overrides: Partial<TestEngineOptions> = {}): TorrentEngine {
+  const engine = createTestEngine({ cacheDir, staticPeers: [seeder.peer], log, ...overrides })
   engines.push(engine)
   return engine
 }

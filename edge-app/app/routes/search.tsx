@@ -30,6 +30,22 @@ const TYPE_LABELS: Record<string, string> = {
   other: 'Other',
 }
 
+/** One filter: a checkbox per value, with how many results it would give. Empty: not shown, unless `always`. */
+function FacetFieldset(props: { legend: string; name: string; values: Array<{ value: string; count: number }>; chosen: Set<string>; label?: (v: string) => string; always?: boolean }) {
+  if (props.values.length === 0 && !props.always) return null
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {props.values.map((f) => (
+        <label key={f.value} className="checkbox">
+          <input type="checkbox" name={props.name} value={f.value} defaultChecked={props.chosen.has(f.value)} />
+          {props.label ? props.label(f.value) : f.value} <span className="tile-meta">({f.count})</span>
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
 export default function Search() {
   const { profile, result } = useLoaderData<typeof loader>() as { profile: Profile; result: SearchResult }
   const [params] = useSearchParams()
@@ -62,37 +78,9 @@ export default function Search() {
           Search
         </button>
         <div className="facets">
-          <fieldset>
-            <legend>Type</legend>
-            {result.facets.type.map((f) => (
-              <label key={f.value} className="checkbox">
-                <input type="checkbox" name="type" value={f.value} defaultChecked={chosen('type').has(f.value)} />
-                {TYPE_LABELS[f.value] ?? f.value} <span className="tile-meta">({f.count})</span>
-              </label>
-            ))}
-          </fieldset>
-          {result.facets.resolution.length > 0 && (
-            <fieldset>
-              <legend>Quality</legend>
-              {result.facets.resolution.map((f) => (
-                <label key={f.value} className="checkbox">
-                  <input type="checkbox" name="resolution" value={f.value} defaultChecked={chosen('resolution').has(f.value)} />
-                  {f.value} <span className="tile-meta">({f.count})</span>
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {result.facets.language.length > 0 && (
-            <fieldset>
-              <legend>Language</legend>
-              {result.facets.language.map((f) => (
-                <label key={f.value} className="checkbox">
-                  <input type="checkbox" name="language" value={f.value} defaultChecked={chosen('language').has(f.value)} />
-                  {f.value} <span className="tile-meta">({f.count})</span>
-                </label>
-              ))}
-            </fieldset>
-          )}
+          <FacetFieldset legend="Type" name="type" values={result.facets.type} chosen={chosen('type')} label={(v) => TYPE_LABELS[v] ?? v} always />
+          <FacetFieldset legend="Quality" name="resolution" values={result.facets.resolution} chosen={chosen('resolution')} />
+          <FacetFieldset legend="Language" name="language" values={result.facets.language} chosen={chosen('language')} />
           <fieldset>
             <legend>Year</legend>
             <div className="row">

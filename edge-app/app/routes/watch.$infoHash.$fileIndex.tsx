@@ -69,11 +69,10 @@ export default function Watch() {
     return () => el.removeEventListener('loadedmetadata', restore)
   }, [audio])
   const audioTracks = decision.state === 'ready' ? decision.audioTracks : []
-  const playable = direct || converted
   const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
   usePlayerControls(media, title, torrent.name)
   const next = useQueueNext(media, torrent.infoHash, file.index)
-  const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt, playable)
+  const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
   return (
     <AppShell profile={profile}>
       <p>

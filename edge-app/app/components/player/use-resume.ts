@@ -13,7 +13,7 @@ export function formatTime(s: number): string {
  * Resume: starts at the saved position, and saves the position every 10 s while playing, on
  * pause and when the page is left (sendBeacon survives the unload).
  */
-export function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null, playable: boolean) {
+export function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null) {
   const [resumed, setResumed] = useState(false)
   useEffect(() => {
     const el = media.current
@@ -41,7 +41,7 @@ export function useResume(media: React.RefObject<HTMLMediaElement | null>, body:
       el.removeEventListener('pause', save)
       window.removeEventListener('pagehide', onLeave)
     }
-  }, [media, body.infoHash, body.fileIndex, body.title, resumeAt, playable])
+  }, [media, body.infoHash, body.fileIndex, body.title, resumeAt])
   return resumed
 }
 
