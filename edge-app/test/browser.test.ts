@@ -127,6 +127,9 @@ describe('in Chromium', () => {
     await page.waitForFunction((t) => document.querySelector('video')!.currentTime > t + 1, atSwitch, { timeout: 30_000 })
     await audioMenu.selectOption({ index: 0 })
     await expect.poll(async () => (await page.locator('video').getAttribute('src')) ?? '', { timeout: 30_000 }).toMatch(/\/v1\/stream\//)
+    // The new source loads and plays on (autoplay) before the person reaches for the keyboard.
+    const atSwitchBack = await page.evaluate(() => document.querySelector('video')!.currentTime)
+    await page.waitForFunction((t) => !document.querySelector('video')!.paused && document.querySelector('video')!.currentTime > t + 0.5, atSwitchBack, { timeout: 30_000 })
 
     // Keyboard: K pauses and plays, → jumps 10 s ahead.
     await page.locator('h1').click()
