@@ -42,6 +42,18 @@ describe('signed URLs', () => {
     expect((await verifySignedUrl({ secret, method: 'GET', url: u.toString(), now })).ok).toBe(false)
   })
 
+  test('a signed label is returned, and changing, adding or dropping it is refused', async () => {
+    const url = await signed({ subject: { ...subject, label: 'avatar-2|Sam' } })
+    expect(await verifySignedUrl({ secret, method: 'GET', url, now })).toMatchObject({ ok: true, subject: { label: 'avatar-2|Sam' } })
+    const changed = new URL(url)
+    changed.searchParams.set('l', 'avatar-2|The host')
+    const dropped = new URL(url)
+    dropped.searchParams.delete('l')
+    const added = new URL(await signed())
+    added.searchParams.set('l', 'avatar-1|Someone')
+    for (const u of [changed, dropped, added]) expect(await verifySignedUrl({ secret, method: 'GET', url: u.toString(), now })).toEqual({ ok: false, reason: 'bad_signature' })
+  })
+
   test('a later expiry written into the URL is refused', async () => {
     const u = new URL(await signed())
     u.searchParams.set('exp', String(Number(u.searchParams.get('exp')) + 3600))

@@ -1,0 +1,55 @@
+/** Starts the real PartyKit dev server (workerd) on a free loopback port, for tests and bench:party. */
+import { realpathSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { newPartyRoomId, signPartyConnection, type PartyMedia } from '@bittorrented/common'
+import { repoRoot } from '@bittorrented/db'
+import { freePort } from '../../../scripts/lib/free-port.ts'
+import { spawnLogged, type LoggedProcess } from '../../../test/helpers/spawn-logged.ts'
+
+export const TEST_SIGNING_KEY = 'party-test-signing-key-0123456789abcdef'
+
+export interface PartyServer {
+  url: string
+  process: LoggedProcess
+  /** A signed connection URL for a made-up member of `room`. */
+  memberUrl(room: string, member: { id: string; name?: string }, opts?: { media?: PartyMedia; ttlSeconds?: number; now?: number }): Promise<string>
+  stop(): Promise<void>
+}
+
+export const DEMO_MEDIA: PartyMedia = { infoHash: 'c0ffee'.padEnd(40, '0'), fileIndex: 0 }
+
+export async function startPartyServer(vars: Record<string, string> = {}): Promise<PartyServer> {
+  const port = await freePort()
+  const persistDir = await mkdtemp(join(tmpdir(), 'bt-party-'))
+  const partykit = realpathSync(join(repoRoot, 'node_modules', '.bin', 'partykit'))
+  const varArgs = Object.entries({ URL_SIGNING_KEY: TEST_SIGNING_KEY, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`])
+  const process_ = spawnLogged([partykit, 'dev', '--port', String(port), '--disable-request-cf-fetch', '--persist', persistDir, ...varArgs], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+  await process_.waitFor(/Ready on/, 90_000)
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    process: process_,
+    memberUrl: (room, member, opts = {}) =>
+      signPartyConnection(
+        TEST_SIGNING_KEY,
+        url,
+        room,
+        opts.media ?? DEMO_MEDIA,
+        { userId: `user-${member.id}`, profileId: member.id, name: member.name ?? member.id, avatar: 'avatar-1' },
+        opts.ttlSeconds ?? 600,
+        opts.now,
+      ),
+    async stop() {
+      process_.child.kill('SIGTERM')
+      await process_.exited
+      await rm(persistDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export { newPartyRoomId }
