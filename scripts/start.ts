@@ -125,7 +125,14 @@ try {
   run({
     name: 'party',
     command: process.execPath,
-    args: [bin('partykit'), 'dev', '--port', String(config.PARTY_PORT), '--disable-request-cf-fetch', '--persist', join(config.BT_DATA_DIR, 'partykit')],
+    args: [
+      bin('partykit'), 'dev',
+      '--port', String(config.PARTY_PORT),
+      '--disable-request-cf-fetch',
+      '--persist', join(config.BT_DATA_DIR, 'partykit'),
+      // The room checks the connection URLs the edge app signs with the same key.
+      '--var', `URL_SIGNING_KEY=${secrets.URL_SIGNING_KEY}`,
+    ],
     cwd: repoRoot,
     env: baseEnv,
   })

@@ -96,7 +96,7 @@ describe('route scopes', () => {
     await s.signIn(DEMO.email)
     const page = await s.fetch('/browse')
     expect(page.status).toBe(302)
-    expect(page.headers.get('Location')).toBe('/profiles')
+    expect(page.headers.get('Location')).toBe('/profiles?next=%2Fbrowse')
     expect(await errorOf(await s.fetch('/api/continue-watching'))).toMatchObject({ status: 403, error: 'profile_required' })
     expect((await s.fetch('/api/profiles')).status).toBe(200)
   })
@@ -142,7 +142,7 @@ describe('route scopes', () => {
       s.setCookie('bt_profile', cookie)
       const res = await s.fetch('/browse')
       expect(res.status).toBe(302)
-      expect(res.headers.get('Location')).toBe('/profiles')
+      expect(res.headers.get('Location')).toBe('/profiles?next=%2Fbrowse')
       expect(s.cookie('bt_profile')).toBeUndefined()
     }
   })

@@ -221,6 +221,66 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('watch party: one family starts it, a neighbour joins by the link; play on one plays on the other, in step; chat is shown as text', async () => {
+    const host = await newPage()
+    await signIn(host.page, 'demo@bittorrented.local')
+    await pickProfile(host.page, 'Sam')
+    await host.page.waitForURL('**/browse')
+    await host.page.getByRole('link', { name: 'BitTorrented Test Card (2026) [360p H264 AAC]' }).click()
+    await host.page.getByRole('button', { name: /^Watch .*\.mp4 together$/ }).click()
+    await host.page.waitForURL(/\/party\/[A-Za-z0-9_-]{16}\?m=/)
+    const invite = await host.page.getByLabel('Invite link').inputValue()
+    expect(invite).toBe(host.page.url())
+    await expect.poll(() => host.page.locator('.party-members li').allTextContents()).toEqual([expect.stringMatching(/^SSam \(you\) · host/)])
+
+    // The guest follows the link: signs in, picks a profile, and lands in the party.
+    const guest = await newPage({ width: 390, height: 844 })
+    await guest.page.goto(invite)
+    await guest.page.waitForURL('**/sign-in?next=*')
+    await guest.page.getByLabel('Email').fill('neighbor@bittorrented.local')
+    await guest.page.getByLabel('Password').fill('watch-together')
+    await guest.page.getByRole('button', { name: 'Sign in' }).click()
+    await guest.page.waitForURL('**/profiles?next=*')
+    await pickProfile(guest.page, 'Robin')
+    await guest.page.waitForURL(invite)
+    for (const { page } of [host, guest]) {
+      await expect.poll(() => page.locator('.party-members li').count(), { timeout: 15_000 }).toBe(2)
+    }
+    await expect.poll(() => guest.page.getByRole('button', { name: 'Play for everyone' }).isDisabled()).toBe(true)
+    await expect.poll(() => guest.page.getByText('The host controls playback.').count()).toBe(1)
+
+    await host.page.getByRole('button', { name: 'Play for everyone' }).click()
+    for (const { page } of [host, guest]) {
+      await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 2, null, { timeout: 45_000 })
+    }
+    // Both at the same place: compare positions read at known instants.
+    const sample = (page: Page) => page.evaluate(() => ({ t: document.querySelector('video')!.currentTime, at: Date.now() }))
+    await expect
+      .poll(
+        async () => {
+          const [a, b] = await Promise.all([sample(host.page), sample(guest.page)])
+          return Math.abs(a.t - (b.t + (a.at - b.at) / 1000))
+        },
+        { timeout: 20_000 },
+      )
+      .toBeLessThan(0.15)
+
+    // Chat arrives as typed, shown as text.
+    await guest.page.getByLabel('Message').fill('<b>popcorn</b> ready')
+    await guest.page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => host.page.locator('.party-chat li').last().textContent()).toBe('Robin <b>popcorn</b> ready')
+    expect(await host.page.locator('.party-chat b').count()).toBe(0)
+    await host.page.screenshot({ path: join(shots, 'party-host-1280x800.png') })
+    await guest.page.screenshot({ path: join(shots, 'party-guest-390x844.png'), fullPage: true })
+
+    // The host pauses: the guest stops too.
+    await host.page.getByRole('button', { name: 'Pause for everyone' }).click()
+    await guest.page.waitForFunction(() => document.querySelector('video')!.paused, null, { timeout: 10_000 })
+    await expect.poll(() => guest.page.getByRole('status').first().textContent()).toMatch(/^Paused by Sam at/)
+    await host.context.close()
+    await guest.context.close()
+  })
+
   test('installable: a valid manifest with icons, an active service worker, and an offline page', async () => {
     const { context, page } = await newPage()
     await page.goto('/')
@@ -248,7 +308,7 @@ describe('in Chromium', () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'bt_profile')!
     await context.addCookies([{ ...cookie, value: cookie.value.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) }])
     await page.goto('/browse')
-    await page.waitForURL('**/profiles')
+    await page.waitForURL(/\/profiles\?next=%2Fbrowse$/)
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe("Who's watching?")
     await context.close()
   })

@@ -51,10 +51,12 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   if (scope === null || scope === 'public') return { allowed: true, auth: { user, profile: null }, request }
 
   const headers = new Headers()
-  if (!user) {
-    const next = isData ? path : url.pathname + url.search
-    return deny(request, path, isData, 'sign_in_required', `/sign-in?next=${encodeURIComponent(next)}`, headers)
-  }
+  // Where the person was going: the page (for a Remix data request, the page it loads data for)
+  // with its query (an invite link's signature, say), without Remix's own `_routes`.
+  const query = new URLSearchParams(url.search)
+  query.delete('_routes')
+  const next = encodeURIComponent(path + (query.size ? `?${query}` : ''))
+  if (!user) return deny(request, path, isData, 'sign_in_required', `/sign-in?next=${next}`, headers)
   if (scope === 'account') return { allowed: true, auth: { user, profile: null }, request }
 
   const profileId = await readSelectedProfile(request, config.jwtSecret, user.id)
@@ -62,7 +64,8 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   if (!profile) {
     // A cookie that is forged, foreign or names a deleted profile is dropped, not kept around.
     if (readCookie(request, COOKIE.profile)) headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))
-    return deny(request, path, isData, 'profile_required', '/profiles', headers)
+    // After picking a profile the person lands where they were going.
+    return deny(request, path, isData, 'profile_required', `/profiles?next=${next}`, headers)
   }
   return { allowed: true, auth: { user, profile }, request }
 }

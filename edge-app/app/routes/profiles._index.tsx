@@ -7,7 +7,7 @@ import { AppError, statusFor } from '../lib/errors.ts'
 import { formFailure, parseForm } from '../lib/form.server.ts'
 import { automaticProfile, selectProfile, SelectProfileSchema } from '../lib/profile-selection.server.ts'
 import { listProfiles, type Profile } from '../lib/profiles.server.ts'
-import { requireUser } from '../lib/request-auth.server.ts'
+import { requireUser, safeNextPath } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
 export const handle: ScopedHandle = { scope: 'account' }
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const chosen = await automaticProfile(request, context.config, user, profiles)
     if (chosen) {
       const { headers } = await selectProfile(request, context.config, context.db, user, chosen.id, false)
-      throw redirect('/browse', { headers })
+      throw redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers })
     }
   }
   return Response.json({ profiles })
@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, SelectProfileSchema, (f) => ({ profileId: f.get('profileId'), remember: f.get('remember') === 'on' }))
     const { headers } = await selectProfile(request, context.config, context.db, user, input.profileId, input.remember)
-    return redirect('/browse', { headers })
+    return redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers })
   } catch (err) {
     return Response.json(formFailure(err), { status: err instanceof AppError ? statusFor[err.code] : 400 })
   }

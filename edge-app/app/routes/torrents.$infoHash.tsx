@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
+import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/format.ts'
@@ -99,6 +100,7 @@ export default function TorrentPage() {
                 Play
               </Link>
             )}
+            <StartPartyForm infoHash={torrent.infoHash} fileIndex={f.index} kind={f.mediaType} label={`Watch ${f.path} together`} />
           </li>
         ))}
       </ul>

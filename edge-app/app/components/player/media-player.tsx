@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'react'
+import type { CatalogFile, CatalogTorrent } from '../../lib/catalog.server.ts'
+import { useHls } from './use-hls.ts'
+import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
+
+export interface MediaPlayerProps {
+  media: React.MutableRefObject<HTMLMediaElement | null>
+  torrent: CatalogTorrent
+  file: CatalogFile
+  /** Signed media-node URLs: the file as it is, and as HLS. */
+  src: string
+  hlsSrc: string
+  subtitleFiles: SubtitleTrack[]
+  autoPlay?: boolean
+}
+
+/**
+ * The player element of one file: asks the media node how this browser can play it, then plays
+ * it as it is or converted to HLS (hls.js, or the browser's own HLS), with the subtitle tracks
+ * (inside the file and beside it) and a menu of its audio tracks. Used by the watch page and the
+ * watch-party page, which add their own behaviour around the element through `media`.
+ */
+export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, autoPlay = true }: MediaPlayerProps) {
+  const title = file.path.split('/').pop() ?? file.path
+  const decision = usePlaybackDecision(torrent.infoHash, file.index)
+  // Another audio track than the file's first one comes through HLS, which can pick any track.
+  const [audio, setAudio] = useState<number | null>(null)
+  const keepPosition = useRef<number | null>(null)
+  const direct = decision.state === 'ready' && decision.mode === 'direct' && audio === null
+  const converted = decision.state === 'ready' && !direct
+  useHls(media, converted ? (audio === null ? hlsSrc : `${hlsSrc}&audio=${audio}`) : null)
+  useEffect(() => {
+    const el = media.current
+    if (!el) return
+    const restore = () => {
+      if (keepPosition.current !== null) el.currentTime = keepPosition.current
+      keepPosition.current = null
+    }
+    el.addEventListener('loadedmetadata', restore)
+    return () => el.removeEventListener('loadedmetadata', restore)
+  }, [media, audio])
+  const audioTracks = decision.state === 'ready' ? decision.audioTracks : []
+  const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
+  return (
+    <>
+      {file.mediaType === 'audio' ? (
+        <audio ref={media as React.RefObject<HTMLAudioElement>} className="player" controls autoPlay={autoPlay} src={direct ? src : undefined} aria-label={`Playing ${title}`} />
+      ) : (
+        <video
+          ref={media as React.RefObject<HTMLVideoElement>}
+          className="player"
+          controls
+          autoPlay={autoPlay}
+          playsInline
+          crossOrigin="anonymous"
+          src={direct ? src : undefined}
+          aria-label={`Playing ${title}`}
+        >
+          {tracks.map((t) => (
+            <track key={t.url} kind="subtitles" src={t.url} label={t.label} srcLang={t.language ?? undefined} />
+          ))}
+        </video>
+      )}
+      {audioTracks.length > 1 && (
+        <label className="row">
+          Audio
+          <select
+            value={audio ?? ''}
+            onChange={(e) => {
+              keepPosition.current = media.current?.currentTime ?? null
+              setAudio(e.target.value === '' ? null : Number(e.target.value))
+            }}
+          >
+            {audioTracks.map((t, i) => (
+              <option key={t.index} value={i === 0 ? '' : String(t.index)}>
+                {[t.title, t.language, t.channels ? `${t.channels} ch` : null].filter(Boolean).join(' · ') || `Track ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {decision.state === 'checking' && (
+        <p role="status" className="tile-meta">
+          Checking the file…
+        </p>
+      )}
+      {decision.state === 'error' && (
+        <p role="alert" className="form-error">
+          {decision.message}
+        </p>
+      )}
+      {converted && (
+        <p role="status" className="tile-meta">
+          {decision.reason} It is converted as you watch.
+        </p>
+      )}
+    </>
+  )
+}
