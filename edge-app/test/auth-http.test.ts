@@ -274,3 +274,65 @@ describe('managing profiles', () => {
     expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'delete', profileId: profiles[0]!.id, confirm: 'yes' } }))).toMatchObject({ status: 403 })
   })
 })
+
+describe('watch-party invites', () => {
+  async function demoFilm(): Promise<string> {
+    const { default: pg } = await import('pg')
+    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    await db.connect()
+    const hash = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
+    await db.end()
+    return hash
+  }
+
+  test('starting a party redirects to a signed invite; the invite page signs a room connection for this profile only', async () => {
+    const film = await demoFilm()
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const started = await s.fetch('/api/parties', { method: 'POST', form: { infoHash: film, fileIndex: '0' } })
+    expect(started.status).toBe(302)
+    const invite = started.headers.get('Location')!
+    expect(invite).toMatch(new RegExp(`^/party/[A-Za-z0-9_-]{16}\\?m=${film}\\.0&exp=\\d+&sig=`))
+    const page = await (await s.fetch(invite)).text()
+    // The page carries the URL in Remix's serialised loader data, with & written as \u0026.
+    const connect = new URL(page.match(/ws:\/\/[^"\\]+(?:\\u0026[^"\\]+)*/)![0].replace(/\\u0026/g, '&'))
+    expect(connect.protocol).toBe('ws:')
+    expect(connect.port).toBe(String(platform.ports.PARTY_PORT))
+    expect(connect.searchParams.get('p')).toBe(DEMO.sam)
+    expect(connect.searchParams.get('r')).toBe(`party:${invite.split('/')[2]!.split('?')[0]}:${film}.0`)
+    expect(connect.searchParams.get('l')).toMatch(/^avatar-\d\|Sam$/)
+  })
+
+  test('a tampered or expired invite, or one for a file that does not exist, gets a clear refusal', async () => {
+    const film = await demoFilm()
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const invite = (await s.fetch('/api/parties', { method: 'POST', form: { infoHash: film, fileIndex: '0' } })).headers.get('Location')!
+    const tampered = invite.replace(`${film}.0`, `${film}.1`)
+    expect(await errorOf(await s.fetch(tampered))).toEqual({ status: 403, error: 'This invite link is not valid. Ask for the link again.' })
+    const expired = invite.replace(/exp=\d+/, 'exp=1000')
+    expect((await s.fetch(expired)).status).toBe(403) // the expiry is signed: changing it breaks the signature
+    expect(await errorOf(await s.fetch('/api/parties', { method: 'POST', form: { infoHash: 'f'.repeat(40), fileIndex: '0' } }))).toMatchObject({ status: 404 })
+    expect(await errorOf(await s.fetch('/api/parties', { method: 'POST', form: { infoHash: 'nope', fileIndex: '0' } }))).toMatchObject({ status: 400 })
+  })
+
+  test('an invite opened without a session leads through sign-in and the profile picker back to it', async () => {
+    const film = await demoFilm()
+    const host = new HttpSession(platform.url)
+    await host.signIn(DEMO.email)
+    await host.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const invite = (await host.fetch('/api/parties', { method: 'POST', form: { infoHash: film, fileIndex: '0' } })).headers.get('Location')!
+    const guest = new HttpSession(platform.url)
+    const first = await guest.fetch(invite)
+    expect(first.headers.get('Location')).toBe(`/sign-in?next=${encodeURIComponent(invite)}`)
+    const signedIn = await guest.fetch(first.headers.get('Location')!, { method: 'POST', form: { email: NEIGHBOR.email, password: 'watch-together' } })
+    expect(signedIn.headers.get('Location')).toBe(invite)
+    const picker = await guest.fetch(invite)
+    expect(picker.headers.get('Location')).toBe(`/profiles?next=${encodeURIComponent(invite)}`)
+    const picked = await guest.fetch(picker.headers.get('Location')!, { method: 'POST', form: { profileId: NEIGHBOR.jordan } })
+    expect(picked.headers.get('Location')).toBe(invite)
+    expect((await guest.fetch(invite)).status).toBe(200)
+  })
+})

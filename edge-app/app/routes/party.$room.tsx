@@ -79,7 +79,7 @@ export default function Party() {
     return (
       <AppShell profile={data.profile}>
         <h1>Watch party</h1>
-        <p role="alert" className="form-error">
+        <p className="form-error" role="alert">
           {data.message}
         </p>
         <p>
