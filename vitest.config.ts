@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'servers',
           include: ['{media-node,party}/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/test/real-world/**'],
+          exclude: ['**/node_modules/**', '**/test/real-world/**', '**/*.db.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

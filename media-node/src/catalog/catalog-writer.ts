@@ -1,0 +1,154 @@
+/**
+ * Writes torrents into the catalog, whatever brought them (a .torrent file, a magnet link, a
+ * Bitmagnet import): checks each entry, classifies it and parses its name at ingest, and upserts
+ * on the info hash — so every ingest path is idempotent and a later, better-informed sighting
+ * (files known, more seeders) updates the row instead of adding one.
+ *
+ * Runs inside the caller's transaction as `service_role` (the only role that writes the catalog).
+ */
+import type pg from 'pg'
+import { mediaKindOf } from '../streaming/media-type.ts'
+import { classifyTorrent } from './classify.ts'
+
+export interface CatalogFileEntry {
+  path: string
+  length: number
+  /** The file's index in the torrent; its position in the list when absent. */
+  index?: number
+}
+
+export interface CatalogEntry {
+  infoHash: string
+  name: string
+  sizeBytes: number
+  /** null when not known yet (a magnet link without metadata). */
+  files: CatalogFileEntry[] | null
+  /** Where it came from: bitmagnet, upload, magnet, … */
+  source: string
+  seeders?: number | null
+  leechers?: number | null
+  discoveredAt?: Date | null
+  /** The source says it is adult content (Bitmagnet's `xxx` type), whatever the name says. */
+  adultHint?: boolean
+}
+
+export type SkipReason = 'bad_info_hash' | 'bad_name' | 'bad_size' | 'hostile_path' | 'bad_file' | 'too_many_files'
+
+export const MAX_FILES_PER_TORRENT = 20_000
+const MAX_NAME = 1000
+const MAX_PATH = 4096
+
+/**
+ * A file path as a torrent may carry it: relative, '/'-separated, no empty, '.' or '..'
+ * elements, no backslashes or control characters. Anything else could point outside the folder
+ * the files are put in, so the torrent is refused rather than guessed at.
+ */
+export function isSafeFilePath(path: string): boolean {
+  if (path.length === 0 || path.length > MAX_PATH || path.startsWith('/')) return false
+  if (/[\u0000-\u001f\u007f\\]/.test(path) || /^[a-zA-Z]:/.test(path)) return false
+  return path.split('/').every((e) => e !== '' && e !== '.' && e !== '..')
+}
+
+/** Why an entry cannot go in the catalog, or null when it can. */
+export function checkEntry(e: CatalogEntry): SkipReason | null {
+  if (!/^[0-9a-f]{40}$/.test(e.infoHash)) return 'bad_info_hash'
+  const name = e.name.trim()
+  if (!name || name.length > MAX_NAME || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(name)) return 'bad_name'
+  if (!Number.isSafeInteger(e.sizeBytes) || e.sizeBytes < 0) return 'bad_size'
+  if (e.files) {
+    if (e.files.length > MAX_FILES_PER_TORRENT) return 'too_many_files'
+    const seen = new Set<number>()
+    for (const [i, f] of e.files.entries()) {
+      const index = f.index ?? i
+      if (seen.has(index)) return 'bad_file'
+      seen.add(index)
+      if (!isSafeFilePath(f.path)) return 'hostile_path'
+      if (!Number.isSafeInteger(f.length) || f.length < 0 || (f.index !== undefined && (!Number.isInteger(f.index) || f.index < 0))) return 'bad_file'
+    }
+  }
+  return null
+}
+
+const nonNegative = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : null)
+
+/**
+ * Upserts checked entries (call checkEntry first) in two statements: the torrents, then the files
+ * of those whose files are known (replacing what was there). Returns how many torrents it wrote.
+ */
+export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEntry[]): Promise<number> {
+  if (entries.length === 0) return 0
+  // One row per info hash: within a batch the last sighting wins.
+  const byHash = new Map(entries.map((e) => [e.infoHash, e]))
+  const list = [...byHash.values()]
+  const classified = list.map((e) => {
+    const files = e.files ?? []
+    const c = classifyTorrent(e.name.trim(), files.length ? files : [{ path: e.name.trim(), length: e.sizeBytes }])
+    const isAdult = c.isAdult || e.adultHint === true
+    return { ...c, isAdult, contentType: isAdult ? 'adult' : c.contentType }
+  })
+  const column = <T>(f: (e: CatalogEntry, i: number) => T) => list.map(f)
+  await tx.query(
+    `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, leechers, discovered_at,
+                                   content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult)
+     select * from unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::int[], $7::int[], $8::timestamptz[],
+                          $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[])
+     on conflict (info_hash) do update set
+       name = excluded.name,
+       size_bytes = excluded.size_bytes,
+       -- a sighting without files (a magnet) never erases files learned before
+       file_count = case when excluded.file_count > 0 then excluded.file_count else catalog.torrents.file_count end,
+       seeders = coalesce(excluded.seeders, catalog.torrents.seeders),
+       leechers = coalesce(excluded.leechers, catalog.torrents.leechers),
+       discovered_at = least(catalog.torrents.discovered_at, excluded.discovered_at),
+       content_type = excluded.content_type, title = excluded.title, year = excluded.year, season = excluded.season,
+       episode = excluded.episode, resolution = excluded.resolution, video_codec = excluded.video_codec,
+       release_source = excluded.release_source, language = excluded.language, release_group = excluded.release_group,
+       is_adult = excluded.is_adult or catalog.torrents.is_adult,
+       updated_at = now()`,
+    [
+      column((e) => e.infoHash),
+      column((e) => e.name.trim()),
+      column((e) => e.sizeBytes),
+      column((e) => e.files?.length ?? 0),
+      column((e) => e.source),
+      column((e) => nonNegative(e.seeders)),
+      column((e) => nonNegative(e.leechers)),
+      column((e) => (e.discoveredAt ?? new Date()).toISOString()),
+      classified.map((c) => c.contentType),
+      classified.map((c) => c.title),
+      classified.map((c) => c.year),
+      classified.map((c) => c.season),
+      classified.map((c) => c.episode),
+      classified.map((c) => c.resolution),
+      classified.map((c) => c.codec),
+      classified.map((c) => c.source),
+      classified.map((c) => c.language),
+      classified.map((c) => c.group),
+      classified.map((c) => c.isAdult),
+    ],
+  )
+  const withFiles = list.filter((e) => e.files && e.files.length > 0)
+  if (withFiles.length) {
+    await tx.query(`delete from catalog.torrent_files where info_hash = any($1::text[])`, [withFiles.map((e) => e.infoHash)])
+    const hashes: string[] = []
+    const indexes: number[] = []
+    const paths: string[] = []
+    const sizes: number[] = []
+    const kinds: string[] = []
+    for (const e of withFiles) {
+      for (const [i, f] of e.files!.entries()) {
+        hashes.push(e.infoHash)
+        indexes.push(f.index ?? i)
+        paths.push(f.path)
+        sizes.push(f.length)
+        kinds.push(mediaKindOf(f.path))
+      }
+    }
+    await tx.query(
+      `insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type)
+       select * from unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[])`,
+      [hashes, indexes, paths, sizes, kinds],
+    )
+  }
+  return list.length
+}
