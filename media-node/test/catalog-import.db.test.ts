@@ -24,7 +24,8 @@ async function addTorrent(n: number, name: string, opts: { files?: Array<[string
   const h = `\\x${opts.hashHex ?? hash(n)}`
   const at = new Date(opts.at ?? T0 + n * 1000).toISOString()
   const files = opts.files ?? [[`${name}.mkv`, 1000]]
-  await bm.query(`insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values ($1, $2, $3, false, 'multi', $4, $5, $5)`, [
+  // Microseconds, as PostgreSQL's now() gives them: the cursor must not lose them.
+  await bm.query(`insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values ($1, $2, $3, false, 'multi', $4, $5, $5::timestamptz + interval '123 microseconds')`, [
     h, name, opts.size ?? files.reduce((a, [, s]) => a + s, 0), files.length, at,
   ])
   for (const [i, [path, size]] of files.entries()) {

@@ -56,7 +56,8 @@ interface BitmagnetRow {
   hash_bytes: number
   name: string
   size: string
-  updated_at: Date
+  /** Text, with PostgreSQL's full precision. */
+  updated_at: string
   created_at: Date
   seeders: number | null
   leechers: number | null
@@ -70,11 +71,13 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
   const { source, target } = opts
   const sourceName = opts.sourceName ?? 'bitmagnet'
   const batchSize = opts.batchSize ?? 1000
-  const cursorRow = await target.query<{ cursor_updated_at: Date | null; cursor_info_hash: string | null }>(
-    `select cursor_updated_at, cursor_info_hash from catalog.import_cursors where source = $1`,
+  // Timestamps travel as text: PostgreSQL keeps microseconds, a JS Date only milliseconds, and a
+  // cursor rounded down would read its last row again forever.
+  const cursorRow = await target.query<{ cursor_updated_at: string | null; cursor_info_hash: string | null }>(
+    `select to_json(cursor_updated_at) #>> '{}' as cursor_updated_at, cursor_info_hash from catalog.import_cursors where source = $1`,
     [sourceName],
   )
-  let cursor = cursorRow.rows[0]?.cursor_updated_at ? { updatedAt: cursorRow.rows[0].cursor_updated_at.toISOString(), infoHash: cursorRow.rows[0].cursor_info_hash! } : null
+  let cursor = cursorRow.rows[0]?.cursor_updated_at ? { updatedAt: cursorRow.rows[0].cursor_updated_at, infoHash: cursorRow.rows[0].cursor_info_hash! } : null
 
   const { total, estimate } = await remaining(source, cursor)
   const report: ImportReport = { read: 0, imported: 0, skipped: 0, total, totalIsEstimate: estimate, skippedReasons: {}, batches: 0, cursor, complete: false }
@@ -108,7 +111,7 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
       } else good.push(entry)
     }
     const last = rows.at(-1)!
-    const nextCursor = { updatedAt: last.updated_at.toISOString(), infoHash: last.info_hash }
+    const nextCursor = { updatedAt: last.updated_at, infoHash: last.info_hash }
     const skippedCount = rows.length - good.length
     await target.query('begin')
     try {
@@ -170,7 +173,7 @@ async function readBatch(source: pg.ClientBase, cursor: { updatedAt: string; inf
        order by t.updated_at, encode(t.info_hash, 'hex')
        limit $1
      )
-     select encode(b.info_hash, 'hex') as info_hash, octet_length(b.info_hash) as hash_bytes, b.name, b.size::text as size, b.created_at, b.updated_at,
+     select encode(b.info_hash, 'hex') as info_hash, octet_length(b.info_hash) as hash_bytes, b.name, b.size::text as size, b.created_at, to_json(b.updated_at) #>> '{}' as updated_at,
             (select max(s.seeders) from torrents_torrent_sources s where s.info_hash = b.info_hash) as seeders,
             (select max(s.leechers) from torrents_torrent_sources s where s.info_hash = b.info_hash) as leechers,
             exists (select 1 from torrent_contents c where c.info_hash = b.info_hash and c.content_type = 'xxx') as adult,
