@@ -43,7 +43,8 @@ export interface SearchResult {
   hits: SearchHit[]
   /** Totals past COUNT_CAP are not counted exactly: `estimate` says so. */
   total: { count: number; estimate: boolean }
-  facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }>; language: Array<{ value: string; count: number }> }
+  /** `estimate`: counted over the first COUNT_CAP matches, not all of them. */
+  facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }>; language: Array<{ value: string; count: number }>; estimate: boolean }
   /** Where the next page starts; null on the last page. */
   next: string | null
   /** 'words' when the words matched, 'fuzzy' when only similar names did. */
@@ -51,6 +52,12 @@ export interface SearchResult {
 }
 
 const COUNT_CAP = 10_000
+/**
+ * What a person searches: the catalog as their profile may see it, as a view whose filter the
+ * planner can combine with the search (the table's own policy would keep every non-leakproof
+ * search operator off the indexes; see the view's migration).
+ */
+const SEARCHED = 'catalog.visible_torrents'
 
 /** The search text as parameters: the websearch part and, while typing, the last word as a prefix. */
 function textQuery(q: string): { web: string; prefix: string | null } {
@@ -124,22 +131,35 @@ const SORTS = {
   date: { key: () => 't.discovered_at', type: 'timestamptz' },
 } as const
 
-/** The statement of one page of results (exported so tests can EXPLAIN exactly what runs). */
-export function pageQuery(p: SearchParams, fuzzy: boolean): { text: string; values: unknown[] } {
+/**
+ * The statement of one page of results (exported so tests can EXPLAIN exactly what runs).
+ *
+ * `bounded`: the words match more than COUNT_CAP torrents (a head term: `the`, `1080p`). Ranking
+ * every match by relevance is what makes such searches slow (hundreds of thousands of ts_rank
+ * calls), so relevance then orders the COUNT_CAP best-seeded matches — found through the seeders
+ * index — rather than all of them: the popular versions of what was asked for, which is what a
+ * person looking for "the" wants to see first. Pages stay consistent: the candidate set is the
+ * same for every page.
+ */
+export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false): { text: string; values: unknown[] } {
   const page = new Params()
   const c = conditions(page, p, fuzzy)
   const sort = SORTS[p.sort]
   const key = sort.key(c.rank)
   const cursor = decodeCursor(p.after)
-  let where = c.where
+  let after = 'true'
   if (cursor && typeof cursor.v === (sort.type === 'timestamptz' ? 'string' : 'number')) {
     const v = page.arg(cursor.v, sort.type)
-    where += ` and (${key} < ${v} or (${key} = ${v} and t.info_hash > ${page.arg(cursor.h, 'text')}))`
+    after = `(${key} < ${v} or (${key} = ${v} and t.info_hash > ${page.arg(cursor.h, 'text')}))`
   }
+  const from =
+    bounded && p.sort === 'relevance'
+      ? `(select * from ${SEARCHED} t where ${c.where} order by ${SORTS.seeders.key()} desc, t.info_hash limit ${COUNT_CAP}) t where ${after}`
+      : `${SEARCHED} t where ${c.where} and ${after}`
   return {
     text: `select t.info_hash as "infoHash", t.name, t.title, t.content_type as "contentType", t.year, t.resolution, t.size_bytes::float8 as "sizeBytes",
               t.seeders, t.discovered_at as "discoveredAt", ${key} as "sortValue"
-         from catalog.torrents t where ${where}
+         from ${from}
         order by ${key} desc, t.info_hash asc limit ${page.arg(p.limit + 1, 'int')}`,
     values: page.values,
   }
@@ -152,7 +172,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     if (hasText) {
       // Words first; only if they find nothing, names that look alike (typos).
       const b = new Params()
-      const probe = await tx.query(`select 1 from catalog.torrents t where ${conditions(b, p, false).where} limit 1`, b.values)
+      const probe = await tx.query(`select 1 from ${SEARCHED} t where ${conditions(b, p, false).where} limit 1`, b.values)
       fuzzy = probe.rowCount === 0
     }
     const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
@@ -160,24 +180,30 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     if (fuzzy) await tx.query(`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`)
 
     const cursor = decodeCursor(p.after)
-    const page = pageQuery(p, fuzzy)
+    // The count first (capped): past the cap the page and the facets bound their work.
+    const counting = new Params()
+    const { rows: counted } = await tx.query<{ n: number }>(
+      `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
+      counting.values,
+    )
+    const n = counted[0]?.n ?? 0
+    const many = n > COUNT_CAP
+    const page = pageQuery(p, fuzzy, many)
     const { rows } = await tx.query<SearchHit & { sortValue: number | Date }>(page.text, page.values)
     const more = rows.length > p.limit
     const hits = rows.slice(0, p.limit)
 
-    const counting = new Params()
-    const { rows: counted } = await tx.query<{ n: number }>(
-      `select count(*)::int as n from (select 1 from catalog.torrents t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
-      counting.values,
-    )
-    const n = counted[0]?.n ?? 0
+    // Facet counts: exact up to the cap; past it, counted over the first COUNT_CAP matches and
+    // marked as estimates (the page shows them as such).
     const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
       const b = new Params()
       const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
       return (
         await tx.query<{ value: string; count: number }>(
-          `select ${value} as value, count(*)::int as count from catalog.torrents t
-            where ${conditions(b, p, fuzzy, skip).where} and t.${column} is not null group by 1 order by 2 desc, 1 limit 20`,
+          `select value, count(*)::int as count from (
+             select ${value} as value from ${SEARCHED} t
+              where ${conditions(b, p, fuzzy, skip).where} and t.${column} is not null ${many ? `limit ${COUNT_CAP}` : ''}) f
+            group by 1 order by 2 desc, 1 limit 20`,
           b.values,
         )
       ).rows
@@ -193,7 +219,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     return {
       hits: hits.map(({ sortValue: _, ...h }) => h),
       total: { count: Math.min(n, COUNT_CAP), estimate: n > COUNT_CAP },
-      facets: { type: typeFacet, resolution: resolutionFacet, language: languageFacet },
+      facets: { type: typeFacet, resolution: resolutionFacet, language: languageFacet, estimate: many },
       next: more && last ? encodeCursor({ v: last.sortValue instanceof Date ? last.sortValue.toISOString() : last.sortValue, h: last.infoHash }) : null,
       matchedBy,
     }

@@ -31,7 +31,7 @@ const TYPE_LABELS: Record<string, string> = {
 }
 
 /** One filter: a checkbox per value, with how many results it would give. Empty: not shown, unless `always`. */
-function FacetFieldset(props: { legend: string; name: string; values: Array<{ value: string; count: number }>; chosen: Set<string>; label?: (v: string) => string; always?: boolean }) {
+function FacetFieldset(props: { legend: string; name: string; values: Array<{ value: string; count: number }>; chosen: Set<string>; label?: (v: string) => string; always?: boolean; estimate?: boolean }) {
   if (props.values.length === 0 && !props.always) return null
   return (
     <fieldset>
@@ -39,7 +39,7 @@ function FacetFieldset(props: { legend: string; name: string; values: Array<{ va
       {props.values.map((f) => (
         <label key={f.value} className="checkbox">
           <input type="checkbox" name={props.name} value={f.value} defaultChecked={props.chosen.has(f.value)} />
-          {props.label ? props.label(f.value) : f.value} <span className="tile-meta">({f.count})</span>
+          {props.label ? props.label(f.value) : f.value} <span className="tile-meta">({props.estimate ? `about ${f.count}` : f.count})</span>
         </label>
       ))}
     </fieldset>
@@ -78,9 +78,9 @@ export default function Search() {
           Search
         </button>
         <div className="facets">
-          <FacetFieldset legend="Type" name="type" values={result.facets.type} chosen={chosen('type')} label={(v) => TYPE_LABELS[v] ?? v} always />
-          <FacetFieldset legend="Quality" name="resolution" values={result.facets.resolution} chosen={chosen('resolution')} />
-          <FacetFieldset legend="Language" name="language" values={result.facets.language} chosen={chosen('language')} />
+          <FacetFieldset legend="Type" name="type" values={result.facets.type} chosen={chosen('type')} estimate={result.facets.estimate} label={(v) => TYPE_LABELS[v] ?? v} always />
+          <FacetFieldset legend="Quality" name="resolution" values={result.facets.resolution} chosen={chosen('resolution')} estimate={result.facets.estimate} />
+          <FacetFieldset legend="Language" name="language" values={result.facets.language} chosen={chosen('language')} estimate={result.facets.estimate} />
           <fieldset>
             <legend>Year</legend>
             <div className="row">

@@ -1,0 +1,330 @@
+/**
+ * `npm run bench:search -- --rows N [--duration S] [--clients C]`: catalog search at N torrents
+ * (default 10,000,000) on the real PostgreSQL of DATABASE_URL (default 127.0.0.1:5432/test).
+ *
+ * - Loads a generated catalog into its own database `bt_bench_search_<N>` (kept between runs):
+ *   names in the shapes of real release names (films, episodes, albums, books; title words drawn
+ *   from a Zipf-like vocabulary, so some words are everywhere), the parsed fields filled as the
+ *   ingest would. The search indexes are built after the load and timed; disk per million rows.
+ * - Workload: C clients (16) for S seconds (30), each running the edge app's own searchCatalog as
+ *   a person with a profile, through a mix: rare word, head terms (`the`, `1080p`, the most
+ *   common title word), two words, a phrase, a typo, a prefix while typing, a facet filter,
+ *   sorted by seeders, a deep page. p50/p95/p99 overall and per shape, queries/s.
+ * - Baseline, same run: the seed-shaped query (`name % $q OR to_tsvector('simple', name) @@
+ *   plainto_tsquery('simple', $q)` ordered by `similarity(name, $q)`, GIN trigram and GIN
+ *   tsvector indexes) on a sample of the same queries, one at a time, under statement_timeout
+ *   (`--baseline-timeout`, 10 s); a timeout counts as the timeout.
+ *
+ * Last line: one JSON object.
+ */
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import { listMigrations, migrate, migrationsDir, seed, seedFile, withClient } from '@bittorrented/db'
+import pg from 'pg'
+import { RequestDb } from '../edge-app/app/lib/db.server.ts'
+import { searchCatalog, SearchParamsSchema, type SearchParams } from '../edge-app/app/lib/search.server.ts'
+import { latencyStats } from './lib/latency-stats.ts'
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '10000000' },
+    duration: { type: 'string', default: '30' },
+    clients: { type: 'string', default: '16' },
+    'baseline-timeout': { type: 'string', default: '10' },
+    'baseline-samples': { type: 'string', default: '2' },
+  },
+})
+const ROWS = Number(values.rows)
+const DURATION_S = Number(values.duration)
+const CLIENTS = Number(values.clients)
+const BASELINE_TIMEOUT_S = Number(values['baseline-timeout'])
+const BASELINE_SAMPLES = Number(values['baseline-samples'])
+const GOALS = { p99_ms: 100, p50_ms: 15, speedup: 10 }
+const SAM = { userId: '00000000-0000-4000-8000-000000000001', profileId: '00000000-0000-4000-9000-000000000012' }
+const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
+const dbName = `bt_bench_search_${ROWS}`
+const dbUrl = new URL(serverUrl)
+dbUrl.pathname = `/${dbName}`
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+// ——— the generated catalog ———
+
+/** A deterministic pseudo-random sequence (mulberry32), so every load is the same catalog. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const COMMON = ['the', 'of', 'and', 'a', 'in', 'man', 'love', 'night', 'last', 'dark', 'world', 'day', 'house', 'girl', 'city', 'star', 'king', 'war', 'life', 'blue']
+const SYLLABLES = ['ka', 'lo', 'mi', 'ter', 'van', 'dor', 'sel', 'ri', 'no', 'bel', 'gar', 'tis', 'mon', 'ra', 'quel', 'fen', 'do', 'ar', 'lin', 'ves']
+/** 200 000 words: the first few very common (Zipf-like draw), the long tail rare. */
+const VOCAB = [...COMMON, ...Array.from({ length: 200_000 }, (_, i) => SYLLABLES[i % 20]! + SYLLABLES[Math.floor(i / 20) % 20]! + SYLLABLES[Math.floor(i / 400) % 20]! + (i >= 8000 ? SYLLABLES[Math.floor(i / 8000) % 20] : ''))]
+const RESOLUTIONS = ['480p', '720p', '1080p', '1080p', '2160p']
+const SOURCES = ['BluRay', 'WEB-DL', 'WEBRip', 'HDTV', 'DVDRip']
+const CODECS = ['x264', 'x265', 'H.264', 'HEVC']
+const GROUPS = ['RARBG', 'SPARKS', 'NTb', 'FLUX', 'YIFY', 'GECKOS', 'EDITH']
+
+function word(r: () => number): string {
+  // Zipf-ish: index ~ 1/u, capped by the vocabulary.
+  const i = Math.min(VOCAB.length - 1, Math.floor(1 / (r() + 1 / VOCAB.length)) - 1)
+  return VOCAB[Math.max(0, i)]!
+}
+const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1)
+
+interface Row {
+  infoHash: string
+  name: string
+  title: string
+  type: string
+  year: number | null
+  season: number | null
+  episode: number | null
+  resolution: string | null
+  codec: string | null
+  source: string | null
+  group: string | null
+  size: number
+  seeders: number | null
+  discovered: string
+}
+
+function makeRow(i: number): Row {
+  const r = rng(i * 2654435761)
+  const titleWords = Array.from({ length: 1 + Math.floor(r() * 4) }, () => cap(word(r)))
+  const title = titleWords.join(' ')
+  const kind = r()
+  const year = 1950 + Math.floor(r() * 76)
+  const res = RESOLUTIONS[Math.floor(r() * RESOLUTIONS.length)]!
+  const src = SOURCES[Math.floor(r() * SOURCES.length)]!
+  const codec = CODECS[Math.floor(r() * CODECS.length)]!
+  const group = GROUPS[Math.floor(r() * GROUPS.length)]!
+  const infoHash = (i.toString(16).padStart(10, '0') + Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).padEnd(40, 'a').slice(0, 40)
+  const seeders = r() < 0.2 ? null : Math.floor(r() ** 3 * 5000)
+  const discovered = new Date(Date.UTC(2020, 0, 1) + Math.floor(r() * 6 * 365 * 86_400_000)).toISOString()
+  if (kind < 0.55) {
+    return { infoHash, name: `${titleWords.join('.')}.${year}.${res}.${src}.${codec}-${group}`, title, type: 'movie', year, season: null, episode: null, resolution: res, codec, source: src, group, size: Math.floor(700e6 + r() * 8e9), seeders, discovered }
+  }
+  if (kind < 0.85) {
+    const season = 1 + Math.floor(r() * 12)
+    const episode = 1 + Math.floor(r() * 24)
+    const s = `S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`
+    return { infoHash, name: `${titleWords.join('.')}.${s}.${res}.${src}.${codec}-${group}`, title, type: 'tv_episode', year: null, season, episode, resolution: res, codec, source: src, group, size: Math.floor(200e6 + r() * 2e9), seeders, discovered }
+  }
+  if (kind < 0.95) {
+    const artist = `${cap(word(r))} ${cap(word(r))}`
+    return { infoHash, name: `${artist} - ${title} (${year}) [${r() < 0.5 ? 'FLAC' : 'MP3 320'}]`, title, type: 'music_album', year, season: null, episode: null, resolution: null, codec: null, source: null, group: null, size: Math.floor(50e6 + r() * 5e8), seeders, discovered }
+  }
+  return { infoHash, name: `${title} - ${cap(word(r))} ${cap(word(r))} (${year}) [EPUB]`, title, type: 'ebook', year, season: null, episode: null, resolution: null, codec: null, source: null, group: null, size: Math.floor(1e5 + r() * 2e7), seeders, discovered }
+}
+
+const SEARCH_INDEXES = [
+  `create index torrents_search_vector_idx on catalog.torrents using gin (search_vector)`,
+  `create index torrents_name_trgm_idx on catalog.torrents using gin (name extensions.gin_trgm_ops)`,
+  `create index torrents_seeders_sort_idx on catalog.torrents ((coalesce(seeders, -1)::float8) desc, info_hash)`,
+  `create index torrents_size_sort_idx on catalog.torrents ((size_bytes::float8) desc, info_hash)`,
+  `create index torrents_discovered_sort_idx on catalog.torrents (discovered_at desc, info_hash)`,
+  `create index torrents_discovered_at_idx on catalog.torrents (discovered_at desc)`,
+]
+/** The seed-shaped query's own index (the trigram index on name is shared). */
+const BASELINE_INDEX = `create index if not exists bench_seed_name_tsv_idx on catalog.torrents using gin (to_tsvector('simple', name))`
+
+async function ensureCatalog(): Promise<{ loadS: number | null; indexS: Record<string, number> | null; bytesPerMillion: number }> {
+  const exists = await withClient(serverUrl, async (c) => (await c.query(`select 1 from pg_database where datname = $1`, [dbName])).rowCount === 1)
+  if (exists) {
+    const n = await withClient(dbUrl.toString(), async (c) => Number((await c.query(`select count(*) as n from catalog.torrents`)).rows[0].n))
+    if (n >= ROWS) {
+      log(`${dbName}: ${n} torrents already loaded; reusing them (drop the database to reload), with any new migrations applied`)
+      await withClient(dbUrl.toString(), async (c) => migrate(c, await listMigrations(migrationsDir)))
+      return { loadS: null, indexS: null, bytesPerMillion: await bytesPerMillion() }
+    }
+    await withClient(serverUrl, (c) => c.query(`drop database ${dbName} with (force)`))
+  }
+  await withClient(serverUrl, (c) => c.query(`create database ${dbName}`))
+  const indexS: Record<string, number> = {}
+  let loadS = 0
+  await withClient(dbUrl.toString(), async (c) => {
+    await migrate(c, await listMigrations(migrationsDir))
+    await seed(c, seedFile)
+    // Load without the search and sort indexes; build them after, timed.
+    for (const sql of SEARCH_INDEXES) await c.query(`drop index if exists catalog.${sql.split(' ')[2]}`)
+    await c.query(`set synchronous_commit = off`)
+    const started = Date.now()
+    const BATCH = 5000
+    for (let i = 0; i < ROWS; i += BATCH) {
+      const rows = Array.from({ length: Math.min(BATCH, ROWS - i) }, (_, k) => makeRow(i + k))
+      const col = <K extends keyof Row>(k: K) => rows.map((r) => r[k])
+      await c.query(
+        `insert into catalog.torrents (info_hash, name, title, content_type, year, season, episode, resolution, video_codec, release_source, release_group, size_bytes, seeders, discovered_at, file_count, source)
+         select h, n, t, ct, y, se, ep, re, co, so, gr, sz, sd, d, 1, 'bench'
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::timestamptz[])
+             as u(h, n, t, ct, y, se, ep, re, co, so, gr, sz, sd, d)`,
+        [col('infoHash'), col('name'), col('title'), col('type'), col('year'), col('season'), col('episode'), col('resolution'), col('codec'), col('source'), col('group'), col('size'), col('seeders'), col('discovered')],
+      )
+      if ((i / BATCH) % 40 === 0) log(`loaded ${i + rows.length} / ${ROWS} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+    }
+    loadS = (Date.now() - started) / 1000
+    await c.query(`set maintenance_work_mem = '512MB'`)
+    for (const sql of [...SEARCH_INDEXES, BASELINE_INDEX]) {
+      const t = Date.now()
+      await c.query(sql)
+      indexS[sql.split(' ')[2] === 'if' ? 'bench_seed_name_tsv_idx' : sql.split(' ')[2]!] = (Date.now() - t) / 1000
+      log(`built ${sql.slice(0, 80)}… in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+    }
+    await c.query(`vacuum analyze catalog.torrents`)
+  })
+  return { loadS, indexS, bytesPerMillion: await bytesPerMillion() }
+}
+
+async function bytesPerMillion(): Promise<number> {
+  return withClient(dbUrl.toString(), async (c) => {
+    const { rows } = await c.query(`select pg_total_relation_size('catalog.torrents')::float8 as b, (select reltuples from pg_class where oid = 'catalog.torrents'::regclass)::float8 as n`)
+    return (rows[0].b / Math.max(1, rows[0].n)) * 1e6
+  })
+}
+
+// ——— the workload ———
+
+async function headWord(): Promise<string> {
+  return withClient(dbUrl.toString(), async (c) => {
+    const { rows } = await c.query(`select word from ts_stat($$select to_tsvector('simple', title) from catalog.torrents tablesample system (0.5)$$) where length(word) > 3 order by ndoc desc limit 1`)
+    return rows[0]?.word ?? 'night'
+  })
+}
+
+function workload(head: string): Array<{ shape: string; params: Partial<SearchParams> & { q: string } }> {
+  const rare = VOCAB[150_000]!
+  const mid = VOCAB[400]!
+  return [
+    { shape: 'rare word', params: { q: rare } },
+    { shape: 'head: the', params: { q: 'the' } },
+    { shape: 'head: 1080p', params: { q: '1080p' } },
+    { shape: `head: ${head}`, params: { q: head } },
+    { shape: 'two words', params: { q: `${mid} ${head}` } },
+    { shape: 'phrase', params: { q: `"${cap(head)} ${cap(VOCAB[30]!)}"` } },
+    { shape: 'typo', params: { q: `${rare.slice(0, 2)}${rare[3]}${rare[2]}${rare.slice(4)} ` } },
+    { shape: 'prefix', params: { q: `${mid} ${VOCAB[9000]!.slice(0, 4)}` } },
+    { shape: 'facet', params: { q: head, type: ['movie'], resolution: ['1080p'] } },
+    { shape: 'sort seeders', params: { q: head, sort: 'seeders' } },
+    { shape: 'deep page', params: { q: mid, sort: 'date' } },
+  ]
+}
+
+async function runWorkload(queries: ReturnType<typeof workload>) {
+  const perShape = new Map<string, number[]>()
+  const all: number[] = []
+  let errors = 0
+  const deadline = Date.now() + DURATION_S * 1000
+  const clients = Array.from({ length: CLIENTS }, () => new RequestDb(dbUrl.toString()))
+  await Promise.all(
+    clients.map(async (db, ci) => {
+      for (let k = ci; Date.now() < deadline; k++) {
+        const q = queries[k % queries.length]!
+        let params = SearchParamsSchema.parse(q.params)
+        const t = performance.now()
+        try {
+          let result = await searchCatalog(db, SAM, params, false)
+          if (q.shape === 'deep page') {
+            // Five pages on, following the keyset cursor.
+            for (let p = 0; p < 5 && result.next; p++) {
+              params = { ...params, after: result.next }
+              result = await searchCatalog(db, SAM, params, false)
+            }
+          }
+          const ms = performance.now() - t
+          all.push(ms)
+          perShape.set(q.shape, [...(perShape.get(q.shape) ?? []), ms])
+        } catch (err) {
+          errors++
+          if (errors < 5) log(`error in ${q.shape}: ${(err as Error).message}`)
+        }
+      }
+    }),
+  )
+  return { all, perShape, errors }
+}
+
+async function runBaseline(queries: ReturnType<typeof workload>) {
+  const samples: number[] = []
+  let timeouts = 0
+  const c = new pg.Client({ connectionString: dbUrl.toString() })
+  await c.connect()
+  try {
+    await c.query(`set statement_timeout = '${BASELINE_TIMEOUT_S}s'`)
+    await c.query(`set search_path = public, extensions`)
+    for (const q of queries.filter((x) => x.shape !== 'deep page')) {
+      const text = q.params.q.replace(/"/g, '').trim()
+      for (let s = 0; s < BASELINE_SAMPLES; s++) {
+        const t = performance.now()
+        try {
+          await c.query(
+            `select info_hash, name from catalog.torrents
+              where name % $1 or to_tsvector('simple', name) @@ plainto_tsquery('simple', $1)
+              order by similarity(name, $1) desc limit 20`,
+            [text],
+          )
+          samples.push(performance.now() - t)
+        } catch (err) {
+          if ((err as { code?: string }).code !== '57014') throw err
+          timeouts++
+          samples.push(BASELINE_TIMEOUT_S * 1000)
+        }
+      }
+    }
+  } finally {
+    await c.end()
+  }
+  return { samples, timeouts }
+}
+
+const catalog = await ensureCatalog()
+const head = await headWord()
+const queries = workload(head)
+log(`workload: ${CLIENTS} clients × ${DURATION_S} s over ${queries.length} query shapes (head word "${head}")`)
+// A short warm-up, so the first numbers are not all cold cache.
+await withClient(dbUrl.toString(), async (c) => {
+  await c.query(`select count(*) from catalog.torrents where search_vector @@ to_tsquery('simple', 'the')`)
+})
+const started = Date.now()
+const run = await runWorkload(queries)
+const elapsedS = (Date.now() - started) / 1000
+log(`baseline: the seed-shaped query, ${BASELINE_SAMPLES} samples per shape, one at a time, statement_timeout ${BASELINE_TIMEOUT_S} s`)
+const baseline = await runBaseline(queries)
+
+const ours = latencyStats(run.all)
+const base = latencyStats(baseline.samples)
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return Math.round((s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? NaN) * 100) / 100
+}
+console.log(`catalog search benchmark: ${ROWS.toLocaleString('en')} torrents, PostgreSQL at ${new URL(serverUrl).host}, ${os.cpus().length} cores`)
+if (catalog.loadS !== null) console.log(`load ${catalog.loadS.toFixed(0)} s; index builds: ${Object.entries(catalog.indexS!).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`)
+console.log(`disk: ${(catalog.bytesPerMillion / 1024 / 1024).toFixed(0)} MB per million torrents (table, TOAST and indexes)`)
+console.log(`ours: ${run.all.length} searches in ${elapsedS.toFixed(0)} s = ${(run.all.length / elapsedS).toFixed(1)} q/s; p50 ${ours.p50} ms, p95 ${p95(run.all)} ms, p99 ${ours.p99} ms, max ${ours.max} ms; ${run.errors} errors   (goals p50 < ${GOALS.p50_ms}, p99 < ${GOALS.p99_ms} ms)`)
+for (const [shape, xs] of run.perShape) {
+  const s = latencyStats(xs)
+  console.log(`  ${shape.padEnd(16)} n=${String(s.count).padStart(5)}  p50 ${String(s.p50).padStart(9)}  p99 ${String(s.p99).padStart(9)} ms`)
+}
+console.log(`baseline (seed-shaped query): p50 ${base.p50} ms, p99 ${base.p99} ms over ${base.count} samples, ${baseline.timeouts} timeouts at ${BASELINE_TIMEOUT_S} s; p99 ratio ${(base.p99 / ours.p99).toFixed(1)}×   (goal ≥ ${GOALS.speedup}×)`)
+console.log(
+  JSON.stringify({
+    rows: ROWS,
+    clients: CLIENTS,
+    qps: Math.round((run.all.length / elapsedS) * 10) / 10,
+    p50_ms: ours.p50,
+    p95_ms: p95(run.all),
+    p99_ms: ours.p99,
+    errors: run.errors,
+    baseline_p50_ms: base.p50,
+    baseline_p99_ms: base.p99,
+    baseline_timeouts: baseline.timeouts,
+    baseline_timeout_ms: BASELINE_TIMEOUT_S * 1000,
+    load_s: catalog.loadS,
+    index_build_s: catalog.indexS ? Math.round(Object.values(catalog.indexS).reduce((a, b) => a + b, 0) * 10) / 10 : null,
+    disk_mb_per_million_rows: Math.round(catalog.bytesPerMillion / 1024 / 1024),
+    goal_p50_ms: GOALS.p50_ms,
+    goal_p99_ms: GOALS.p99_ms,
+  }),
+)
