@@ -84,6 +84,10 @@ describe(`catalog search on ${testTarget()}`, () => {
       { value: '720p', count: 2 },
       { value: '1080p', count: 1 },
     ])
+    // Without a facet filter the count and the facets come from one grouped scan: the same numbers.
+    const all = await search({ q: 'hercules' })
+    expect(all.total).toEqual({ count: 3, estimate: false })
+    expect(all.facets).toMatchObject({ type: [{ value: 'movie', count: 3 }], resolution: [{ value: '720p', count: 2 }, { value: '1080p', count: 1 }], language: [{ value: 'french', count: 1 }], estimate: false })
     expect(names(await search({ q: 'hercules', yearFrom: 2000 })).length).toBe(2)
     expect(names(await search({ type: ['tv_episode'] }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
     expect(names(await search({ sizeMinMb: 2500 }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
