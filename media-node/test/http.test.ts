@@ -69,14 +69,16 @@ describe('media node HTTP', () => {
   })
 
   test("no peers: the answer lists the catalog's other torrents of the same title", async () => {
-    const [wanted, sibling, unrelated] = ['1', '2', '3'].map((d) => d.repeat(40))
+    const [wanted, sibling, unrelated, adult] = ['1', '2', '3', '4'].map((d) => d.repeat(40))
     await withClient(embedded.url, (c) =>
       c.query(
-        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders) values
-           ($1, 'Big Film 2026 1080p BluRay x264', 100, 1, 'demo', 0),
-           ($2, 'Big Film 2026 720p WEB x264', 50, 1, 'demo', 12),
-           ($3, 'Completely Different Album FLAC', 10, 3, 'demo', 40)`,
-        [wanted, sibling, unrelated],
+        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, is_adult) values
+           ($1, 'Big Film 2026 1080p BluRay x264', 100, 1, 'demo', 0, false),
+           ($2, 'Big Film 2026 720p WEB x264', 50, 1, 'demo', 12, false),
+           ($3, 'Completely Different Album FLAC', 10, 3, 'demo', 40, false),
+           -- a similar name, but adult: never offered for a title that is not
+           ($4, 'Big Film 2026 XXX 1080p', 70, 1, 'demo', 99, true)`,
+        [wanted, sibling, unrelated, adult],
       ),
     )
     const app = createApp({ withDb: db.withDb, signingKey, log, engine })

@@ -9,6 +9,13 @@ export interface CatalogTorrent {
   fileCount: number
   seeders: number | null
   discoveredAt: string
+  /** Parsed at ingest from the release name. */
+  title: string | null
+  year: number | null
+  season: number | null
+  episode: number | null
+  resolution: string | null
+  contentType: string
 }
 
 export interface CatalogFile {
@@ -18,7 +25,8 @@ export interface CatalogFile {
   mediaType: 'video' | 'audio' | 'ebook' | 'subtitle' | 'image' | 'other'
 }
 
-const TORRENT_COLUMNS = `info_hash as "infoHash", name, size_bytes::float8 as "sizeBytes", file_count as "fileCount", seeders, discovered_at as "discoveredAt"`
+const TORRENT_COLUMNS = `info_hash as "infoHash", name, size_bytes::float8 as "sizeBytes", file_count as "fileCount", seeders, discovered_at as "discoveredAt",
+  title, year, season, episode, resolution, content_type as "contentType"`
 
 export function listRecentTorrents(db: RequestDb, ctx: ProfileContext, limit = 24): Promise<CatalogTorrent[]> {
   return db.asPerson(ctx, async (tx) => (await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS} from catalog.torrents order by discovered_at desc, name limit $1`, [limit])).rows)
@@ -33,5 +41,71 @@ export function findTorrent(db: RequestDb, ctx: ProfileContext, infoHash: string
       [infoHash],
     )
     return { torrent: rows[0], files: files.rows }
+  })
+}
+
+export interface ShowSeason {
+  title: string
+  season: number | null
+  episodes: number
+  seeders: number | null
+  /** The best-seeded torrent of that season, the tile's link. */
+  infoHash: string
+}
+
+export interface HomeShelves {
+  movies: CatalogTorrent[]
+  shows: ShowSeason[]
+  music: CatalogTorrent[]
+  books: CatalogTorrent[]
+}
+
+const SHELF_SIZE = 20
+
+/**
+ * The home page's shelves, as the profile may see them (catalog.visible_torrents applies the
+ * adult rule): the best-seeded movies, shows grouped by season, music and books. Each is read
+ * through the (content type, seeders) index.
+ */
+export function listHomeShelves(db: RequestDb, ctx: ProfileContext): Promise<HomeShelves> {
+  return db.asPerson(ctx, async (tx) => {
+    const shelf = async (types: string[]) =>
+      (
+        await tx.query<CatalogTorrent>(
+          `select ${TORRENT_COLUMNS} from catalog.visible_torrents t where content_type = any($1::text[])
+            order by coalesce(seeders, -1)::float8 desc, info_hash limit ${SHELF_SIZE}`,
+          [types],
+        )
+      ).rows
+    const movies = await shelf(['movie'])
+    const music = await shelf(['music_album', 'music_track'])
+    const books = await shelf(['ebook', 'audiobook', 'comic'])
+    // Episodes of one show and season become one tile; only the 500 best-seeded episodes are grouped.
+    const shows = (
+      await tx.query<ShowSeason>(
+        `select title, season, count(*)::int as episodes, max(seeders) as seeders,
+                (array_agg(info_hash order by coalesce(seeders, -1) desc, info_hash))[1] as "infoHash"
+           from (select title, season, seeders, info_hash from catalog.visible_torrents t
+                  where content_type = any('{tv_episode,tv_season}'::text[]) and title is not null
+                  order by coalesce(seeders, -1)::float8 desc, info_hash limit 500) e
+          group by title, season order by max(coalesce(seeders, -1)) desc, title, season limit ${SHELF_SIZE}`,
+      )
+    ).rows
+    return { movies, shows, music, books }
+  })
+}
+
+/** The other torrents of the same title: the quality options of a title page, best-seeded first. */
+export function listVersions(db: RequestDb, ctx: ProfileContext, t: CatalogTorrent, limit = 12): Promise<CatalogTorrent[]> {
+  if (!t.title) return Promise.resolve([])
+  return db.asPerson(ctx, async (tx) => {
+    const { rows } = await tx.query<CatalogTorrent>(
+      `select ${TORRENT_COLUMNS} from catalog.visible_torrents t
+        where lower(title) = lower($1) and year is not distinct from $2 and info_hash <> $3
+          and (season is not distinct from $4) and (episode is not distinct from $5)
+        order by coalesce(seeders, -1) desc, info_hash limit $6`,
+      [t.title, t.year, t.infoHash, t.season, t.episode, limit],
+    )
+    return rows
   })
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
-import { listRecentTorrents, type CatalogTorrent } from '../lib/catalog.server.ts'
+import { listHomeShelves, listRecentTorrents, type CatalogTorrent, type HomeShelves } from '../lib/catalog.server.ts'
 import { formatBytes } from '../lib/format.ts'
 import { getProfileHome, type ProfileHome, type SavedItem } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -15,7 +15,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
   const home = await getProfileHome(context.db, ctx)
   const recent = await listRecentTorrents(context.db, ctx)
-  return Response.json({ profile: ctx.profile, home, recent })
+  const shelves = await listHomeShelves(context.db, ctx)
+  return Response.json({ profile: ctx.profile, home, recent, shelves })
 }
 
 function formatMinutes(seconds: number): string {
@@ -42,8 +43,32 @@ function SavedRow({ id, title, items, empty }: { id: string; title: string; item
   )
 }
 
+/** A shelf of titles: the parsed title and year, with quality, size and seeders beneath. */
+function Shelf({ id, title, items, empty }: { id: string; title: string; items: CatalogTorrent[]; empty: string }) {
+  return (
+    <section aria-labelledby={id} className="row-section">
+      <h2 id={id}>{title}</h2>
+      {items.length === 0 ? (
+        <p className="empty">{empty}</p>
+      ) : (
+        <ul className="tiles" data-row={id}>
+          {items.map((t) => (
+            <li key={t.infoHash} className="tile">
+              <Link to={`/torrents/${t.infoHash}`} className="tile-title" title={t.name}>
+                {t.title ?? t.name}
+                {t.year !== null && ` (${t.year})`}
+              </Link>
+              <span className="tile-meta">{[t.resolution, formatBytes(t.sizeBytes), t.seeders !== null ? `${t.seeders} seeding` : null].filter(Boolean).join(' · ')}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
 export default function Browse() {
-  const { profile, home, recent } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome; recent: CatalogTorrent[] }
+  const { profile, home, recent, shelves } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome; recent: CatalogTorrent[]; shelves: HomeShelves }
   return (
     <AppShell profile={profile}>
       <h1>Hi, {profile.name}</h1>
@@ -88,6 +113,30 @@ export default function Browse() {
           </ul>
         )}
       </section>
+      <Shelf id="movies" title="Movies" items={shelves.movies} empty="No films in the catalog yet." />
+      <section aria-labelledby="shows" className="row-section">
+        <h2 id="shows">Shows</h2>
+        {shelves.shows.length === 0 ? (
+          <p className="empty">No shows in the catalog yet.</p>
+        ) : (
+          <ul className="tiles" data-row="shows">
+            {shelves.shows.map((s) => (
+              <li key={`${s.title}/${s.season}`} className="tile">
+                <Link to={`/torrents/${s.infoHash}`} className="tile-title">
+                  {s.title}
+                  {s.season !== null && ` — season ${s.season}`}
+                </Link>
+                <span className="tile-meta">
+                  {s.episodes} {s.episodes === 1 ? 'episode' : 'episodes'}
+                  {s.seeders !== null && ` · ${s.seeders} seeding`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <Shelf id="music" title="Music" items={shelves.music} empty="No albums in the catalog yet." />
+      <Shelf id="books" title="Books" items={shelves.books} empty="No books in the catalog yet." />
       <SavedRow id="my-list" title="My list" items={home.myList} empty="Titles you add to your list show up here." />
       <SavedRow id="favorites" title="Favorites" items={home.favorites} empty="No favorites yet." />
       <section aria-labelledby="searches" className="row-section">

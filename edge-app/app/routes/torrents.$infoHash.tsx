@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
-import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
+import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/format.ts'
 import { checkPeers, fetchAlbum, type Album, type PeerCheck } from '../lib/media-urls.server.ts'
@@ -25,7 +25,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   // Music: an album view from the files' tags when the torrent is audio without video.
   const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
   const album = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
-  return Response.json({ profile: ctx.profile, ...found, peers, album })
+  const versions = await listVersions(context.db, ctx, found.torrent)
+  return Response.json({ profile: ctx.profile, ...found, peers, album, versions })
 }
 
 const PLAYABLE = new Set(['video', 'audio'])
@@ -36,8 +37,9 @@ function formatDuration(s: number): string {
 const KIND_LABEL: Record<CatalogFile['mediaType'], string> = { video: 'Video', audio: 'Audio', ebook: 'Book', subtitle: 'Subtitles', image: 'Image', other: 'File' }
 
 export default function TorrentPage() {
-  const { profile, torrent, files, peers, album } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, files, peers, album, versions } = useLoaderData<typeof loader>() as {
     profile: Profile
+    versions: CatalogTorrent[]
     torrent: CatalogTorrent
     files: CatalogFile[]
     peers: PeerCheck
@@ -87,6 +89,25 @@ export default function TorrentPage() {
               </li>
             ))}
           </ol>
+        </section>
+      )}
+      {versions.length > 0 && (
+        <section aria-labelledby="versions-heading" className="card">
+          <h2 id="versions-heading">Other versions</h2>
+          <ul className="file-list" data-row="versions">
+            {versions.map((v) => (
+              <li key={v.infoHash} className="file-row">
+                <span className="badge">{v.resolution ?? 'other'}</span>
+                <Link to={`/torrents/${v.infoHash}`} className="file-path">
+                  {v.name}
+                </Link>
+                <span className="tile-meta">
+                  {formatBytes(v.sizeBytes)}
+                  {v.seeders !== null && ` · ${v.seeders} seeding`}
+                </span>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       <ul className="file-list">
