@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repoRoot } from '@bittorrented/db'
@@ -279,6 +280,46 @@ describe('in Chromium', () => {
     await expect.poll(() => guest.page.getByRole('status').first().textContent()).toMatch(/^Paused by Sam at/)
     await host.context.close()
     await guest.context.close()
+  })
+
+  test('accessibility: axe finds no serious or critical WCAG A/AA violation on the main pages', async () => {
+    const { context, page } = await newPage()
+    const problems: string[] = []
+    const check = async (label: string) => {
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+      for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+        problems.push(`${label}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+      }
+    }
+    await page.goto('/sign-in')
+    await check('sign-in')
+    await page.goto('/sign-up')
+    await check('sign-up')
+    await signIn(page, 'demo@bittorrented.local')
+    await page.waitForURL('**/profiles')
+    await check('profile picker')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    await check('home')
+    await page.goto('/search?q=test+card')
+    await check('search')
+    await page.getByRole('link', { name: 'BitTorrented Test Card (2026) [360p H264 AAC]' }).first().click()
+    await page.waitForURL('**/torrents/**')
+    await check('title page')
+    await page.getByRole('link', { name: /^Play .*\.mp4$/ }).click()
+    await page.waitForURL('**/watch/**')
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
+    await check('watch page')
+    await page.getByRole('button', { name: 'Watch together' }).click()
+    await page.waitForURL('**/party/**')
+    await expect.poll(() => page.locator('.party-members li').count(), { timeout: 15_000 }).toBe(1)
+    await check('watch party')
+    for (const path of ['/settings', '/account', '/profiles/manage']) {
+      await page.goto(path)
+      await check(path)
+    }
+    expect(problems).toEqual([])
+    await context.close()
   })
 
   test('installable: a valid manifest with icons, an active service worker, and an offline page', async () => {
