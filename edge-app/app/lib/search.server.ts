@@ -168,66 +168,65 @@ export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false): { t
 export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true): Promise<SearchResult> {
   return db.asPerson(ctx, async (tx) => {
     const hasText = p.q.trim() !== ''
+    const cursor = decodeCursor(p.after)
+    type Facet = Array<{ value: string; count: number }>
+    // The count first (capped): past the cap the page and the facets bound their work.
+    const countAndFacets = async (fuzzy: boolean): Promise<{ n: number; facets: { type: Facet; resolution: Facet; language: Facet } }> => {
+      if (!p.type.length && !p.resolution.length && !p.language.length) {
+        // No facet filter: the count and all three facets come from one scan of (at most
+        // COUNT_CAP + 1) matches, grouped four ways — instead of four scans of every match.
+        const b = new Params()
+        const { rows: groups } = await tx.query<{ g: number; value: string | null; count: number }>(
+          `select grouping(s.content_type, s.resolution, s.language)::int as g, coalesce(s.content_type, s.resolution, s.language) as value, count(*)::int as count
+             from (select t.content_type, lower(t.resolution) as resolution, lower(t.language) as language
+                     from ${SEARCHED} t where ${conditions(b, p, fuzzy).where} limit ${COUNT_CAP + 1}) s
+            group by grouping sets ((s.content_type), (s.resolution), (s.language), ())`,
+          b.values,
+        )
+        // grouping() bits: content_type 4, resolution 2, language 1; 7 is the total.
+        const pick = (g: number): Facet =>
+          groups
+            .filter((r) => r.g === g && r.value !== null)
+            .map((r) => ({ value: r.value!, count: r.count }))
+            .sort((a, c) => c.count - a.count || a.value.localeCompare(c.value))
+            .slice(0, 20)
+        return { n: groups.find((r) => r.g === 7)?.count ?? 0, facets: { type: pick(3), resolution: pick(5), language: pick(6) } }
+      } else {
+        const counting = new Params()
+        const { rows: counted } = await tx.query<{ n: number }>(
+          `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
+          counting.values,
+        )
+        const n = counted[0]?.n ?? 0
+        // Each facet leaves out its own filter; exact up to the cap, past it counted over the first
+        // COUNT_CAP matches and marked as estimates (the page shows them as such).
+        const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
+          const fb = new Params()
+          const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
+          return (
+            await tx.query<{ value: string; count: number }>(
+              `select value, count(*)::int as count from (
+                 select ${value} as value from ${SEARCHED} t
+                  where ${conditions(fb, p, fuzzy, skip).where} and t.${column} is not null limit ${COUNT_CAP + 1}) f
+                group by 1 order by 2 desc, 1 limit 20`,
+              fb.values,
+            )
+          ).rows
+        }
+        return { n, facets: { type: await facet('content_type', 'type'), resolution: await facet('resolution', 'resolution'), language: await facet('language', 'language') } }
+      }
+    }
+    // Words first; only if they find nothing, names that look alike (typos). The count doubles as
+    // the "found anything?" probe.
     let fuzzy = false
-    if (hasText) {
-      // Words first; only if they find nothing, names that look alike (typos).
-      const b = new Params()
-      const probe = await tx.query(`select 1 from ${SEARCHED} t where ${conditions(b, p, false).where} limit 1`, b.values)
-      fuzzy = probe.rowCount === 0
+    let { n, facets } = await countAndFacets(false)
+    if (hasText && n === 0) {
+      fuzzy = true
+      // One typo in a short word puts similarity near 0.55; pg_trgm's default (0.6) would miss it.
+      await tx.query(`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`)
+      ;({ n, facets } = await countAndFacets(true))
     }
     const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
-    // One typo in a short word puts similarity near 0.55; pg_trgm's default (0.6) would miss it.
-    if (fuzzy) await tx.query(`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`)
-
-    const cursor = decodeCursor(p.after)
-    // The count first (capped): past the cap the page and the facets bound their work.
-    type Facet = Array<{ value: string; count: number }>
-    let n: number
-    let facets: { type: Facet; resolution: Facet; language: Facet }
-    if (!p.type.length && !p.resolution.length && !p.language.length) {
-      // No facet filter: the count and all three facets come from one scan of (at most
-      // COUNT_CAP + 1) matches, grouped four ways — instead of four scans of every match.
-      const b = new Params()
-      const { rows: groups } = await tx.query<{ g: number; value: string | null; count: number }>(
-        `select grouping(s.content_type, s.resolution, s.language)::int as g, coalesce(s.content_type, s.resolution, s.language) as value, count(*)::int as count
-           from (select t.content_type, lower(t.resolution) as resolution, lower(t.language) as language
-                   from ${SEARCHED} t where ${conditions(b, p, fuzzy).where} limit ${COUNT_CAP + 1}) s
-          group by grouping sets ((s.content_type), (s.resolution), (s.language), ())`,
-        b.values,
-      )
-      // grouping() bits: content_type 4, resolution 2, language 1; 7 is the total.
-      const pick = (g: number): Facet =>
-        groups
-          .filter((r) => r.g === g && r.value !== null)
-          .map((r) => ({ value: r.value!, count: r.count }))
-          .sort((a, c) => c.count - a.count || a.value.localeCompare(c.value))
-          .slice(0, 20)
-      n = groups.find((r) => r.g === 7)?.count ?? 0
-      facets = { type: pick(3), resolution: pick(5), language: pick(6) }
-    } else {
-      const counting = new Params()
-      const { rows: counted } = await tx.query<{ n: number }>(
-        `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
-        counting.values,
-      )
-      n = counted[0]?.n ?? 0
-      // Each facet leaves out its own filter; exact up to the cap, past it counted over the first
-      // COUNT_CAP matches and marked as estimates (the page shows them as such).
-      const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
-        const fb = new Params()
-        const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
-        return (
-          await tx.query<{ value: string; count: number }>(
-            `select value, count(*)::int as count from (
-               select ${value} as value from ${SEARCHED} t
-                where ${conditions(fb, p, fuzzy, skip).where} and t.${column} is not null limit ${COUNT_CAP + 1}) f
-              group by 1 order by 2 desc, 1 limit 20`,
-            fb.values,
-          )
-        ).rows
-      }
-      facets = { type: await facet('content_type', 'type'), resolution: await facet('resolution', 'resolution'), language: await facet('language', 'language') }
-    }
     const many = n > COUNT_CAP
     const page = pageQuery(p, fuzzy, many)
     const { rows } = await tx.query<SearchHit & { sortValue: number | Date }>(page.text, page.values)
