@@ -374,3 +374,35 @@ describe('home shelves and title versions', () => {
     expect(versions).not.toContain('Shelf Topper XXX')
   })
 })
+
+describe('my list', () => {
+  test('a title put on one profile’s list is on that list only, and comes off again; unknown titles are refused', async () => {
+    const { default: pg } = await import('pg')
+    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    await db.connect()
+    const film = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
+    await db.end()
+    const session = async (profileId: string) => {
+      const s = new HttpSession(platform.url)
+      await s.signIn(DEMO.email)
+      await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId } })
+      return s
+    }
+    const myList = async (s: HttpSession) => {
+      const html = await (await s.fetch('/browse')).text()
+      return html.slice(html.indexOf('data-row="my-list"'), html.indexOf('id="favorites"'))
+    }
+    const sam = await session(DEMO.sam)
+    const mia = await session(DEMO.mia)
+    const added = await sam.fetch('/api/list', { method: 'POST', form: { infoHash: film, on: '1' } })
+    expect(added.status).toBe(302)
+    expect(added.headers.get('Location')).toBe(`/torrents/${film}`)
+    expect(await myList(sam)).toContain(`href="/torrents/${film}"`)
+    expect(await myList(mia)).not.toContain(film)
+    expect(await (await sam.fetch(`/torrents/${film}`)).text()).toContain('On my list')
+    await sam.fetch('/api/list', { method: 'POST', form: { infoHash: film, on: '0' } })
+    expect(await myList(sam)).not.toContain(film)
+    expect(await errorOf(await sam.fetch('/api/list', { method: 'POST', form: { infoHash: 'f'.repeat(40), on: '1' } }))).toMatchObject({ status: 404 })
+    expect(await errorOf(await sam.fetch('/api/list', { method: 'POST', form: { infoHash: film, on: 'yes' } }))).toMatchObject({ status: 400 })
+  })
+})

@@ -25,6 +25,8 @@ export interface ResumeItem {
 export interface SavedItem {
   infoHash: string
   title: string
+  /** The catalog has it (for this profile): the tile links to its page. */
+  inCatalog: boolean
 }
 
 export interface ProfileHome {
@@ -58,8 +60,16 @@ export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<Prof
         `${RESUME_ITEMS} order by updated_at desc limit 20`,
         p,
       ),
-      await tx.query<SavedItem>(`select info_hash as "infoHash", title from public.watchlist where profile_id = $1 order by added_at desc limit 50`, p),
-      await tx.query<SavedItem>(`select info_hash as "infoHash", title from public.favorites where profile_id = $1 order by created_at desc limit 50`, p),
+      await tx.query<SavedItem>(
+        `select info_hash as "infoHash", title, exists (select 1 from catalog.torrents c where c.info_hash = w.info_hash) as "inCatalog"
+           from public.watchlist w where profile_id = $1 order by added_at desc limit 50`,
+        p,
+      ),
+      await tx.query<SavedItem>(
+        `select info_hash as "infoHash", title, exists (select 1 from catalog.torrents c where c.info_hash = f.info_hash) as "inCatalog"
+           from public.favorites f where profile_id = $1 order by created_at desc limit 50`,
+        p,
+      ),
       await tx.query<{ query: string }>(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 10`, p),
     ]
     return { continueWatching: resume.rows, myList: list.rows, favorites: favs.rows, recentSearches: searches.rows.map((r) => r.query) }
@@ -142,5 +152,21 @@ export function savePlayerSettings(db: RequestDb, ctx: ProfileContext, s: Player
          subtitle_size = excluded.subtitle_size, playback_rate = excluded.playback_rate, autoplay_next = excluded.autoplay_next, updated_at = now()`,
       [ctx.profileId, s.subtitleLanguage, s.audioLanguage, s.subtitleSize, s.playbackRate, s.autoplayNext],
     )
+  })
+}
+
+/** Whether the title is on this profile's list. */
+export function isOnList(db: RequestDb, ctx: ProfileContext, infoHash: string): Promise<boolean> {
+  return db.asPerson(ctx, async (tx) => ((await tx.query(`select 1 from public.watchlist where profile_id = $1 and info_hash = $2`, [ctx.profileId, infoHash])).rowCount ?? 0) > 0)
+}
+
+/** Puts a title on this profile's list or takes it off (idempotent either way). */
+export function setOnList(db: RequestDb, ctx: ProfileContext, infoHash: string, title: string, on: boolean): Promise<void> {
+  return db.asPerson(ctx, async (tx) => {
+    if (on) {
+      await tx.query(`insert into public.watchlist (profile_id, info_hash, title) values ($1, $2, $3) on conflict (profile_id, info_hash) do nothing`, [ctx.profileId, infoHash, title.slice(0, 300)])
+    } else {
+      await tx.query(`delete from public.watchlist where profile_id = $1 and info_hash = $2`, [ctx.profileId, infoHash])
+    }
   })
 }

@@ -33,8 +33,14 @@ function SavedRow({ id, title, items, empty }: { id: string; title: string; item
       ) : (
         <ul className="tiles" data-row={id}>
           {items.map((item) => (
-            <li key={item.infoHash} className="tile" tabIndex={0}>
-              <span className="tile-title">{item.title}</span>
+            <li key={item.infoHash} className="tile" tabIndex={item.inCatalog ? undefined : 0}>
+              {item.inCatalog ? (
+                <Link to={`/torrents/${item.infoHash}`} className="tile-title">
+                  {item.title}
+                </Link>
+              ) : (
+                <span className="tile-title">{item.title}</span>
+              )}
             </li>
           ))}
         </ul>

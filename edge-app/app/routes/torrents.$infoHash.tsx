@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/format.ts'
 import { checkPeers, fetchAlbum, type Album, type PeerCheck } from '../lib/media-urls.server.ts'
+import { isOnList } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -26,7 +27,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
   const album = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
   const versions = await listVersions(context.db, ctx, found.torrent)
-  return Response.json({ profile: ctx.profile, ...found, peers, album, versions })
+  const onList = await isOnList(context.db, ctx, infoHash)
+  return Response.json({ profile: ctx.profile, ...found, peers, album, versions, onList })
 }
 
 const PLAYABLE = new Set(['video', 'audio'])
@@ -37,8 +39,9 @@ function formatDuration(s: number): string {
 const KIND_LABEL: Record<CatalogFile['mediaType'], string> = { video: 'Video', audio: 'Audio', ebook: 'Book', subtitle: 'Subtitles', image: 'Image', other: 'File' }
 
 export default function TorrentPage() {
-  const { profile, torrent, files, peers, album, versions } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, files, peers, album, versions, onList } = useLoaderData<typeof loader>() as {
     profile: Profile
+    onList: boolean
     versions: CatalogTorrent[]
     torrent: CatalogTorrent
     files: CatalogFile[]
@@ -52,6 +55,13 @@ export default function TorrentPage() {
         {formatBytes(torrent.sizeBytes)} · {torrent.fileCount} {torrent.fileCount === 1 ? 'file' : 'files'}
         {torrent.seeders !== null && ` · ${torrent.seeders} ${torrent.seeders === 1 ? 'seeder' : 'seeders'}`}
       </p>
+      <Form method="post" action="/api/list" className="inline-form">
+        <input type="hidden" name="infoHash" value={torrent.infoHash} />
+        <input type="hidden" name="on" value={onList ? '0' : '1'} />
+        <button type="submit" className="button" aria-pressed={onList}>
+          {onList ? '✓ On my list' : '+ My list'}
+        </button>
+      </Form>
       {peers.state !== 'ok' && (
         <div className="form-error" role="alert">
           <p>
