@@ -67,6 +67,10 @@ begin
       insert into public.search_history (profile_id, query) values (p.id, lower(p.name) || ' favourites'), (p.id, 'documentaries');
     end if;
 
+    insert into public.reading_progress (profile_id, info_hash, file_index, title, location, fraction)
+    values (p.id, substr(encode(sha256(convert_to(p.name || '''s Bedtime Book', 'UTF8')), 'hex'), 1, 40), 0, p.name || '''s Bedtime Book', 'page:' || (10 * p.k), 0.1 * p.k)
+    on conflict do nothing;
+
     insert into public.player_settings (profile_id, subtitle_language, subtitle_size, playback_rate)
     values (p.id, case when p.k % 2 = 0 then 'fr' else 'en' end, 'medium', 1.00)
     on conflict do nothing;

@@ -282,6 +282,36 @@ describe('in Chromium', () => {
     await guest.context.close()
   })
 
+  test('a book opens in the reader, pages turn, and it opens again where this profile left it', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    // The demo swarm seeds a real EPUB (webtorrent's own fixture).
+    await page.goto('/search?q=leaves+of+grass&type=ebook')
+    await page.getByRole('link', { name: 'Leaves of Grass by Walt Whitman.epub' }).first().click()
+    await page.waitForURL('**/torrents/**')
+    await page.getByRole('link', { name: /^Read .*\.epub$/ }).click()
+    await page.waitForURL('**/read/**')
+    const reader = page.locator('.reader')
+    await expect.poll(() => reader.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    const first = await reader.getAttribute('data-location')
+    expect(first).toMatch(/^epubcfi\(/)
+    await page.getByRole('button', { name: 'Next page →' }).click()
+    await expect.poll(() => reader.getAttribute('data-location')).not.toBe(first)
+    await page.keyboard.press('ArrowRight')
+    await page.waitForTimeout(500)
+    const there = await reader.getAttribute('data-location')
+    expect(there).not.toBe(first)
+    await page.screenshot({ path: join(shots, 'reader-1280x800.png') })
+    await page.waitForTimeout(500) // the last save lands
+    await page.reload()
+    await expect.poll(() => reader.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    expect(await reader.getAttribute('data-location')).toBe(there)
+    await expect.poll(() => page.getByText('Opened where you left off.').count()).toBe(1)
+    await context.close()
+  })
+
   test('accessibility: axe finds no serious or critical WCAG A/AA violation on the main pages', async () => {
     const { context, page } = await newPage()
     const problems: string[] = []

@@ -51,7 +51,7 @@ const countAll = async (table: string, profileId: string) =>
 describe(`profile isolation on ${testTarget()}`, () => {
   test('the catalog lists every profile-level table and the seed has several profiles in two accounts', () => {
     expect(profileTables).toEqual(expect.arrayContaining([
-      'collection_items', 'collections', 'favorites', 'player_settings', 'search_history', 'watch_history', 'watch_progress', 'watchlist',
+      'collection_items', 'collections', 'favorites', 'player_settings', 'reading_progress', 'search_history', 'watch_history', 'watch_progress', 'watchlist',
     ]))
     expect(new Set(profiles.map((p) => p.account_id)).size).toBeGreaterThanOrEqual(2)
     expect(Math.max(...Object.values(Object.groupBy(profiles, (p) => p.account_id)).map((ps) => ps!.length))).toBeGreaterThanOrEqual(3)

@@ -170,3 +170,34 @@ export function setOnList(db: RequestDb, ctx: ProfileContext, infoHash: string, 
     }
   })
 }
+
+export const ReadingProgressSchema = z.object({
+  infoHash: z.string().regex(/^[0-9a-f]{40}$/),
+  fileIndex: z.number().int().min(0),
+  title: z.string().trim().min(1).max(300),
+  location: z.string().min(1).max(500),
+  fraction: z.number().min(0).max(1),
+})
+export type ReadingProgress = z.infer<typeof ReadingProgressSchema>
+
+/** Where this profile is in the book, or null the first time. */
+export function findReadingPosition(db: RequestDb, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<{ location: string; fraction: number } | null> {
+  return db.asPerson(ctx, async (tx) => {
+    const { rows } = await tx.query<{ location: string; fraction: number }>(
+      `select location, fraction from public.reading_progress where profile_id = $1 and info_hash = $2 and file_index = $3`,
+      [ctx.profileId, infoHash, fileIndex],
+    )
+    return rows[0] ?? null
+  })
+}
+
+export function saveReadingPosition(db: RequestDb, ctx: ProfileContext, r: ReadingProgress): Promise<void> {
+  return db.asPerson(ctx, async (tx) => {
+    await tx.query(
+      `insert into public.reading_progress (profile_id, info_hash, file_index, title, location, fraction, updated_at)
+       values ($1, $2, $3, $4, $5, $6, now())
+       on conflict (profile_id, info_hash, file_index) do update set location = excluded.location, fraction = excluded.fraction, title = excluded.title, updated_at = now()`,
+      [ctx.profileId, r.infoHash, r.fileIndex, r.title, r.location, r.fraction],
+    )
+  })
+}

@@ -131,6 +131,11 @@ export default function TorrentPage() {
                 Play
               </Link>
             )}
+            {f.mediaType === 'ebook' && /\.(epub|pdf)$/i.test(f.path) && (
+              <Link className="button primary" to={`/read/${torrent.infoHash}/${f.index}`} aria-label={`Read ${f.path}`}>
+                Read
+              </Link>
+            )}
             <StartPartyForm infoHash={torrent.infoHash} fileIndex={f.index} kind={f.mediaType} label={`Watch ${f.path} together`} />
           </li>
         ))}

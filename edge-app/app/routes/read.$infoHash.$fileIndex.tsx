@@ -1,0 +1,131 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useEffect, useRef, useState } from 'react'
+import { AppShell } from '../components/app-shell.tsx'
+import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
+import { signedStreamUrl } from '../lib/media-urls.server.ts'
+import { parseFileParams } from '../lib/playable.server.ts'
+import { findReadingPosition } from '../lib/profile-data.server.ts'
+import type { Profile } from '../lib/profiles.server.ts'
+import { requireProfile } from '../lib/request-auth.server.ts'
+import type { ScopedHandle } from '../lib/route-scope.server.ts'
+
+export const handle: ScopedHandle = { scope: 'profile' }
+export const meta: MetaFunction = () => [{ title: 'Reading — BitTorrented' }]
+
+type BookFormat = 'epub' | 'pdf' | 'other'
+const formatOf = (path: string): BookFormat => (/\.epub$/i.test(path) ? 'epub' : /\.pdf$/i.test(path) ? 'pdf' : 'other')
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const ctx = requireProfile(context)
+  const { infoHash, fileIndex } = parseFileParams(params)
+  const found = await findTorrent(context.db, ctx, infoHash)
+  const file = found?.files.find((f) => f.index === fileIndex)
+  if (!found || !file || file.mediaType !== 'ebook') throw new Response('Not found', { status: 404 })
+  const [src, position] = [await signedStreamUrl(context.config, ctx, infoHash, fileIndex), await findReadingPosition(context.db, ctx, infoHash, fileIndex)]
+  return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, position, format: formatOf(file.path) })
+}
+
+interface Loaded {
+  profile: Profile
+  torrent: CatalogTorrent
+  file: CatalogFile
+  src: string
+  position: { location: string; fraction: number } | null
+  format: BookFormat
+}
+
+/**
+ * An EPUB read in the page (epub.js, loaded only here), streamed from the torrent through the
+ * profile's own signed media URL; it opens where this profile left it, and each page turn saves
+ * the place (an EPUB CFI). ←/→ and the buttons turn pages. PDFs open in the browser's own viewer
+ * (no saved place yet); other formats (CBZ, MOBI) are not readable here yet.
+ */
+function EpubReader({ torrent, file, src, position }: Loaded) {
+  const viewer = useRef<HTMLDivElement | null>(null)
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading')
+  const [location, setLocation] = useState<string | null>(null)
+  const turn = useRef<{ prev(): void; next(): void } | null>(null)
+  const title = file.path.split('/').pop() ?? file.path
+
+  useEffect(() => {
+    let destroyed = false
+    let book: { destroy(): void } | null = null
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'ArrowLeft') turn.current?.prev()
+      if (e.key === 'ArrowRight') turn.current?.next()
+    }
+    void import('epubjs')
+      .then(async ({ default: ePub }) => {
+        if (destroyed || !viewer.current) return
+        const b = ePub(src, { openAs: 'epub' })
+        book = b
+        const rendition = b.renderTo(viewer.current, { width: '100%', height: '100%', spread: 'none' })
+        turn.current = { prev: () => void rendition.prev(), next: () => void rendition.next() }
+        rendition.on('keyup', onKey)
+        rendition.on('relocated', (loc: { start: { cfi: string; percentage?: number } }) => {
+          setLocation(loc.start.cfi)
+          void fetch('/api/reading', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ infoHash: torrent.infoHash, fileIndex: file.index, title, location: loc.start.cfi, fraction: Math.min(1, Math.max(0, loc.start.percentage ?? 0)) }),
+            keepalive: true,
+          })
+        })
+        await rendition.display(position?.location.startsWith('epubcfi(') ? position.location : undefined)
+        if (!destroyed) setState('ready')
+      })
+      .catch(() => !destroyed && setState('error'))
+    document.addEventListener('keyup', onKey)
+    return () => {
+      destroyed = true
+      document.removeEventListener('keyup', onKey)
+      book?.destroy()
+    }
+  }, [src, torrent.infoHash, file.index, title, position?.location])
+
+  return (
+    <>
+      <div className="reader" ref={viewer} data-state={state} data-location={location ?? ''} aria-label={`Reading ${title}`} role="document" />
+      <div className="row reader-controls">
+        <button type="button" className="button" onClick={() => turn.current?.prev()} disabled={state !== 'ready'}>
+          ← Previous page
+        </button>
+        <button type="button" className="button" onClick={() => turn.current?.next()} disabled={state !== 'ready'}>
+          Next page →
+        </button>
+      </div>
+      {state === 'loading' && (
+        <p role="status" className="tile-meta">
+          Fetching the book from the swarm…
+        </p>
+      )}
+      {state === 'error' && (
+        <p className="form-error" role="alert">
+          This book could not be opened. It may be damaged, or no one is sharing it right now.
+        </p>
+      )}
+      {position && state === 'ready' && <p className="tile-meta">Opened where you left off.</p>}
+    </>
+  )
+}
+
+export default function Read() {
+  const data = useLoaderData<typeof loader>() as Loaded
+  const title = data.file.path.split('/').pop() ?? data.file.path
+  return (
+    <AppShell profile={data.profile}>
+      <p>
+        <Link to={`/torrents/${data.torrent.infoHash}`}>← {data.torrent.name}</Link>
+      </p>
+      <h1>{title}</h1>
+      {data.format === 'epub' && <EpubReader {...data} />}
+      {data.format === 'pdf' && <iframe className="reader" src={data.src} title={`Reading ${title}`} />}
+      {data.format === 'other' && (
+        <p className="form-error" role="alert">
+          This kind of book cannot be read here yet (EPUB and PDF can).
+        </p>
+      )}
+    </AppShell>
+  )
+}
