@@ -1,12 +1,13 @@
 /**
  * Media for the local demo swarm, generated with ffmpeg the first time and kept under the data
  * directory: a film in H.264/AAC MP4 (plays everywhere), the same test card in HEVC MKV with
- * subtitles (needs transcoding), an MP3 album with tags and a FLAC track.
+ * subtitles (needs transcoding), an MP3 album with tags, a FLAC track and an EPUB book.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runFfmpeg, type FfmpegJob } from '../adapters/ffmpeg.ts'
+import { makeDemoEpub } from './demo-book.ts'
 
 export interface DemoFolder {
   /** The torrent's name: the folder seeded. */
@@ -25,7 +26,7 @@ const card = (seconds: number) => ({ source: `testsrc2=size=640x360:rate=25:dura
 
 interface Planned {
   name: string
-  files: Array<{ file: string; job?: (out: string, dir: string) => FfmpegJob; text?: string }>
+  files: Array<{ file: string; job?: (out: string, dir: string) => FfmpegJob; text?: string; bytes?: () => Promise<Uint8Array> }>
 }
 
 const PLAN: Planned[] = [
@@ -85,6 +86,10 @@ const PLAN: Planned[] = [
       },
     ],
   },
+  {
+    name: 'A Short Guide to Swarms (2026) [EPUB]',
+    files: [{ file: 'A Short Guide to Swarms.epub', bytes: makeDemoEpub }],
+  },
 ]
 
 /** Makes what is missing (atomically: a half-written file never looks finished) and lists the folders. */
@@ -97,8 +102,9 @@ export async function ensureDemoMedia(root: string, onProgress: (line: string) =
       const target = join(dir, f.file)
       if (existsSync(target)) continue
       onProgress(`making ${planned.name}/${f.file}`)
-      if (f.text !== undefined) {
-        await writeFile(target, f.text)
+      if (f.text !== undefined || f.bytes) {
+        await writeFile(`${target}.partial`, f.bytes ? await f.bytes() : f.text!)
+        await rename(`${target}.partial`, target)
         continue
       }
       const partial = join(root, `.partial-${f.file.replace(/[^\w.-]/g, '_')}${f.file.slice(f.file.lastIndexOf('.'))}`)

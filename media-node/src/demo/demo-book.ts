@@ -1,0 +1,70 @@
+/**
+ * A small EPUB 3 book for the demo swarm, written by us so that `npm start` and the tests have a
+ * real book to read without any outside file. JSZip builds the container; every entry gets a
+ * fixed date, so the bytes — and the torrent's info hash — are the same on every machine.
+ */
+import JSZip from 'jszip'
+
+const CHAPTERS = [
+  ['How a swarm shares', 'Every peer that has a piece can pass it on. Nobody holds the whole file alone, and nobody has to.'],
+  ['Streaming, not downloading', 'A player asks for the bytes it needs next; the node fetches those pieces first and keeps the rest for later.'],
+  ['Watching together', 'A watch party keeps everyone on the same frame: one clock, one schedule, and gentle nudges instead of jumps.'],
+  ['Reading on', 'A book remembers where each person stopped. Close it on the phone, open it on the television, and it is still on that page.'],
+] as const
+
+const xhtml = (title: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="en" xml:lang="en">
+<head><title>${title}</title></head>
+<body>${body}</body>
+</html>
+`
+
+export async function makeDemoEpub(): Promise<Uint8Array> {
+  const date = new Date(Date.UTC(2026, 0, 1))
+  const zip = new JSZip()
+  // The mimetype entry comes first and uncompressed (EPUB OCF).
+  zip.file('mimetype', 'application/epub+zip', { compression: 'STORE', date })
+  zip.file(
+    'META-INF/container.xml',
+    `<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
+</container>
+`,
+    { date },
+  )
+  const items = CHAPTERS.map((_, i) => `<item id="c${i + 1}" href="chapter-${i + 1}.xhtml" media-type="application/xhtml+xml"/>`).join('\n    ')
+  const spine = CHAPTERS.map((_, i) => `<itemref idref="c${i + 1}"/>`).join('')
+  zip.file(
+    'OEBPS/content.opf',
+    `<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="id">urn:uuid:6b7f5c1e-2c1a-4d55-9a1e-bt0000000001</dc:identifier>
+    <dc:title>A Short Guide to Swarms</dc:title>
+    <dc:creator>BitTorrented</dc:creator>
+    <dc:language>en</dc:language>
+    <meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>
+  </metadata>
+  <manifest>
+    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    ${items}
+  </manifest>
+  <spine>${spine}</spine>
+</package>
+`,
+    { date },
+  )
+  zip.file(
+    'OEBPS/nav.xhtml',
+    xhtml('Contents', `<nav epub:type="toc"><h1>Contents</h1><ol>${CHAPTERS.map(([t], i) => `<li><a href="chapter-${i + 1}.xhtml">${t}</a></li>`).join('')}</ol></nav>`),
+    { date },
+  )
+  for (const [i, [title, text]] of CHAPTERS.entries()) {
+    // Enough paragraphs that each chapter runs over several pages.
+    const paragraphs = Array.from({ length: 24 }, (_, k) => `<p>${k + 1}. ${text}</p>`).join('\n')
+    zip.file(`OEBPS/chapter-${i + 1}.xhtml`, xhtml(title, `<h1>${title}</h1>\n${paragraphs}`), { date })
+  }
+  return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', platform: 'UNIX' })
+}
