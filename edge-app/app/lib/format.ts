@@ -9,3 +9,8 @@ export function formatBytes(n: number): string {
   }
   return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`
 }
+
+/** The last element of a file's path in its torrent: how the file is named to people. */
+export function fileName(path: string): string {
+  return path.split('/').pop() ?? path
+}

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
+import type { ReactElement } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { listHomeShelves, listRecentTorrents, type CatalogTorrent, type HomeShelves } from '../lib/catalog.server.ts'
 import { formatBytes } from '../lib/format.ts'
@@ -24,52 +25,50 @@ function formatMinutes(seconds: number): string {
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`
 }
 
-function SavedRow({ id, title, items, empty }: { id: string; title: string; items: SavedItem[]; empty: string }) {
+/**
+ * One row of the home page: its heading, and its tiles or what to say when it has none. Every row
+ * has this frame; `tile` draws one item's `<li>`.
+ */
+function Row<T>({ id, title, items, empty, tile, list = 'tiles' }: { id: string; title: string; items: T[]; empty: string; tile: (item: T, i: number) => ReactElement; list?: string }) {
   return (
     <section aria-labelledby={id} className="row-section">
       <h2 id={id}>{title}</h2>
       {items.length === 0 ? (
         <p className="empty">{empty}</p>
       ) : (
-        <ul className="tiles" data-row={id}>
-          {items.map((item) => (
-            <li key={item.infoHash} className="tile" tabIndex={item.inCatalog ? undefined : 0}>
-              {item.inCatalog ? (
-                <Link to={`/torrents/${item.infoHash}`} className="tile-title">
-                  {item.title}
-                </Link>
-              ) : (
-                <span className="tile-title">{item.title}</span>
-              )}
-            </li>
-          ))}
+        <ul className={list} data-row={id}>
+          {items.map(tile)}
         </ul>
       )}
     </section>
   )
 }
 
-/** A shelf of titles: the parsed title and year, with quality, size and seeders beneath. */
-function Shelf({ id, title, items, empty }: { id: string; title: string; items: CatalogTorrent[]; empty: string }) {
+/** A title saved to a list: a link to its page when the catalog has it. */
+function savedTile(item: SavedItem) {
   return (
-    <section aria-labelledby={id} className="row-section">
-      <h2 id={id}>{title}</h2>
-      {items.length === 0 ? (
-        <p className="empty">{empty}</p>
+    <li key={item.infoHash} className="tile" tabIndex={item.inCatalog ? undefined : 0}>
+      {item.inCatalog ? (
+        <Link to={`/torrents/${item.infoHash}`} className="tile-title">
+          {item.title}
+        </Link>
       ) : (
-        <ul className="tiles" data-row={id}>
-          {items.map((t) => (
-            <li key={t.infoHash} className="tile">
-              <Link to={`/torrents/${t.infoHash}`} className="tile-title" title={t.name}>
-                {t.title ?? t.name}
-                {t.year !== null && ` (${t.year})`}
-              </Link>
-              <span className="tile-meta">{[t.resolution, formatBytes(t.sizeBytes), t.seeders !== null ? `${t.seeders} seeding` : null].filter(Boolean).join(' · ')}</span>
-            </li>
-          ))}
-        </ul>
+        <span className="tile-title">{item.title}</span>
       )}
-    </section>
+    </li>
+  )
+}
+
+/** A shelf's title: the parsed title and year, with quality, size and seeders beneath. */
+function shelfTile(t: CatalogTorrent) {
+  return (
+    <li key={t.infoHash} className="tile">
+      <Link to={`/torrents/${t.infoHash}`} className="tile-title" title={t.name}>
+        {t.title ?? t.name}
+        {t.year !== null && ` (${t.year})`}
+      </Link>
+      <span className="tile-meta">{[t.resolution, formatBytes(t.sizeBytes), t.seeders !== null ? `${t.seeders} seeding` : null].filter(Boolean).join(' · ')}</span>
+    </li>
   )
 }
 
@@ -78,85 +77,65 @@ export default function Browse() {
   return (
     <AppShell profile={profile}>
       <h1>Hi, {profile.name}</h1>
-      <section aria-labelledby="continue" className="row-section">
-        <h2 id="continue">Continue watching</h2>
-        {home.continueWatching.length === 0 ? (
-          <p className="empty">Nothing in progress. What you start watching shows up here.</p>
-        ) : (
-          <ul className="tiles" data-row="continue">
-            {home.continueWatching.map((item) => (
-              <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
-                {item.playable ? (
-                  <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
-                    {item.title}
-                  </Link>
-                ) : (
-                  <span className="tile-title">{item.title}</span>
-                )}
-                <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
-                <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
-              </li>
-            ))}
-          </ul>
+      <Row
+        id="continue"
+        title="Continue watching"
+        items={home.continueWatching}
+        empty="Nothing in progress. What you start watching shows up here."
+        tile={(item) => (
+          <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
+            {item.playable ? (
+              <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
+                {item.title}
+              </Link>
+            ) : (
+              <span className="tile-title">{item.title}</span>
+            )}
+            <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
+            <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
+          </li>
         )}
-      </section>
-      <section aria-labelledby="recent" className="row-section">
-        <h2 id="recent">Recently added</h2>
-        {recent.length === 0 ? (
-          <p className="empty">The catalog is empty.</p>
-        ) : (
-          <ul className="tiles" data-row="recent">
-            {recent.map((t) => (
-              <li key={t.infoHash} className="tile">
-                <Link to={`/torrents/${t.infoHash}`} className="tile-title">
-                  {t.name}
-                </Link>
-                <span className="tile-meta">
-                  {formatBytes(t.sizeBytes)} · {t.fileCount} {t.fileCount === 1 ? 'file' : 'files'}
-                </span>
-              </li>
-            ))}
-          </ul>
+      />
+      <Row
+        id="recent"
+        title="Recently added"
+        items={recent}
+        empty="The catalog is empty."
+        tile={(t) => (
+          <li key={t.infoHash} className="tile">
+            <Link to={`/torrents/${t.infoHash}`} className="tile-title">
+              {t.name}
+            </Link>
+            <span className="tile-meta">
+              {formatBytes(t.sizeBytes)} · {t.fileCount} {t.fileCount === 1 ? 'file' : 'files'}
+            </span>
+          </li>
         )}
-      </section>
-      <Shelf id="movies" title="Movies" items={shelves.movies} empty="No films in the catalog yet." />
-      <section aria-labelledby="shows" className="row-section">
-        <h2 id="shows">Shows</h2>
-        {shelves.shows.length === 0 ? (
-          <p className="empty">No shows in the catalog yet.</p>
-        ) : (
-          <ul className="tiles" data-row="shows">
-            {shelves.shows.map((s) => (
-              <li key={`${s.title}/${s.season}`} className="tile">
-                <Link to={`/torrents/${s.infoHash}`} className="tile-title">
-                  {s.title}
-                  {s.season !== null && ` — season ${s.season}`}
-                </Link>
-                <span className="tile-meta">
-                  {s.episodes} {s.episodes === 1 ? 'episode' : 'episodes'}
-                  {s.seeders !== null && ` · ${s.seeders} seeding`}
-                </span>
-              </li>
-            ))}
-          </ul>
+      />
+      <Row id="movies" title="Movies" items={shelves.movies} empty="No films in the catalog yet." tile={shelfTile} />
+      <Row
+        id="shows"
+        title="Shows"
+        items={shelves.shows}
+        empty="No shows in the catalog yet."
+        tile={(s) => (
+          <li key={`${s.title}/${s.season}`} className="tile">
+            <Link to={`/torrents/${s.infoHash}`} className="tile-title">
+              {s.title}
+              {s.season !== null && ` — season ${s.season}`}
+            </Link>
+            <span className="tile-meta">
+              {s.episodes} {s.episodes === 1 ? 'episode' : 'episodes'}
+              {s.seeders !== null && ` · ${s.seeders} seeding`}
+            </span>
+          </li>
         )}
-      </section>
-      <Shelf id="music" title="Music" items={shelves.music} empty="No albums in the catalog yet." />
-      <Shelf id="books" title="Books" items={shelves.books} empty="No books in the catalog yet." />
-      <SavedRow id="my-list" title="My list" items={home.myList} empty="Titles you add to your list show up here." />
-      <SavedRow id="favorites" title="Favorites" items={home.favorites} empty="No favorites yet." />
-      <section aria-labelledby="searches" className="row-section">
-        <h2 id="searches">Recent searches</h2>
-        {home.recentSearches.length === 0 ? (
-          <p className="empty">No searches yet.</p>
-        ) : (
-          <ul className="chips" data-row="searches">
-            {home.recentSearches.map((q, i) => (
-              <li key={`${q}-${i}`}>{q}</li>
-            ))}
-          </ul>
-        )}
-      </section>
+      />
+      <Row id="music" title="Music" items={shelves.music} empty="No albums in the catalog yet." tile={shelfTile} />
+      <Row id="books" title="Books" items={shelves.books} empty="No books in the catalog yet." tile={shelfTile} />
+      <Row id="my-list" title="My list" items={home.myList} empty="Titles you add to your list show up here." tile={savedTile} />
+      <Row id="favorites" title="Favorites" items={home.favorites} empty="No favorites yet." tile={savedTile} />
+      <Row id="searches" title="Recent searches" items={home.recentSearches} empty="No searches yet." list="chips" tile={(q, i) => <li key={`${q}-${i}`}>{q}</li>} />
     </AppShell>
   )
 }

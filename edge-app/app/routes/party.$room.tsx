@@ -11,6 +11,8 @@ import { loadPlayable, type PlayableFile } from '../lib/playable.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
+import { fileName } from '../lib/format.ts'
+import { FileHeader } from '../components/file-header.tsx'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Watch party — BitTorrented' }]
@@ -53,16 +55,13 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 
 function PartyRoom({ profile, playable, connectUrl, inviteUrl }: Extract<LoaderData, { ok: true }>) {
   const { torrent, file } = playable
-  const title = file.path.split('/').pop() ?? file.path
+  const title = fileName(file.path)
   const media = useRef<HTMLMediaElement | null>(null)
   usePlayerControls(media, title, torrent.name)
   const [view, actions] = useWatchParty(media, connectUrl)
   return (
     <AppShell profile={profile}>
-      <p>
-        <Link to={`/torrents/${torrent.infoHash}`}>← {torrent.name}</Link>
-      </p>
-      <h1>{title}</h1>
+      <FileHeader torrent={torrent} title={title} />
       <div className="party-layout">
         <div className="party-player">
           <MediaPlayer media={media} torrent={torrent} file={file} src={playable.src} hlsSrc={playable.hlsSrc} subtitleFiles={playable.subtitleFiles} autoPlay={false} />

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
@@ -9,6 +9,8 @@ import { findReadingPosition } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
+import { fileName } from '../lib/format.ts'
+import { FileHeader } from '../components/file-header.tsx'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Reading — BitTorrented' }]
@@ -46,7 +48,7 @@ function EpubReader({ torrent, file, src, position }: Loaded) {
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading')
   const [location, setLocation] = useState<string | null>(null)
   const turn = useRef<{ prev(): void; next(): void } | null>(null)
-  const title = file.path.split('/').pop() ?? file.path
+  const title = fileName(file.path)
 
   useEffect(() => {
     let destroyed = false
@@ -112,13 +114,10 @@ function EpubReader({ torrent, file, src, position }: Loaded) {
 
 export default function Read() {
   const data = useLoaderData<typeof loader>() as Loaded
-  const title = data.file.path.split('/').pop() ?? data.file.path
+  const title = fileName(data.file.path)
   return (
     <AppShell profile={data.profile}>
-      <p>
-        <Link to={`/torrents/${data.torrent.infoHash}`}>← {data.torrent.name}</Link>
-      </p>
-      <h1>{title}</h1>
+      <FileHeader torrent={data.torrent} title={title} />
       {data.format === 'epub' && <EpubReader {...data} />}
       {data.format === 'pdf' && <iframe className="reader" src={data.src} title={`Reading ${title}`} />}
       {data.format === 'other' && (

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useRef } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
@@ -14,6 +14,8 @@ import { findResumePosition } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
+import { fileName } from '../lib/format.ts'
+import { FileHeader } from '../components/file-header.tsx'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Playing — BitTorrented' }]
@@ -37,17 +39,14 @@ export default function Watch() {
     resumeAt: number | null
     subtitleFiles: SubtitleTrack[]
   }
-  const title = file.path.split('/').pop() ?? file.path
+  const title = fileName(file.path)
   const media = useRef<HTMLMediaElement | null>(null)
   usePlayerControls(media, title, torrent.name)
   const next = useQueueNext(media, torrent.infoHash, file.index)
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
   return (
     <AppShell profile={profile}>
-      <p>
-        <Link to={`/torrents/${torrent.infoHash}`}>← {torrent.name}</Link>
-      </p>
-      <h1>{title}</h1>
+      <FileHeader torrent={torrent} title={title} />
       <MediaPlayer media={media} torrent={torrent} file={file} src={src} hlsSrc={hlsSrc} subtitleFiles={subtitleFiles} />
       <StartPartyForm infoHash={torrent.infoHash} fileIndex={file.index} kind={file.mediaType} />
       {resumed && resumeAt !== null && (

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { CatalogFile, CatalogTorrent } from '../../lib/catalog.server.ts'
 import { useHls } from './use-hls.ts'
 import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
+import { fileName } from '../../lib/format.ts'
 
 export interface MediaPlayerProps {
   media: React.MutableRefObject<HTMLMediaElement | null>
@@ -21,7 +22,7 @@ export interface MediaPlayerProps {
  * watch-party page, which add their own behaviour around the element through `media`.
  */
 export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, autoPlay = true }: MediaPlayerProps) {
-  const title = file.path.split('/').pop() ?? file.path
+  const title = fileName(file.path)
   const decision = usePlaybackDecision(torrent.infoHash, file.index)
   // Another audio track than the file's first one comes through HLS, which can pick any track.
   const [audio, setAudio] = useState<number | null>(null)
