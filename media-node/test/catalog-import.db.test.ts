@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type pg from 'pg'
 import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { importFromBitmagnet } from '../src/catalog/bitmagnet-import.ts'
-import { checkEntry, upsertCatalogEntries } from '../src/catalog/catalog-writer.ts'
+import { checkEntry, inCatalogTransaction, upsertCatalogEntries } from '../src/catalog/catalog-writer.ts'
 import { entryFromMagnet } from '../src/catalog/ingest.ts'
 
 let bitmagnetDb: TestDatabase
@@ -107,10 +107,7 @@ describe('importing from Bitmagnet', () => {
     const magnet = entryFromMagnet(`magnet:?xt=urn:btih:${hash(9)}&dn=Renamed+By+Magnet&xl=123`)
     expect(magnet).toMatchObject({ infoHash: hash(9), name: 'Renamed By Magnet', sizeBytes: 123, files: null })
     expect(checkEntry(magnet)).toBeNull()
-    await cat.query('begin')
-    await cat.query(`select set_config('role', 'service_role', true)`)
-    await upsertCatalogEntries(cat, [magnet])
-    await cat.query('commit')
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [magnet]))
     const { rows } = await cat.query(`select name, file_count, seeders, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as files from catalog.torrents t where info_hash = $1`, [hash(9)])
     // The magnet renamed it but did not erase the files or the seeders learned from Bitmagnet.
     expect(rows[0]).toEqual({ name: 'Renamed By Magnet', file_count: 2, seeders: 18, files: 2 })

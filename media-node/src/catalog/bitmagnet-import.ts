@@ -16,7 +16,7 @@
  * content, which we keep flagged whatever our own classifier says).
  */
 import type pg from 'pg'
-import { checkEntry, upsertCatalogEntries, type CatalogEntry, type SkipReason } from './catalog-writer.ts'
+import { checkEntry, inCatalogTransaction, upsertCatalogEntries, type CatalogEntry, type SkipReason } from './catalog-writer.ts'
 
 export interface ImportProgress {
   /** Rows read from Bitmagnet in this run. */
@@ -113,9 +113,7 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
     const last = rows.at(-1)!
     const nextCursor = { updatedAt: last.updated_at, infoHash: last.info_hash }
     const skippedCount = rows.length - good.length
-    await target.query('begin')
-    try {
-      await target.query(`select set_config('role', 'service_role', true)`)
+    await inCatalogTransaction(target, async () => {
       await upsertCatalogEntries(target, good)
       // The cursor moves with the batch: a row that was skipped is not read again (until Bitmagnet changes it).
       await target.query(
@@ -128,11 +126,7 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
            updated_at = now()`,
         [sourceName, nextCursor.updatedAt, nextCursor.infoHash, good.length, skippedCount, JSON.stringify(skippedNow)],
       )
-      await target.query('commit')
-    } catch (err) {
-      await target.query('rollback').catch(() => {})
-      throw err
-    }
+    })
     cursor = nextCursor
     report.cursor = cursor
     report.batches++

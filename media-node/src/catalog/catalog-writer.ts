@@ -4,7 +4,8 @@
  * on the info hash — so every ingest path is idempotent and a later, better-informed sighting
  * (files known, more seeders) updates the row instead of adding one.
  *
- * Runs inside the caller's transaction as `service_role` (the only role that writes the catalog).
+ * Runs inside the caller's transaction as `service_role` (the only role that writes the catalog):
+ * `inCatalogTransaction` opens one.
  */
 import type pg from 'pg'
 import { mediaKindOf } from '../streaming/media-type.ts'
@@ -67,6 +68,20 @@ export function checkEntry(e: CatalogEntry): SkipReason | null {
     }
   }
   return null
+}
+
+/** Runs `fn` in one transaction as `service_role`, the only role that writes the catalog; any error rolls it all back. */
+export async function inCatalogTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('begin')
+  try {
+    await client.query(`select set_config('role', 'service_role', true)`)
+    const result = await fn()
+    await client.query('commit')
+    return result
+  } catch (err) {
+    await client.query('rollback').catch(() => {})
+    throw err
+  }
 }
 
 const nonNegative = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : null)

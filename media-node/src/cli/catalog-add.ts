@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import pg from 'pg'
 import { createLogger, loadDbConfig, openDatabaseTarget } from '@bittorrented/db'
-import { checkEntry, upsertCatalogEntries } from '../catalog/catalog-writer.ts'
+import { checkEntry, inCatalogTransaction, upsertCatalogEntries } from '../catalog/catalog-writer.ts'
 import { entryFromMagnet, entryFromTorrentFile } from '../catalog/ingest.ts'
 
 const MAX_TORRENT_BYTES = 16 * 1024 * 1024
@@ -33,13 +33,9 @@ try {
       }
       const reason = checkEntry(entry)
       if (reason) throw new Error(`refused: ${reason}`)
-      await client.query('begin')
-      await client.query(`select set_config('role', 'service_role', true)`)
-      await upsertCatalogEntries(client, [entry])
-      await client.query('commit')
+      await inCatalogTransaction(client, () => upsertCatalogEntries(client, [entry]))
       process.stdout.write(`added ${entry.infoHash} ${entry.name} (${entry.files ? `${entry.files.length} files` : 'files when first played'})\n`)
     } catch (err) {
-      await client.query('rollback').catch(() => {})
       failed++
       process.stdout.write(`not added ${arg.slice(0, 120)}: ${(err as Error).message}\n`)
     }

@@ -1,13 +1,12 @@
 /**
  * A few thousand generated catalog entries for `npm start`, so search, facets and paging have
  * something to work on. Names look like real releases and go through the real classifier; the
- * info hashes are derived from the names (the same every run, so loading again changes nothing).
+ * info hashes are derived from the names (the same every run, so loading again adds nothing).
  * Nobody seeds them: playing one answers "no peers" and offers the demo swarm's real torrents.
  */
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
-import { classifyTorrent } from '../catalog/classify.ts'
-import { mediaKindOf } from '../streaming/media-type.ts'
+import { inCatalogTransaction, upsertCatalogEntries, type CatalogEntry } from '../catalog/catalog-writer.ts'
 
 const FILMS = ['The Silent Harbor', 'Midnight Orchard', 'Copper Sky', 'A Field of Lanterns', 'The Last Cartographer', 'Paper Wolves', 'Northern Static', 'The Glass Meridian', 'Ember Road', 'Quiet Machines', 'The Lighthouse Keeper', 'Saltwater Hymns', 'City of Kites', 'The Winter Archive', 'Velvet Thunder', 'Hollow Crown Valley', 'The Ninth Orbit', 'Small Hours', 'Iron Bloom', 'The Cartographers Daughter']
 const SHOWS = ['Harbor Lights', 'The Understudy', 'Signal Lost', 'Kitchen Confidential Nights', 'Orbital', 'The Long Field', 'Night Shift Nurses', 'Tidewater']
@@ -64,46 +63,22 @@ function* generate(): Generator<Generated> {
   }
 }
 
-/** Loads the generated entries in batches (as the service role); returns how many there are. */
+/** Loads the generated entries (through the catalog's one writer, as the service role); returns how many there are. */
 export async function loadDemoCatalog(db: pg.ClientBase): Promise<number> {
   const all = [...generate()]
-  await db.query('begin')
-  try {
-    await db.query(`select set_config('role', 'service_role', true)`)
+  await inCatalogTransaction(db, async () => {
     for (let i = 0; i < all.length; i += 500) {
-      const batch = all.slice(i, i + 500).map((g, j) => {
-        const c = classifyTorrent(g.name, g.files)
-        const infoHash = createHash('sha1').update(`bittorrented-demo-catalog:${g.name}`).digest('hex')
-        const size = g.files.reduce((s, f) => s + f.length, 0)
-        return { g, c, infoHash, size, seeders: (i + j) % 7 === 0 ? null : ((i + j) * 37) % 400 }
-      })
-      await db.query(
-        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, content_type, title, year, season, episode, resolution, video_codec, release_source, release_group, discovered_at)
-         select * from unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[], $9::smallint[], $10::smallint[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
-         on conflict (info_hash) do nothing`,
-        [
-          batch.map((b) => b.infoHash), batch.map((b) => b.g.name), batch.map((b) => b.size), batch.map((b) => b.g.files.length), batch.map(() => 'demo_catalog'),
-          batch.map((b) => b.seeders), batch.map((b) => b.c.contentType), batch.map((b) => b.c.title), batch.map((b) => b.c.year), batch.map((b) => b.c.season),
-          batch.map((b) => b.c.episode), batch.map((b) => b.c.resolution), batch.map((b) => b.c.codec), batch.map((b) => b.c.source), batch.map((b) => b.c.group),
-          batch.map((_, j) => new Date(Date.UTC(2026, 0, 1) + (i + j) * 3_600_000).toISOString()),
-        ],
-      )
-      await db.query(
-        `insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type)
-         select * from unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[]) on conflict do nothing`,
-        [
-          batch.flatMap((b) => b.g.files.map(() => b.infoHash)),
-          batch.flatMap((b) => b.g.files.map((_, k) => k)),
-          batch.flatMap((b) => b.g.files.map((f) => f.path)),
-          batch.flatMap((b) => b.g.files.map((f) => f.length)),
-          batch.flatMap((b) => b.g.files.map((f) => mediaKindOf(f.path))),
-        ],
-      )
+      const batch: CatalogEntry[] = all.slice(i, i + 500).map((g, j) => ({
+        infoHash: createHash('sha1').update(`bittorrented-demo-catalog:${g.name}`).digest('hex'),
+        name: g.name,
+        sizeBytes: g.files.reduce((s, f) => s + f.length, 0),
+        files: g.files,
+        source: 'demo_catalog',
+        seeders: (i + j) % 7 === 0 ? null : ((i + j) * 37) % 400,
+        discoveredAt: new Date(Date.UTC(2026, 0, 1) + (i + j) * 3_600_000),
+      }))
+      await upsertCatalogEntries(db, batch)
     }
-    await db.query('commit')
-  } catch (err) {
-    await db.query('rollback').catch(() => {})
-    throw err
-  }
+  })
   return all.length
 }

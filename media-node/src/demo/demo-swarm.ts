@@ -12,8 +12,7 @@ import pg from 'pg'
 import pino from 'pino'
 import WebTorrent from 'webtorrent'
 import { z } from 'zod'
-import { classifyTorrent } from '../catalog/classify.ts'
-import { mediaKindOf } from '../streaming/media-type.ts'
+import { inCatalogTransaction, upsertCatalogEntries } from '../catalog/catalog-writer.ts'
 import { ensureDemoMedia } from './demo-media.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -88,29 +87,12 @@ const peer = `127.0.0.1:${client.address()!.port}`
 const db = new pg.Client({ connectionString: config.DATABASE_URL })
 await db.connect()
 try {
-  await db.query('begin')
-  await db.query(`select set_config('role', 'service_role', true)`)
-  for (const t of seeded) {
-    const c = classifyTorrent(t.name, t.files)
-    await db.query(
-      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, leechers, content_type, title, year, season, episode,
-                                     resolution, video_codec, release_source, language, release_group, is_adult)
-       values ($1, $2, $3, $4, 'demo', 1, 0, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       on conflict (info_hash) do update set name = excluded.name, size_bytes = excluded.size_bytes, file_count = excluded.file_count, seeders = 1,
-         content_type = excluded.content_type, title = excluded.title, year = excluded.year, season = excluded.season, episode = excluded.episode,
-         resolution = excluded.resolution, video_codec = excluded.video_codec, release_source = excluded.release_source, language = excluded.language,
-         release_group = excluded.release_group, is_adult = excluded.is_adult, updated_at = now()`,
-      [t.infoHash, t.name, t.length, t.files.length, c.contentType, c.title, c.year, c.season, c.episode, c.resolution, c.codec, c.source, c.language, c.group, c.isAdult],
-    )
-    for (const [index, f] of t.files.entries()) {
-      await db.query(
-        `insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, $2, $3, $4, $5)
-         on conflict (info_hash, file_index) do update set path = excluded.path, size_bytes = excluded.size_bytes, media_type = excluded.media_type`,
-        [t.infoHash, index, f.path, f.length, mediaKindOf(f.path)],
-      )
-    }
-  }
-  await db.query('commit')
+  await inCatalogTransaction(db, () =>
+    upsertCatalogEntries(
+      db,
+      seeded.map((t) => ({ infoHash: t.infoHash, name: t.name, sizeBytes: t.length, files: t.files.map((f) => ({ path: f.path, length: f.length })), source: 'demo', seeders: 1, leechers: 0 })),
+    ),
+  )
 } finally {
   await db.end()
 }
