@@ -20,6 +20,7 @@ import type { ServerMessage } from '../party/src/protocol.ts'
 import { newPartyRoomId, startPartyServer } from '../party/test/helpers/party-server.ts'
 import { SimulatedPlayer, simulatedMember, type SimulatedMember } from '../party/test/helpers/simulated-member.ts'
 import { latencyStats } from './lib/latency-stats.ts'
+import { until } from '../party/test/helpers/until.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -33,14 +34,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 function conditions(i: number) {
   const f = (k: number) => ((i * k) % 1000) / 1000
   return { clockOffsetMs: Math.round((f(617) * 2 - 1) * 2000), latencyMs: Math.round(10 + f(389) * 290), rateError: (f(241) * 2 - 1) * 0.01 }
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
 }
 
 async function joinAll(server: Awaited<ReturnType<typeof startPartyServer>>, room: string, make: (i: number, url: string) => SimulatedMember): Promise<SimulatedMember[]> {
@@ -163,19 +156,10 @@ try {
   const naiveRoom = newPartyRoomId()
   const controller = simulatedMember({ url: await server.memberUrl(naiveRoom, { id: 'controller' }) })
   await controller.opened
-  const naive: SimulatedMember[] = []
-  for (let i = 0; i < MEMBERS; i += 25) {
-    naive.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(25, MEMBERS - i) }, async (_, k) => {
-          const c = conditions(i + k)
-          const m = naiveMember(await server.memberUrl(naiveRoom, { id: `n${i + k}` }), c.latencyMs, c.rateError)
-          await m.opened
-          return m
-        }),
-      )),
-    )
-  }
+  const naive = await joinAll(server, naiveRoom, (i, url) => {
+    const c = conditions(i)
+    return naiveMember(url, c.latencyMs, c.rateError)
+  })
   const baseline = latencyStats((await driftPhase(naive, () => controller.client.play())).spread)
   naive.forEach((m) => m.close())
   controller.close()

@@ -3,6 +3,7 @@ export interface LatencyStats {
   count: number
   p50: number
   p90: number
+  p95: number
   p99: number
   max: number
   mean: number
@@ -21,6 +22,7 @@ export function latencyStats(samplesMs: number[]): LatencyStats {
     count: sorted.length,
     p50: round(percentile(sorted, 50)),
     p90: round(percentile(sorted, 90)),
+    p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1) ?? NaN),
     mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),

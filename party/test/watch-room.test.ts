@@ -6,6 +6,7 @@ import WebSocket from 'ws'
 import type { ServerMessage } from '../src/protocol.ts'
 import { newPartyRoomId, startPartyServer, TEST_SIGNING_KEY, type PartyServer } from './helpers/party-server.ts'
 import { simulatedMember, type SimulatedMember } from './helpers/simulated-member.ts'
+import { until } from './helpers/until.ts'
 
 const WAIT_TIMEOUT_MS = 2000
 const HOST_GRACE_MS = 1000
@@ -18,14 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop()
 })
-
-async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** The HTTP status a refused WebSocket upgrade got (or 101 when it opened). */
 function upgradeStatus(url: string): Promise<number> {
