@@ -175,6 +175,16 @@ describe('in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelector('video')!.textTracks].every((t) => (t.cues?.length ?? 0) >= 3), null, { timeout: 20_000 })
     await page.screenshot({ path: join(shots, 'watch-hevc-1280x800.png') })
 
+    // H.264 with AC-3 in Matroska is re-packed: the video copied at its own keyframes, the audio made AAC.
+    await page.goto('/browse')
+    await page.getByRole('link', { name: 'BitTorrented Test Card Surround (2026) [360p H264 AC3]' }).click()
+    await page.getByRole('link', { name: /^Play .*\.mkv$/ }).click()
+    await expect.poll(async () => (await page.getByRole('status').allTextContents()).join(' '), { timeout: 30_000 }).toMatch(/ac3 audio is converted\. It is re-packed as you watch/)
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    // Seek to 80 %: the segment there is fetched and plays on.
+    await page.evaluate(() => (document.querySelector('video')!.currentTime = 24))
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 25, null, { timeout: 60_000 })
+
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
     // The album view lists the tracks by their tags; "Play album" plays them in order.
@@ -206,6 +216,7 @@ describe('in Chromium', () => {
     await expect.poll(async () => (await page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).sort()).toEqual([
       'BitTorrented Test Card (2026) [360p H264 AAC]',
       'BitTorrented Test Card HEVC (2026) [360p x265]',
+      'BitTorrented Test Card Surround (2026) [360p H264 AC3]',
     ])
     await page.getByRole('searchbox').fill('tones')
     await page.getByLabel(/^Albums/).check().catch(async () => {

@@ -49,6 +49,12 @@ beforeAll(async () => {
       tone,
       { source: 'sine=frequency=880:sample_rate=22050:duration=3', format: 'lavfi' },
     ]],
+    ['k.h264.long.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-force_key_frames', '1.2,2.0,7.6,13.4,13.8,22.1', '-c:a', 'aac', '-shortest'], [
+      { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
+      { source: 'sine=frequency=550:sample_rate=44100:duration=30', format: 'lavfi' },
+    ]],
+    ['l.h264-ac3.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'ac3', '-shortest'], [card, tone]],
+    ['m.h264.avi', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
     ['g.hevc.long.mkv', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'], [
       { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
       { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
@@ -115,9 +121,15 @@ describe('probing and deciding', () => {
     expect(hevc.media.streams.map((s: { type: string; codec: string }) => `${s.type}:${s.codec}`)).toEqual(['video:hevc', 'audio:aac', 'subtitle:subrip'])
   })
 
-  test('a browser that plays HEVC gets the HEVC file re-packed, not converted', async () => {
-    const { body } = await playback('c.hevc.mkv', 'c=mp4&v=h264,hevc&a=aac')
-    expect(body.decision.mode).toBe('remux')
+  test('H.264 with AC-3 in Matroska: the video is copied, only the audio converted', async () => {
+    const { body } = await playback('l.h264-ac3.mkv')
+    expect(body.decision).toMatchObject({ mode: 'remux', video: { copy: true }, audio: { codec: 'ac3', copy: false } })
+  })
+
+  test('H.264 in AVI has no keyframe index to cut at, so it is converted, and the reason says why', async () => {
+    const { body } = await playback('m.h264.avi')
+    expect(body.decision.mode).toBe('transcode')
+    expect(body.decision.reason).toMatch(/no keyframe index/)
   })
 
   test('damaged media is a clear 422, and the node goes on serving the others', async () => {
@@ -140,6 +152,57 @@ describe('HLS on demand', () => {
     return res.text()
   }
   const segmentUrls = (playlist: string) => playlist.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)
+
+  const ffprobeLines = async (bytes: Uint8Array, args: string[]) => {
+    const { execFileSync } = await import('node:child_process')
+    const file = join(work, `q-${Math.random().toString(36).slice(2)}.ts`)
+    await writeFile(file, bytes)
+    // MPEG-TS lists each stream under its program too: keep each line once.
+    return [...new Set(execFileSync('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', file]).toString().trim().split('\n').filter(Boolean))]
+  }
+
+  test('remux: the playlist cuts at the source keyframes, and each segment is the copied H.264 of the length it announces', async () => {
+    const res = await fetch(await signedFor('k.h264.long.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&mode=remux`))
+    const playlist = await res.text()
+    const lengths = [...playlist.matchAll(/#EXTINF:([\d.]+),/g)].map((m) => Number(m[1]))
+    // Keyframes (25 fps, AAC priming shifts them by 0.023 s) at 0.02, 1.22, 2.02, 7.02, 7.62, 12.62, 13.42,
+    // 13.82, 18.82, 22.14, 27.14: a segment begins at the first keyframe at least 4 s after the last began.
+    const starts = lengths.map((_, n) => lengths.slice(0, n).reduce((a, b) => a + b, 0))
+    expect(starts.map((s) => s.toFixed(1))).toEqual(['0.0', '7.0', '12.6', '18.8', '27.1'])
+    expect(playlist).toMatch(/#EXT-X-TARGETDURATION:\d+/)
+    const urls = segmentUrls(playlist)
+    expect(urls.every((u) => u.includes('&mode=remux'))).toBe(true)
+    const late = urls.findIndex((_, n) => starts[n]! >= 0.8 * 30 - 4)
+    for (const n of [late, 0, 1]) {
+      const bytes = new Uint8Array(await (await fetch(urls[n]!)).arrayBuffer())
+      const [video] = await ffprobeLines(bytes, ['-select_streams', 'v:0', '-show_entries', 'stream=codec_name,profile,width'])
+      // x264 ultrafast writes Constrained Baseline; a conversion would have made High: this is the source, copied.
+      expect(video).toBe('h264,Constrained Baseline,640')
+      const keyframes = (await ffprobeLines(bytes, ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags'])).filter((l) => l.includes('K'))
+      const pts = (await ffprobeLines(bytes, ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time'])).map((l) => Number.parseFloat(l))
+      const span = Math.max(...pts) - Math.min(...pts) + 0.04
+      expect(span, `segment ${n}`).toBeCloseTo(lengths[n]!, 1)
+      expect(keyframes.length).toBeGreaterThanOrEqual(1)
+      if (n === late) {
+        const first = await ffprobeLines(new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer()), ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time'])
+        expect(Math.min(...pts) - Math.min(...first.map((l) => Number.parseFloat(l)))).toBeCloseTo(starts[n]!, 1)
+      }
+    }
+  })
+
+  test('remux with AC-3 audio: the video copied, the audio AAC', async () => {
+    const res = await fetch(await signedFor('l.h264-ac3.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&mode=remux`))
+    const urls = segmentUrls(await res.text())
+    const bytes = new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer())
+    expect(await ffprobeLines(bytes, ['-show_entries', 'stream=codec_name,profile'])).toEqual(['h264,Constrained Baseline', 'aac,LC'])
+  })
+
+  test('remux asked for a file that cannot be remuxed (no index) gets the conversion', async () => {
+    const res = await fetch(await signedFor('m.h264.avi', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&mode=remux`))
+    const urls = segmentUrls(await res.text())
+    const bytes = new Uint8Array(await (await fetch(urls[0]!)).arrayBuffer())
+    expect((await ffprobeLines(bytes, ['-select_streams', 'v:0', '-show_entries', 'stream=codec_name,profile']))[0]).toBe('h264,High')
+  })
 
   test('the playlist lists every segment up front; a segment decodes as H.264/AAC of the right length', async () => {
     const playlist = await playlistOf('c.hevc.mkv')

@@ -60,6 +60,8 @@ export interface ProbedMedia {
   /** The container's tags (ID3, Vorbis comments, Matroska/MP4 metadata), keys lowercased. */
   tags: MediaTags
   durationS: number | null
+  /** The container's first timestamp (0 for most files; MPEG-TS sources start anywhere). */
+  startS: number
   bitRate: number | null
   streams: ProbedStream[]
 }
@@ -87,6 +89,7 @@ export function probeMedia(source: string, timeoutMs = 20_000): Promise<ProbedMe
         format: String(data.format.format_name ?? ''),
         tags,
         durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
+        startS: Number.isFinite(Number(data.format.start_time)) ? Number(data.format.start_time) : 0,
         bitRate: Number.isFinite(bitRate) && bitRate > 0 ? bitRate : null,
         streams: data.streams.map((s) => ({
           index: s.index,

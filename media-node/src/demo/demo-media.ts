@@ -59,6 +59,21 @@ const PLAN: Planned[] = [
     ],
   },
   {
+    // H.264 with AC-3 in Matroska: browsers play neither the container nor the audio, so the node
+    // re-packs it (the video copied at its keyframes, only the audio converted).
+    name: 'BitTorrented Test Card Surround (2026) [360p H264 AC3]',
+    files: [
+      {
+        file: 'BitTorrented.Test.Card.Surround.2026.360p.H264.AC3.mkv',
+        job: (output) => ({
+          inputs: [card(30), tone(330, 30)],
+          output,
+          options: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p', '-g', '75', '-c:a', 'ac3', '-b:a', '192k', '-shortest'],
+        }),
+      },
+    ],
+  },
+  {
     name: 'Test Tones - Sine Waves (2026) [MP3 128]',
     files: [
       [1, 'A440', 440],

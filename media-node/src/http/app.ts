@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
-  if (deps.playback) mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, ...deps.playback })
+  if (deps.playback) mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, ...deps.playback })
 
   return app
 }

@@ -7,6 +7,7 @@ const media = (format: string, video: string | null, audio: string | null): Prob
   format,
   tags: {},
   durationS: 60,
+  startS: 0,
   bitRate: null,
   streams: [
     ...(video ? [{ index: 0, type: 'video' as const, codec: video, width: 1280, height: 720, isDefault: true }] : []),
@@ -21,6 +22,19 @@ describe('playback decisions', () => {
   test('H.264/AAC in Matroska only needs re-packing', () => {
     const d = decidePlayback(media('matroska,webm', 'h264', 'aac'), chromium)
     expect(d).toMatchObject({ mode: 'remux', video: { codec: 'h264', copy: true }, audio: { codec: 'aac', copy: true } })
+  })
+  test('H.264 with audio the browser lacks (AC-3): the video is copied, the audio converted', () => {
+    const d = decidePlayback(media('matroska,webm', 'h264', 'ac3'), chromium)
+    expect(d).toMatchObject({ mode: 'remux', video: { copy: true }, audio: { codec: 'ac3', copy: false } })
+    expect(d.reason).toMatch(/ac3 audio is converted/)
+  })
+  test('Opus beside H.264 is converted to AAC for the TS segments even where the browser plays Opus', () => {
+    expect(decidePlayback(media('matroska,webm', 'h264', 'opus'), chromium)).toMatchObject({ mode: 'remux', audio: { copy: false } })
+  })
+  test('HEVC in Matroska for a browser that plays HEVC: converted, since HLS remux carries H.264 only', () => {
+    const d = decidePlayback(media('matroska,webm', 'hevc', 'aac'), { ...chromium, videoCodecs: ['h264', 'hevc'] })
+    expect(d.mode).toBe('transcode')
+    expect(d.reason).toMatch(/not in matroska/)
   })
   test('VP9/Opus in WebM plays directly', () => {
     expect(decidePlayback(media('matroska,webm', 'vp9', 'opus'), chromium).mode).toBe('direct')

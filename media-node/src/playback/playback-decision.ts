@@ -57,7 +57,25 @@ export function decidePlayback(media: ProbedMedia, caps: ClientCapabilities): Pl
     audio: aCodec ? { codec: aCodec, copy: aOk } : null,
   }
   if (vOk && aOk && containerOk) return { mode: 'direct', reason: `The browser plays ${[vCodec, aCodec].filter(Boolean).join(' and ')} in ${container} as it is.`, ...streams }
-  if (vOk && aOk) return { mode: 'remux', reason: `The streams can be copied; only the ${container} container needs re-packing.`, ...streams }
+  // Remux copies the video into MPEG-TS HLS, which players take H.264 in; the audio is copied when
+  // the browser plays it and TS carries it (AAC, MP3), otherwise made AAC — cheap next to video.
+  if (vCodec === 'h264' && vOk) {
+    const copyAudio = aCodec === null || (aOk && REMUX_AUDIO.has(aCodec))
+    return {
+      mode: 'remux',
+      reason: copyAudio ? `The streams can be copied; only the ${container} container needs re-packing.` : `The video can be copied; only the ${aCodec} audio is converted.`,
+      video: { codec: vCodec, copy: true },
+      audio: aCodec ? { codec: aCodec, copy: copyAudio } : null,
+    }
+  }
   const missing = [!vOk && vCodec, !aOk && aCodec].filter(Boolean).join(' and ')
-  return { mode: 'transcode', reason: `The browser cannot play ${missing}; it has to be converted.`, ...streams }
+  return { mode: 'transcode', reason: missing ? `The browser cannot play ${missing}; it has to be converted.` : `The browser plays ${vCodec}, but not in ${container}; it has to be converted.`, ...streams }
+}
+
+/** Audio codecs that go into MPEG-TS HLS as they are. */
+const REMUX_AUDIO = new Set(['aac', 'mp3'])
+
+/** When a remux cannot be done after all (no keyframe index): the same file, converted. */
+export function remuxUnavailable(decision: PlaybackDecision, why: string): PlaybackDecision {
+  return { ...decision, mode: 'transcode', reason: `${why} It has to be converted.`, video: decision.video && { ...decision.video, copy: false } }
 }

@@ -1,13 +1,21 @@
 /**
- * On-demand HLS: one FFmpeg job per (file, rendition), shared by every viewer, producing 4 s
- * H.264/AAC MPEG-TS segments from wherever it was started. A segment far from what the job is
- * making restarts it there; a job nobody asks anything of is stopped; a job that died is started
- * again by the next request. FFmpeg reads the node's own signed range URL, so it fetches only
- * the pieces it needs, and runs `nice`d behind the bounded queue.
+ * On-demand HLS: one FFmpeg job per (file, rendition), shared by every viewer, producing MPEG-TS
+ * segments from wherever it was started. A rendition either encodes (H.264/AAC, a keyframe forced
+ * on each 4 s boundary) or copies the video as it is (remux: the boundaries are the source's own
+ * keyframes, read from its index) with the audio copied or made AAC. FFmpeg's segment muxer cuts
+ * at exactly the playlist's boundaries (`-segment_times`), so every segment is the one the
+ * playlist announced, whichever job made it.
+ *
+ * A job writes into its own folder; a segment moves into the shared cache only once it is whole
+ * (the muxer has begun the next one, or the job reached the end of the file), so a viewer never
+ * gets half a segment and a stopped job leaves nothing short behind. A segment far from what the
+ * job is making restarts it there; a job nobody asks anything of is stopped; a job that died is
+ * started again by the next request. FFmpeg reads the node's own signed range URL, so it fetches
+ * only the pieces it needs, and runs `nice`d behind the bounded queue.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
@@ -30,6 +38,21 @@ export interface HlsJobOptions {
   maxCacheBytes: number
 }
 
+/** What one rendition of one file is, and where its segments begin. */
+export interface SegmentPlan {
+  /** The rendition's cache folder: one per (file, video mode, audio track). */
+  key: string
+  /** Segment n covers [starts[n], starts[n + 1]) seconds of the source. */
+  starts: number[]
+  /** 'copy': the source's video as it is (starts must be its keyframes); 'encode': H.264. */
+  video: 'copy' | 'encode'
+  audio: 'copy' | 'encode'
+  /** A stream index from the probe; null = the file's first audio track. */
+  audioStream: number | null
+  /** The container's first timestamp: FFmpeg's -ss counts from it. */
+  sourceStartS: number
+}
+
 /** How far ahead of the job's next segment a request may be before the job is restarted there. */
 const NEAR = 3
 /**
@@ -40,13 +63,17 @@ const NEAR = 3
 const AHEAD = 6
 const AHEAD_WHILE_OTHERS_WAIT = 2
 const WAIT_TIMEOUT_MS = 90_000
+const SEGMENT_FILE = /^seg-(\d+)\.ts$/
 
 interface Job {
   key: string
-  dir: string
+  /** The job's own folder; whole segments move from here into the cache. */
+  workDir: string
   start: number
   process: ChildProcess
   exited: boolean
+  /** FFmpeg finished the file (exit code 0): its last segment is whole too. */
+  finished: boolean
   stderr: string
   lastRequest: number
   /** The furthest segment a player asked this job's file for. */
@@ -62,6 +89,7 @@ export class HlsJobs {
   constructor(private readonly opts: HlsJobOptions) {
     let ticks = 0
     this.sweeper = setInterval(() => {
+      for (const job of this.jobs.values()) if (!job.exited) void this.promote(job)
       this.stopIdle(Date.now())
       this.stopRunaways()
       if (++ticks % 40 === 0) void this.trimCache().catch((err) => this.opts.log.warn({ err }, 'segment cache trim failed'))
@@ -81,11 +109,9 @@ export class HlsJobs {
     return join(this.opts.dir, key, `seg-${n}.ts`)
   }
 
-  /**
-   * Path of segment `n` once it exists, making it if needed. `audioStream` picks the audio track
-   * (a stream index from the probe); the default is the file's first audio track.
-   */
-  async segment(key: string, source: () => Promise<string>, n: number, audioStream: number | null = null): Promise<string> {
+  /** Path of segment `n` of a rendition once it is whole, making it if needed. */
+  async segment(plan: SegmentPlan, source: () => Promise<string>, n: number): Promise<string> {
+    const { key } = plan
     const path = this.segmentPath(key, n)
     const job = this.jobs.get(key)
     if (job) {
@@ -94,12 +120,13 @@ export class HlsJobs {
     }
     if (existsSync(path)) return this.served(path)
     let current = job
-    if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(key, source, n, audioStream)
+    if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(plan, source, n)
     current.requested = Math.max(current.requested, n)
     const deadline = Date.now() + WAIT_TIMEOUT_MS
     while (!existsSync(path)) {
+      await this.promote(current)
+      if (existsSync(path)) break
       if (current.exited) {
-        if (existsSync(path)) break
         // It stopped before making this segment (killed, or it went past it and was replaced).
         const latest = this.jobs.get(key)
         if (latest && latest !== current && !latest.exited) {
@@ -107,13 +134,27 @@ export class HlsJobs {
         } else if (current.stderr.includes('Invalid data') || current.stderr.includes('could not find codec')) {
           throw new AppError('unplayable_media', 'This file cannot be converted: it may be damaged.', { details: { ffmpeg: current.stderr.slice(-300) } })
         } else {
-          current = await this.restart(key, source, n, audioStream)
+          current = await this.restart(plan, source, n)
         }
       }
       if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
-      await new Promise((r) => setTimeout(r, 100))
+      await new Promise((r) => setTimeout(r, 50))
     }
     return this.served(path)
+  }
+
+  /**
+   * Moves a job's whole segments into the cache: each one the muxer has moved past, and the last
+   * one too once FFmpeg finished the file.
+   */
+  private async promote(job: Job): Promise<void> {
+    const names = await readdir(job.workDir).catch(() => [] as string[])
+    const numbers = names.map((name) => SEGMENT_FILE.exec(name)?.[1]).filter((m): m is string => m !== undefined).map(Number).sort((a, b) => a - b)
+    const highest = numbers[numbers.length - 1]
+    for (const n of numbers) {
+      if (n === highest && !job.finished) break
+      await rename(join(job.workDir, `seg-${n}.ts`), this.segmentPath(job.key, n)).catch(() => {})
+    }
   }
 
   /** Marks a segment as just served: the cache trims the least recently served first. */
@@ -131,7 +172,7 @@ export class HlsJobs {
     const segments: Array<{ path: string; size: number; used: number }> = []
     for (const dir of await readdir(this.opts.dir).catch(() => [] as string[])) {
       for (const name of await readdir(join(this.opts.dir, dir)).catch(() => [] as string[])) {
-        if (!/^seg-\d+\.ts$/.test(name)) continue
+        if (!SEGMENT_FILE.test(name)) continue
         const s = await stat(join(this.opts.dir, dir, name)).catch(() => null)
         if (s) segments.push({ path: join(this.opts.dir, dir, name), size: s.size, used: s.mtimeMs })
       }
@@ -153,7 +194,43 @@ export class HlsJobs {
     return n
   }
 
-  private restart(key: string, source: () => Promise<string>, from: number, audioStream: number | null): Promise<Job> {
+  /** FFmpeg's arguments for a job of `plan` from segment `from`, reading `url`. */
+  private ffmpegArgs(plan: SegmentPlan, from: number, url: string, workDir: string): string[] {
+    const offset = plan.starts[from]!
+    const encoder = this.opts.encoder ?? 'libx264'
+    const copy = plan.video === 'copy'
+    // Copying starts at the keyframe at or before -ss: aim a millisecond past the boundary's
+    // keyframe. Encoding starts exactly at -ss. Both count from the container's first timestamp.
+    const seek = from === 0 ? [] : ['-ss', (copy ? offset - plan.sourceStartS + 0.001 : offset).toFixed(3)]
+    const video = copy
+      ? ['-c:v', 'copy']
+      : [
+          ...videoEncoderArgs(encoder),
+          ...(encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
+          '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
+          '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+        ]
+    return [
+      '-hide_banner', '-loglevel', 'error', '-nostdin',
+      ...(!copy && encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
+      // Copy keeps the source's timestamps; an encode starts at 0 and is shifted to its place.
+      ...(copy ? ['-copyts'] : []),
+      ...seek, '-i', url,
+      '-map', '0:v:0?', '-map', plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
+      ...video,
+      ...(plan.audio === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '160k', '-ac', '2']),
+      ...(copy ? [] : ['-output_ts_offset', offset.toFixed(3)]),
+      '-f', 'segment', '-segment_format', 'mpegts',
+      // Cut at the first keyframe at (or within a hair before) each following boundary.
+      '-segment_times', plan.starts.slice(from + 1).map((t) => t.toFixed(3)).join(',') || String(1e9),
+      '-segment_time_delta', copy ? '0.001' : '0.05',
+      '-segment_start_number', String(from),
+      join(workDir, 'seg-%d.ts'),
+    ]
+  }
+
+  private restart(plan: SegmentPlan, source: () => Promise<string>, from: number): Promise<Job> {
+    const { key } = plan
     const pending = this.starting.get(key)
     if (pending) return pending
     const run = (async () => {
@@ -161,38 +238,26 @@ export class HlsJobs {
       const release = await this.opts.queue.acquire()
       try {
         const url = await source()
-        const dir = join(this.opts.dir, key)
-        await mkdir(dir, { recursive: true })
-        const offset = from * SEGMENT_SECONDS
-        const args = [
-          '-n', '10', this.opts.ffmpegPath ?? 'ffmpeg',
-          '-hide_banner', '-loglevel', 'error', '-nostdin',
-          ...(this.opts.encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
-          '-ss', String(offset), '-i', url,
-          '-map', '0:v:0?', '-map', audioStream === null ? '0:a:0?' : `0:${audioStream}`,
-          ...videoEncoderArgs(this.opts.encoder ?? 'libx264'),
-          ...(this.opts.encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
-          '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${this.opts.encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
-          '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
-          '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
-          '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_segment_type', 'mpegts',
-          '-hls_flags', 'temp_file+independent_segments', '-start_number', String(from), '-output_ts_offset', String(offset),
-          '-hls_segment_filename', join(dir, 'seg-%d.ts'), join(dir, `job-${from}.m3u8`),
-        ]
-        const child = spawn('nice', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-        const job: Job = { key, dir, start: from, process: child, exited: false, stderr: '', lastRequest: Date.now(), requested: from, release }
+        const workDir = join(this.opts.dir, key, `job-${from}-${Date.now().toString(36)}`)
+        await mkdir(workDir, { recursive: true })
+        const child = spawn('nice', ['-n', '10', this.opts.ffmpegPath ?? 'ffmpeg', ...this.ffmpegArgs(plan, from, url, workDir)], { stdio: ['ignore', 'ignore', 'pipe'] })
+        const job: Job = { key, workDir, start: from, process: child, exited: false, finished: false, stderr: '', lastRequest: Date.now(), requested: from, release }
         child.stderr!.on('data', (d) => (job.stderr = (job.stderr + d).slice(-4000)))
-        child.once('exit', (code, signal) => {
-          job.exited = true
-          job.release()
+        const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+          if (job.exited) return
+          job.finished = code === 0
+          // Whole segments go to the cache first; the rest (a segment cut short) goes away.
+          void this.promote(job).finally(() => {
+            job.exited = true
+            job.release()
+            void rm(workDir, { recursive: true, force: true })
+          })
           if (code !== 0 && signal !== 'SIGTERM') this.opts.log.warn({ key, code, signal, stderr: job.stderr.slice(-500) }, 'transcode job ended early')
-        })
-        child.once('error', () => {
-          job.exited = true
-          job.release()
-        })
+        }
+        child.once('exit', ended)
+        child.once('error', () => ended(null, null))
         this.jobs.set(key, job)
-        this.opts.log.info({ key, from }, 'transcode job started')
+        this.opts.log.info({ key, from, video: plan.video, audio: plan.audio }, 'HLS job started')
         return job
       } catch (err) {
         release()

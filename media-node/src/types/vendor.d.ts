@@ -17,3 +17,9 @@ declare module 'magnet-uri' {
 declare module 'parse-torrent' {
   export default function parseTorrent(torrentId: Uint8Array | string): Promise<{ infoHash: string; name: string }>
 }
+
+declare module 'ebml' {
+  import { Transform } from 'node:stream'
+  /** node-ebml's streaming decoder: emits ['start' | 'end' | 'tag', element info] chunks. */
+  export class Decoder extends Transform {}
+}

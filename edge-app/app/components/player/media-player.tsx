@@ -29,7 +29,9 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
   const keepPosition = useRef<number | null>(null)
   const direct = decision.state === 'ready' && decision.mode === 'direct' && audio === null
   const converted = decision.state === 'ready' && !direct
-  useHls(media, converted ? (audio === null ? hlsSrc : `${hlsSrc}&audio=${audio}`) : null)
+  // Remux (the video copied at its own keyframes) where the node said so; converted otherwise.
+  const remux = decision.state === 'ready' && decision.mode === 'remux'
+  useHls(media, converted ? `${hlsSrc}${remux ? '&mode=remux' : ''}${audio === null ? '' : `&audio=${audio}`}` : null)
   useEffect(() => {
     const el = media.current
     if (!el) return
@@ -92,7 +94,7 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
       )}
       {converted && (
         <p role="status" className="tile-meta">
-          {decision.reason} It is converted as you watch.
+          {decision.reason} {remux ? 'It is re-packed as you watch.' : 'It is converted as you watch.'}
         </p>
       )}
     </>

@@ -1,14 +1,17 @@
 import type { Hono } from 'hono'
+import type { Logger } from 'pino'
 import { z } from 'zod'
 import { signUrl, type SignedSubject } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { AppError } from '../../errors.ts'
-import { ClientCapabilitiesSchema, decidePlayback } from '../../playback/playback-decision.ts'
+import { ClientCapabilitiesSchema, decidePlayback, remuxUnavailable } from '../../playback/playback-decision.ts'
+import { readMatroskaKeyframes } from '../../playback/matroska-keyframes.ts'
 import { ProbeCache } from '../../playback/probe-cache.ts'
 import { parseInfoHash } from '../../streaming/torrent-id.ts'
-import { buildHlsPlaylist, segmentCount } from '../../transcode/hls-playlist.ts'
+import { buildHlsPlaylist, gridStarts, keyframeStarts } from '../../transcode/hls-playlist.ts'
 import { TEXT_SUBTITLE_CODECS, toWebVtt } from '../../transcode/webvtt.ts'
-import type { HlsJobs } from '../../transcode/hls-jobs.ts'
+import type { HlsJobs, SegmentPlan } from '../../transcode/hls-jobs.ts'
+import type { ProbedMedia } from '../../adapters/ffmpeg.ts'
 import type { SignedEnv } from '../require-signature.ts'
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
@@ -21,6 +24,7 @@ export interface PlaybackDeps {
   /** Where the node reaches itself (ffprobe and FFmpeg read files through the node's own stream route). */
   selfUrl: string
   signingKey: string
+  log?: Logger
 }
 
 function target(c: { req: { param(name: string): string } }, subject: SignedSubject): { infoHash: string; fileIndex: number } {
@@ -35,9 +39,10 @@ function target(c: { req: { param(name: string): string } }, subject: SignedSubj
  * `GET /v1/playback/:infoHash/:fileIndex?c=…&v=…&a=…` — what the file holds (ffprobe, once per
  * file) and how this player should get it: direct, remux or transcode. The capability
  * parameters are not signed: they only describe the asking browser.
- * `GET /v1/hls/:infoHash/:fileIndex/index.m3u8` and `…/seg-N.ts` — the file as H.264/AAC HLS,
- * each segment made when first asked for; the playlist's segment URLs are signed for the same
- * person.
+ * `GET /v1/hls/:infoHash/:fileIndex/index.m3u8` and `…/seg-N.ts` — the file as HLS, each
+ * segment made when first asked for: converted to H.264/AAC, or with `?mode=remux` the H.264
+ * video copied at its own keyframes (when the file's keyframe index can be read; converted
+ * otherwise). The playlist's segment URLs are signed for the same person.
  */
 export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): void {
   const probes = new ProbeCache()
@@ -54,6 +59,49 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     return probes.get(`${infoHash}/${fileIndex}`, selfStream(infoHash, fileIndex))
   }
 
+  // Keyframe times of Matroska files (null: not Matroska, or no index): read once per file.
+  const keyframes = new Map<string, Promise<number[] | null>>()
+  const keyframesOf = (infoHash: string, fileIndex: number, media: ProbedMedia): Promise<number[] | null> => {
+    if (!media.format.split(',').includes('matroska')) return Promise.resolve(null)
+    const key = `${infoHash}/${fileIndex}`
+    let found = keyframes.get(key)
+    if (!found) {
+      found = (async () => {
+        const file = await deps.engine.file(infoHash, fileIndex)
+        const url = await selfStream(infoHash, fileIndex)()
+        const read = async (start: number, end: number) => {
+          const res = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } })
+          if (res.status !== 206 && res.status !== 200) throw new Error(`range read answered ${res.status}`)
+          return new Uint8Array(await res.arrayBuffer())
+        }
+        return readMatroskaKeyframes(read, file.length)
+      })().catch((err: Error) => {
+        deps.log?.warn({ err: err.message, infoHash, fileIndex }, 'keyframe index unreadable')
+        return null
+      })
+      keyframes.set(key, found)
+      if (keyframes.size > 1000) keyframes.delete(keyframes.keys().next().value!)
+    }
+    return found
+  }
+  const NO_INDEX = 'The file has no keyframe index the node can read without fetching all of it.'
+
+  /** The HLS rendition a request gets: remux where asked for and possible, else a conversion. */
+  const planFor = async (infoHash: string, fileIndex: number, media: ProbedMedia, durationS: number, remux: boolean, audio: number | null): Promise<SegmentPlan> => {
+    const video = media.streams.find((st) => st.type === 'video' && !['mjpeg', 'png'].includes(st.codec))
+    const track = audio === null ? media.streams.find((st) => st.type === 'audio') : media.streams.find((st) => st.index === audio)
+    const base = { audioStream: audio, sourceStartS: media.startS }
+    const suffix = audio === null ? '' : `-a${audio}`
+    if (remux && video?.codec === 'h264') {
+      const times = await keyframesOf(infoHash, fileIndex, media)
+      if (times) {
+        const copyAudio = !track || ['aac', 'mp3'].includes(track.codec)
+        return { ...base, key: `${infoHash}-${fileIndex}-copy${copyAudio ? '' : '-aac'}${suffix}`, starts: keyframeStarts(times, durationS), video: 'copy', audio: copyAudio ? 'copy' : 'encode' }
+      }
+    }
+    return { ...base, key: `${infoHash}-${fileIndex}-h264${suffix}`, starts: gridStarts(durationS), video: 'encode', audio: 'encode' }
+  }
+
   app.get('/v1/playback/:infoHash/:fileIndex', async (c) => {
     const { infoHash, fileIndex } = target(c, c.get('subject'))
     const caps = ClientCapabilitiesSchema.safeParse({ containers: list(c.req.query('c')), videoCodecs: list(c.req.query('v')), audioCodecs: list(c.req.query('a')) })
@@ -66,7 +114,9 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     const subtitles = media.streams
       .filter((st) => st.type === 'subtitle' && TEXT_SUBTITLE_CODECS.has(st.codec))
       .map((st) => ({ index: st.index, language: st.language ?? null, title: st.title ?? null, isDefault: st.isDefault }))
-    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, audioTracks, decision: decidePlayback(media, caps.data) })
+    let decision = decidePlayback(media, caps.data)
+    if (decision.mode === 'remux' && !(await keyframesOf(infoHash, fileIndex, media))) decision = remuxUnavailable(decision, NO_INDEX)
+    return c.json({ file: { name: file.name, length: file.length, contentType: file.contentType }, media, subtitles, audioTracks, decision })
   })
 
   // `GET /v1/album/:infoHash`: the torrent's audio files with their tags, in album order.
@@ -125,22 +175,23 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     const audioParam = c.req.query('audio')
     const audio = audioParam === undefined ? null : Number(audioParam)
     if (audio !== null && !media.streams.some((st) => st.index === audio && st.type === 'audio')) throw new AppError('invalid_input', 'There is no such audio track.')
-    const key = `${infoHash}-${fileIndex}-h264${audio === null ? '' : `-a${audio}`}`
-    const withAudio = (url: string) => (audio === null ? url : `${url}&audio=${audio}`)
+    const remux = c.req.query('mode') === 'remux'
+    const plan = await planFor(infoHash, fileIndex, media, media.durationS, remux, audio)
+    const choices = (url: string) => `${url}${audio === null ? '' : `&audio=${audio}`}${remux ? '&mode=remux' : ''}`
     if (name === 'index.m3u8') {
       const urls: string[] = []
-      for (let n = 0; n < segmentCount(media.durationS); n++) {
+      for (let n = 0; n < plan.starts.length; n++) {
         urls.push(await signUrl({ secret: deps.signingKey, method: 'GET', url: `${deps.selfUrl}/v1/hls/${infoHash}/${fileIndex}/seg-${n}.ts`, subject, ttlSeconds: SEGMENT_URL_TTL_S }))
       }
       // Relative segment URLs: the player resolves them against wherever it reached the playlist.
-      const playlist = buildHlsPlaylist(media.durationS, (n) => withAudio(urls[n]!.slice(urls[n]!.indexOf('/v1/'))))
+      const playlist = buildHlsPlaylist(plan.starts, media.durationS, (n) => choices(urls[n]!.slice(urls[n]!.indexOf('/v1/'))))
       return c.body(playlist, 200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, max-age=300' })
     }
     const m = SEGMENT.exec(name)
     if (!m) throw new AppError('not_found', 'No such HLS file.')
     const n = Number(m[1])
-    if (n >= segmentCount(media.durationS)) throw new AppError('not_found', 'The file is shorter than that.')
-    const path = await deps.hls.segment(key, selfStream(infoHash, fileIndex), n, audio)
+    if (n >= plan.starts.length) throw new AppError('not_found', 'The file is shorter than that.')
+    const path = await deps.hls.segment(plan, selfStream(infoHash, fileIndex), n)
     const { readFile } = await import('node:fs/promises')
     return c.body(new Uint8Array(await readFile(path)), 200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' })
   })
