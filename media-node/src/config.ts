@@ -41,6 +41,13 @@ const ConfigSchema = z.object({
   TRANSCODE_QUEUE_MAX: z.coerce.number().int().min(0).default(9),
   /** 'auto' uses NVENC, QSV or VAAPI when this machine's FFmpeg can; 'cpu' always libx264. */
   TRANSCODE_ENCODER: z.enum(['auto', 'cpu']).default('auto'),
+  /**
+   * Set: FFmpeg jobs go through a BullMQ queue in this Redis that every media node's workers take
+   * from (HLS_DIR must then be storage all nodes mount at the same path). Unset: in-process queue.
+   */
+  REDIS_URL: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL is a redis:// or rediss:// URL').optional(),
+  /** Converted segments (default: beside the piece cache). */
+  HLS_DIR: z.string().min(1).optional(),
   /** Disk for converted segments (least recently served are deleted first). */
   HLS_CACHE_MAX_MB: z.coerce.number().int().min(16).default(2048),
   /** Converted video is never taller than this (nor than its source). */

@@ -8,6 +8,7 @@ import { createApp } from './http/app.ts'
 import { PieceCache } from './streaming/piece-cache.ts'
 import { HlsJobs } from './transcode/hls-jobs.ts'
 import { TranscodeQueue } from './transcode/transcode-queue.ts'
+import { LocalRunner, type JobRunner } from './transcode/job-runner.ts'
 import { detectH264Encoder } from './transcode/hardware-encoders.ts'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -31,10 +32,14 @@ const engine = new TorrentEngine({
   log: log.child({ component: 'torrents' }),
 })
 const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
-const queue = new TranscodeQueue(config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)), config.TRANSCODE_QUEUE_MAX)
+const concurrency = config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2))
+const transcodeLog = log.child({ component: 'transcode' })
+const runner: JobRunner = config.REDIS_URL
+  ? await (await import('./transcode/bullmq-runner.ts')).BullmqRunner.connect({ redisUrl: config.REDIS_URL, concurrency, maxWaiting: config.TRANSCODE_QUEUE_MAX, log: transcodeLog })
+  : new LocalRunner(new TranscodeQueue(concurrency, config.TRANSCODE_QUEUE_MAX))
 const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
-log.info({ encoder, concurrency: queue.concurrency }, 'transcoding ready')
-const hls = new HlsJobs({ dir: join(config.MEDIA_CACHE_DIR, '..', 'hls'), queue, log: log.child({ component: 'transcode' }), maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
+log.info({ encoder, concurrency, queue: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'transcoding ready')
+const hls = new HlsJobs({ dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'), runner, log: transcodeLog, maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
 const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
@@ -44,7 +49,7 @@ const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname:
 function shutdown(signal: string) {
   log.info({ signal }, 'stopping')
   server.close()
-  void Promise.allSettled([hls.destroy(), engine.destroy(), db.close()]).finally(() => process.exit(0))
+  void Promise.allSettled([hls.destroy().then(() => runner.close()), engine.destroy(), db.close()]).finally(() => process.exit(0))
   setTimeout(() => process.exit(0), 3_000).unref()
 }
 process.on('SIGINT', () => shutdown('SIGINT'))

@@ -18,6 +18,7 @@ import { startSeeder, type Seeder } from './helpers/seeder.ts'
 import { createTestEngine } from './helpers/test-engine.ts'
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
+import { LocalRunner } from '../src/transcode/job-runner.ts'
 
 const key = 'p'.repeat(48)
 const log = pino({ level: 'silent' })
@@ -73,7 +74,7 @@ beforeAll(async () => {
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   queue = new TranscodeQueue(1, 5)
-  hls = new HlsJobs({ dir: join(work, 'hls'), queue, log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+  hls = new HlsJobs({ dir: join(work, 'hls'), runner: new LocalRunner(queue), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
   const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, playback: { selfUrl: base, hls } })
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
 }, 120_000)
@@ -240,8 +241,7 @@ describe('HLS on demand', () => {
     await remove(join(work, 'hls', key), { recursive: true, force: true, maxRetries: 5 })
     const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
     expect((await fetch(urls[1]!)).status).toBe(200)
-    const killed = hls.processOf(key)
-    killed?.kill('SIGKILL')
+    hls.crash(key)
     const { existsSync } = await import('node:fs')
     const missing = urls.findIndex((_, n) => !existsSync(join(work, 'hls', key, `seg-${n}.ts`)))
     const res = await fetch(urls[missing === -1 ? 7 : missing]!)
@@ -290,7 +290,7 @@ describe('HLS on demand', () => {
       await writeFile(join(dir, 'film', `seg-${n}.ts`), Buffer.alloc(1000))
       await touch(join(dir, 'film', `seg-${n}.ts`), new Date(1000 * (n + 1)), new Date(1000 * (n + 1)))
     }
-    const small = new HlsJobs({ dir, queue: new TranscodeQueue(1, 1), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 4500 })
+    const small = new HlsJobs({ dir, runner: new LocalRunner(new TranscodeQueue(1, 1)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 4500 })
     expect(await small.trimCache()).toBe(6)
     expect((await ls(join(dir, 'film'))).sort()).toEqual(['seg-6.ts', 'seg-7.ts', 'seg-8.ts', 'seg-9.ts'])
     await small.destroy()

@@ -13,25 +13,24 @@
  * started again by the next request. FFmpeg reads the node's own signed range URL, so it fetches
  * only the pieces it needs, and runs `nice`d behind the bounded queue.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
 import { SEGMENT_SECONDS } from './hls-playlist.ts'
-import type { TranscodeQueue } from './transcode-queue.ts'
+import type { JobRunner, RunningJob } from './job-runner.ts'
 import { videoEncoderArgs, type H264Encoder } from './hardware-encoders.ts'
 
 export interface HlsJobOptions {
   dir: string
-  queue: TranscodeQueue
+  /** Where FFmpeg runs: LocalRunner (in-process queue) or BullmqRunner (shared by media nodes). */
+  runner: JobRunner
   log: Logger
   /** The largest output height; smaller sources keep theirs. */
   maxHeight: number
   /** A job with no segment requests for this long is stopped. */
   idleMs: number
-  ffmpegPath?: string
   /** From detectH264Encoder(); libx264 when not given. */
   encoder?: H264Encoder
   /** Converted segments kept on disk, at most this many bytes (least recently served go first). */
@@ -70,7 +69,7 @@ interface Job {
   /** The job's own folder; whole segments move from here into the cache. */
   workDir: string
   start: number
-  process: ChildProcess
+  running: RunningJob
   exited: boolean
   /** FFmpeg finished the file (exit code 0): its last segment is whole too. */
   finished: boolean
@@ -78,7 +77,6 @@ interface Job {
   lastRequest: number
   /** The furthest segment a player asked this job's file for. */
   requested: number
-  release: () => void
 }
 
 export class HlsJobs {
@@ -98,7 +96,7 @@ export class HlsJobs {
   }
 
   get queueDepth(): number {
-    return this.opts.queue.depth
+    return this.opts.runner.depth
   }
 
   get runningJobs(): number {
@@ -235,46 +233,38 @@ export class HlsJobs {
     if (pending) return pending
     const run = (async () => {
       this.stop(key)
-      const release = await this.opts.queue.acquire()
-      try {
-        const url = await source()
-        const workDir = join(this.opts.dir, key, `job-${from}-${Date.now().toString(36)}`)
-        await mkdir(workDir, { recursive: true })
-        const child = spawn('nice', ['-n', '10', this.opts.ffmpegPath ?? 'ffmpeg', ...this.ffmpegArgs(plan, from, url, workDir)], { stdio: ['ignore', 'ignore', 'pipe'] })
-        const job: Job = { key, workDir, start: from, process: child, exited: false, finished: false, stderr: '', lastRequest: Date.now(), requested: from, release }
-        child.stderr!.on('data', (d) => (job.stderr = (job.stderr + d).slice(-4000)))
-        const ended = (code: number | null, signal: NodeJS.Signals | null) => {
-          if (job.exited) return
-          job.finished = code === 0
-          // Whole segments go to the cache first; the rest (a segment cut short) goes away.
-          void this.promote(job).finally(() => {
-            job.exited = true
-            job.release()
-            void rm(workDir, { recursive: true, force: true })
-          })
-          if (code !== 0 && signal !== 'SIGTERM') this.opts.log.warn({ key, code, signal, stderr: job.stderr.slice(-500) }, 'transcode job ended early')
-        }
-        child.once('exit', ended)
-        child.once('error', () => ended(null, null))
-        this.jobs.set(key, job)
-        this.opts.log.info({ key, from, video: plan.video, audio: plan.audio }, 'HLS job started')
-        return job
-      } catch (err) {
-        release()
+      const url = await source()
+      const workDir = join(this.opts.dir, key, `job-${from}-${Date.now().toString(36)}`)
+      await mkdir(workDir, { recursive: true })
+      const running = await this.opts.runner.run(this.ffmpegArgs(plan, from, url, workDir), `${key}@${from}`).catch(async (err: unknown) => {
+        await rm(workDir, { recursive: true, force: true })
         throw err
-      }
+      })
+      const job: Job = { key, workDir, start: from, running, exited: false, finished: false, stderr: '', lastRequest: Date.now(), requested: from }
+      void running.exited.then(async ({ code, signal, stderr }) => {
+        job.stderr = stderr
+        job.finished = code === 0
+        // Whole segments go to the cache first; the rest (a segment cut short) goes away.
+        await this.promote(job)
+        job.exited = true
+        await rm(workDir, { recursive: true, force: true })
+        if (code !== 0 && signal !== 'SIGTERM') this.opts.log.warn({ key, code, signal, stderr: stderr.slice(-500) }, 'HLS job ended early')
+      })
+      this.jobs.set(key, job)
+      this.opts.log.info({ key, from, video: plan.video, audio: plan.audio }, 'HLS job started')
+      return job
     })().finally(() => this.starting.delete(key))
     this.starting.set(key, run)
     return run
   }
 
-  private stop(key: string): void {
+  private stop(key: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void {
     const job = this.jobs.get(key)
-    if (job && !job.exited) job.process.kill('SIGTERM')
+    if (job && !job.exited) job.running.stop(signal)
   }
 
   private stopRunaways(): void {
-    const limit = this.opts.queue.depth > 0 ? AHEAD_WHILE_OTHERS_WAIT : AHEAD
+    const limit = this.opts.runner.depth > 0 ? AHEAD_WHILE_OTHERS_WAIT : AHEAD
     for (const [key, job] of this.jobs) if (!job.exited && this.nextSegment(job) - job.requested > limit) this.stop(key)
   }
 
@@ -282,10 +272,12 @@ export class HlsJobs {
     for (const [key, job] of this.jobs) if (!job.exited && now - job.lastRequest > this.opts.idleMs) this.stop(key)
   }
 
-  /** For tests and shutdown: the process of a running job. */
-  processOf(key: string): ChildProcess | null {
+  /** For tests: ends a running job as a crash would (SIGKILL); false when none runs. */
+  crash(key: string): boolean {
     const job = this.jobs.get(key)
-    return job && !job.exited ? job.process : null
+    if (!job || job.exited) return false
+    this.stop(key, 'SIGKILL')
+    return true
   }
 
   async destroy(removeSegments = false): Promise<void> {
