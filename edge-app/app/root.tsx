@@ -2,6 +2,7 @@ import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare'
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react'
 import { useEffect, type ReactNode } from 'react'
 import styles from './styles.css?url'
+import { MusicPlayerProvider } from './components/music/music-player.tsx'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -42,7 +43,12 @@ export default function App() {
     // Installable app: the service worker keeps the shell and the offline page.
     if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => {})
   }, [])
-  return <Outlet />
+  // The music player sits outside the routes: browsing never interrupts what is playing.
+  return (
+    <MusicPlayerProvider>
+      <Outlet />
+    </MusicPlayerProvider>
+  )
 }
 
 export function ErrorBoundary() {

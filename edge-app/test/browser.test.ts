@@ -104,7 +104,7 @@ describe('in Chromium', () => {
     await context.close()
   })
 
-  test('press play: the demo film streams from the local swarm, the HEVC film is converted on the fly, the MP3 album plays', async () => {
+  test('press play: the demo film streams from the local swarm, the HEVC film is converted on the fly, the MKV with AC-3 re-packed, the MP3 album plays in the music player across pages', async () => {
     const { context, page } = await newPage()
     await signIn(page, 'demo@bittorrented.local')
     await pickProfile(page, 'Sam')
@@ -187,20 +187,40 @@ describe('in Chromium', () => {
 
     await page.goto('/browse')
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
-    // The album view lists the tracks by their tags; "Play album" plays them in order.
-    await expect.poll(async () => page.locator('.track-list a').allTextContents(), { timeout: 30_000 }).toEqual(['A440', 'E660', 'A880'])
+    // The album view lists the tracks by their tags; "Play album" plays them in order in the music
+    // player, which stays while the person browses, with the next track loaded before it is due.
+    await expect.poll(async () => page.locator('.track-list button').allTextContents(), { timeout: 30_000 }).toEqual(['A440', 'E660', 'A880'])
     await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves — Test Tones' }).count()).toBe(1)
-    await page.getByRole('link', { name: 'Play album' }).click()
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
-    const firstTrack = page.url()
-    await page.evaluate(() => {
-      const a = document.querySelector('audio')!
+    const albumUrl = page.url()
+    await page.getByRole('button', { name: 'Play album' }).click()
+    const nowPlaying = page.getByRole('region', { name: 'Now playing' })
+    await expect.poll(() => nowPlaying.locator('strong').textContent()).toBe('A440')
+    const slot = (n: number) => `audio[data-music-slot="${n}"]`
+    await page.waitForFunction((sel) => (document.querySelector<HTMLAudioElement>(sel)?.currentTime ?? 0) > 0.5, slot(0), { timeout: 30_000 })
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click()
+    await page.waitForURL('**/browse')
+    const kept = await page.evaluate((sel) => document.querySelector<HTMLAudioElement>(sel)!.currentTime, slot(0))
+    await page.waitForFunction(([sel, t]) => (document.querySelector<HTMLAudioElement>(sel as string)?.currentTime ?? 0) > (t as number) + 0.5, [slot(0), kept] as const, { timeout: 10_000 })
+    expect(await nowPlaying.locator('strong').textContent()).toBe('A440')
+    // The next track is loaded on the second element before the first ends.
+    await page.waitForFunction((sel) => (document.querySelector<HTMLAudioElement>(sel)?.readyState ?? 0) >= 3, slot(1), { timeout: 30_000 })
+    await page.evaluate((sel) => {
+      const a = document.querySelector<HTMLAudioElement>(sel)!
       a.currentTime = a.duration - 0.3
-    })
-    await page.waitForURL((u) => u.toString() !== firstTrack, { timeout: 30_000 })
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
-    await page.goBack()
-    await page.goBack()
+    }, slot(0))
+    await expect.poll(() => nowPlaying.locator('strong').textContent(), { timeout: 10_000 }).toBe('E660')
+    await page.waitForFunction((sel) => (document.querySelector<HTMLAudioElement>(sel)?.currentTime ?? 0) > 0.5, slot(1), { timeout: 10_000 })
+    // Pause from the bar; switching profile stops and closes the player.
+    await nowPlaying.getByRole('button', { name: 'Pause', exact: true }).click()
+    await page.waitForFunction((sel) => document.querySelector<HTMLAudioElement>(sel)!.paused, slot(1))
+    await nowPlaying.getByRole('button', { name: 'Play', exact: true }).click()
+    await page.waitForFunction((sel) => !document.querySelector<HTMLAudioElement>(sel)!.paused, slot(1))
+    await page.getByRole('link', { name: /^Switch profile/ }).click()
+    await page.waitForURL('**/profiles**')
+    await expect.poll(() => page.getByRole('region', { name: 'Now playing' }).count()).toBe(0)
+    expect(await page.evaluate(() => [...document.querySelectorAll('audio')].every((a) => a.paused))).toBe(true)
+    await pickProfile(page, 'Sam')
+    await page.goto(albumUrl)
     await page.getByRole('link', { name: /^Play .*02 - E660\.mp3$/ }).click()
     await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await context.close()

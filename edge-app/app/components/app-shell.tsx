@@ -1,14 +1,19 @@
 import { Form, Link, NavLink } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import { ProfileAvatar } from './profile-avatar.tsx'
+import { useMusicPlayer } from './music/music-player.tsx'
 
 export interface ShellProfile {
+  id?: string
   name: string
   avatar: string
 }
 
 /** The frame of every signed-in page: navigation, the current profile, sign out. */
 export function AppShell({ profile, children }: { profile?: ShellProfile; children: ReactNode }) {
+  // Music started by one profile never plays on under another (or under none).
+  const music = useMusicPlayer()
+  useEffect(() => music.bindProfile(profile?.id ?? null), [profile?.id])
   return (
     <>
       <header className="topbar">

@@ -5,7 +5,8 @@ import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/format.ts'
-import { checkPeers, fetchAlbum, type Album, type PeerCheck } from '../lib/media-urls.server.ts'
+import { checkPeers, fetchAlbum, signedStreamUrl, type Album, type AlbumTrack, type PeerCheck } from '../lib/media-urls.server.ts'
+import { useMusicPlayer, type QueueTrack } from '../components/music/music-player.tsx'
 import { isOnList } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
@@ -25,13 +26,21 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const peers = await checkPeers(context.config, ctx, infoHash)
   // Music: an album view from the files' tags when the torrent is audio without video.
   const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
-  const album = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
+  const foundAlbum = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
+  // Tracks a browser plays as they are go to the music player with a URL signed for this profile.
+  const album = foundAlbum && {
+    ...foundAlbum,
+    tracks: await Promise.all(
+      foundAlbum.tracks.map(async (t) => ({ ...t, src: t.playable && DIRECT_AUDIO.test(t.path) ? await signedStreamUrl(context.config, ctx, infoHash, t.fileIndex) : null })),
+    ),
+  }
   const versions = await listVersions(context.db, ctx, found.torrent)
   const onList = await isOnList(context.db, ctx, infoHash)
   return Response.json({ profile: ctx.profile, ...found, peers, album, versions, onList })
 }
 
 const PLAYABLE = new Set(['video', 'audio'])
+const DIRECT_AUDIO = /\.(mp3|flac|m4a|aac|ogg|oga|opus|wav)$/i
 
 function formatDuration(s: number): string {
   return `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`
@@ -46,8 +55,13 @@ export default function TorrentPage() {
     torrent: CatalogTorrent
     files: CatalogFile[]
     peers: PeerCheck
-    album: Album | null
+    album: (Omit<Album, 'tracks'> & { tracks: Array<AlbumTrack & { src: string | null }> }) | null
   }
+  const music = useMusicPlayer()
+  const queue: QueueTrack[] = (album?.tracks ?? []).flatMap((t) =>
+    t.src ? [{ infoHash: torrent.infoHash, fileIndex: t.fileIndex, title: t.title, artist: t.artist ?? album?.artist ?? null, album: t.album ?? album?.album ?? null, src: t.src }] : [],
+  )
+  const playing = music.current?.infoHash === torrent.infoHash ? music.current.fileIndex : null
   return (
     <AppShell profile={profile}>
       <h1>{torrent.name}</h1>
@@ -85,19 +99,36 @@ export default function TorrentPage() {
       {album && album.tracks.length > 0 && (
         <section aria-labelledby="album-heading" className="card">
           <h2 id="album-heading">{[album.album, album.artist].filter(Boolean).join(' — ') || 'Tracks'}</h2>
-          <p>
-            <Link className="button primary" to={`/watch/${torrent.infoHash}/${album.tracks[0]!.fileIndex}?queue=${album.tracks.map((t) => t.fileIndex).join(',')}`}>
-              Play album
-            </Link>
-          </p>
+          {queue.length > 0 ? (
+            <p>
+              <button type="button" className="button primary" onClick={() => music.play(queue, 0, profile.id)}>
+                Play album
+              </button>
+            </p>
+          ) : (
+            <p>
+              <Link className="button primary" to={`/watch/${torrent.infoHash}/${album.tracks[0]!.fileIndex}?queue=${album.tracks.map((t) => t.fileIndex).join(',')}`}>
+                Play album
+              </Link>
+            </p>
+          )}
           <ol className="track-list">
-            {album.tracks.map((t) => (
-              <li key={t.fileIndex}>
-                <Link to={`/watch/${torrent.infoHash}/${t.fileIndex}?queue=${album.tracks.map((x) => x.fileIndex).join(',')}`}>{t.title}</Link>
-                {t.artist && <span className="tile-meta"> · {t.artist}</span>}
-                {t.durationS !== null && <span className="tile-meta"> · {formatDuration(t.durationS)}</span>}
-              </li>
-            ))}
+            {album.tracks.map((t) => {
+              const inQueue = queue.findIndex((q) => q.fileIndex === t.fileIndex)
+              return (
+                <li key={t.fileIndex}>
+                  {inQueue >= 0 ? (
+                    <button type="button" onClick={() => music.play(queue, inQueue, profile.id)} aria-current={playing === t.fileIndex}>
+                      {t.title}
+                    </button>
+                  ) : (
+                    <Link to={`/watch/${torrent.infoHash}/${t.fileIndex}?queue=${album.tracks.map((x) => x.fileIndex).join(',')}`}>{t.title}</Link>
+                  )}
+                  {t.artist && <span className="tile-meta"> · {t.artist}</span>}
+                  {t.durationS !== null && <span className="tile-meta"> · {formatDuration(t.durationS)}</span>}
+                </li>
+              )
+            })}
           </ol>
         </section>
       )}
