@@ -344,6 +344,33 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('a comic (CBZ) opens page by page from the torrent, and again at the page this profile reached', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    await page.goto('/search?q=swarm+comics')
+    await page.getByRole('link', { name: 'Swarm Comics 001 (2026) [CBZ]' }).first().click()
+    await page.waitForURL('**/torrents/**')
+    await page.getByRole('link', { name: /^Read .*\.cbz$/ }).click()
+    await page.waitForURL('**/read/**')
+    const comic = page.locator('.comic')
+    await expect.poll(() => comic.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    const image = page.getByRole('img', { name: /page 1 of 6$/ })
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBe(480)
+    await page.getByRole('button', { name: 'Next page →' }).click()
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByText('Page 3 of 6').count()).toBe(1)
+    await expect.poll(() => page.getByRole('img', { name: /page 3 of 6$/ }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBe(480)
+    await page.screenshot({ path: join(shots, 'comic-1280x800.png') })
+    await page.waitForTimeout(500) // the last save lands
+    await page.reload()
+    await expect.poll(() => comic.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    await expect.poll(() => comic.getAttribute('data-page')).toBe('2')
+    await expect.poll(() => page.getByText('Opened where you left off.').count()).toBe(1)
+    await context.close()
+  })
+
   test('accessibility: axe finds no serious or critical WCAG A/AA violation on the main pages', async () => {
     const { context, page } = await newPage()
     const problems: string[] = []

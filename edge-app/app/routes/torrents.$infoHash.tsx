@@ -162,7 +162,7 @@ export default function TorrentPage() {
                 Play
               </Link>
             )}
-            {f.mediaType === 'ebook' && /\.(epub|pdf)$/i.test(f.path) && (
+            {f.mediaType === 'ebook' && /\.(epub|pdf|cbz)$/i.test(f.path) && (
               <Link className="button primary" to={`/read/${torrent.infoHash}/${f.index}`} aria-label={`Read ${f.path}`}>
                 Read
               </Link>

@@ -68,3 +68,28 @@ export async function makeDemoEpub(): Promise<Uint8Array> {
   }
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', platform: 'UNIX' })
 }
+
+/**
+ * A short comic book (CBZ) for the demo swarm: six pages drawn by ffmpeg's test patterns at
+ * different moments, stored (images do not compress) with a fixed date.
+ */
+export async function makeDemoComic(): Promise<Uint8Array> {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { runFfmpeg } = await import('../adapters/ffmpeg.ts')
+  const dir = await mkdtemp(join(tmpdir(), 'bt-demo-comic-'))
+  try {
+    const date = new Date(Date.UTC(2026, 0, 1))
+    const zip = new JSZip()
+    for (let page = 1; page <= 6; page++) {
+      const out = join(dir, `${page}.png`)
+      // One frame of the moving test pattern, a second apart per page, in portrait.
+      await runFfmpeg({ inputs: [{ source: `testsrc2=size=480x720:rate=1:duration=${page}`, format: 'lavfi' }], output: out, options: ['-vf', `select=eq(n\\,${page - 1})`, '-frames:v', '1'] })
+      zip.file(`Swarm Comics 001/${String(page).padStart(2, '0')}.png`, await readFile(out), { compression: 'STORE', date })
+    }
+    return await zip.generateAsync({ type: 'uint8array' })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

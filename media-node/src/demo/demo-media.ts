@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runFfmpeg, type FfmpegJob } from '../adapters/ffmpeg.ts'
-import { makeDemoEpub } from './demo-book.ts'
+import { makeDemoComic, makeDemoEpub } from './demo-book.ts'
 
 export interface DemoFolder {
   /** The torrent's name: the folder seeded. */
@@ -104,6 +104,10 @@ const PLAN: Planned[] = [
   {
     name: 'A Short Guide to Swarms (2026) [EPUB]',
     files: [{ file: 'A Short Guide to Swarms.epub', bytes: makeDemoEpub }],
+  },
+  {
+    name: 'Swarm Comics 001 (2026) [CBZ]',
+    files: [{ file: 'Swarm Comics 001.cbz', bytes: makeDemoComic }],
   },
 ]
 

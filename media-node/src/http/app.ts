@@ -9,6 +9,7 @@ import { createMetrics } from '../metrics.ts'
 import type { HlsJobs } from '../transcode/hls-jobs.ts'
 import { mountPlaybackRoutes } from './routes/playback.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
+import { mountBookRoutes } from './routes/books.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
 export interface AppDeps {
@@ -71,13 +72,16 @@ export function createApp(deps: AppDeps) {
   })
 
   // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
-  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*']) app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*']) app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
-  if (deps.playback) mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, ...deps.playback })
+  if (deps.playback) {
+    mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, ...deps.playback })
+    mountBookRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, selfUrl: deps.playback.selfUrl })
+  }
 
   return app
 }
