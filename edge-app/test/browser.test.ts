@@ -456,6 +456,7 @@ describe('in Chromium', () => {
     const { context, page } = await newPage({ width: 1920, height: 1080 })
     await signIn(page, 'neighbor@bittorrented.local')
     await page.waitForURL('**/profiles')
+    await expect.poll(() => page.locator('button.profile-tile').count()).toBe(2)
     // The first tile has focus; the arrow key moves to the next one, as on a TV remote.
     const names = await page.locator('button.profile-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-profile-name')))
     expect([...names].sort()).toEqual(['Jordan', 'Robin'])

@@ -253,8 +253,23 @@ describe('HLS on demand', () => {
     const [a, b] = await Promise.all([playlistOf('d.mpeg4.avi'), playlistOf('b.h264.mkv')])
     let deepest = 0
     const sampler = setInterval(() => (deepest = Math.max(deepest, queue.depth)), 2)
-    const results = await Promise.all([fetch(segmentUrls(a)[0]!), fetch(segmentUrls(b)[0]!)])
+    // The player's "starting…" line: the one waiting is told it is next in line.
+    const statusOf = async (name: string) => (await (await fetch(`${await signedFor(name, (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`)}&status=1`)).json()) as Record<string, unknown>
+    expect(await statusOf('b.h264.mkv')).toEqual({ state: 'idle', mode: 'transcode', waiting: 0 })
+    let settled = false
+    const pending = Promise.all([fetch(segmentUrls(a)[0]!), fetch(segmentUrls(b)[0]!)]).finally(() => (settled = true))
+    const seen: Array<Record<string, unknown>> = []
+    while (!settled && !seen.some((st) => st.state === 'queued')) {
+      seen.push(...(await Promise.all([statusOf('d.mpeg4.avi'), statusOf('b.h264.mkv')])))
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const results = await pending
     clearInterval(sampler)
+    // (An earlier test's job may still hold the slot: then both wait, 1st and 2nd in line.)
+    const queued = seen.filter((st) => st.state === 'queued')
+    expect(queued.length).toBeGreaterThanOrEqual(1)
+    for (const st of queued) expect(st.position as number).toBeGreaterThanOrEqual(1), expect(st.position as number).toBeLessThanOrEqual(st.waiting as number)
+    expect(seen.some((st) => st.state === 'converting' || st.state === 'starting')).toBe(true)
     expect(results.map((r) => r.status)).toEqual([200, 200])
     expect(deepest).toBeGreaterThanOrEqual(1)
     expect(queue.depth).toBe(0)

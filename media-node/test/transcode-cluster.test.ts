@@ -52,6 +52,9 @@ describe.skipIf(!redisUrl)('transcoding through BullMQ (REDIS_URL)', () => {
     const first = await asker.run(slow, 'slow-1')
     const second = asker.run(quick, 'waits')
     await expect.poll(() => asker.depth, { timeout: 5_000 }).toBe(1)
+    // Where the waiting job stands in the shared line (the player's "you are 1st in line").
+    await expect.poll(() => asker.position('waits'), { timeout: 5_000 }).toBe(1)
+    expect(asker.position('slow-1')).toBeNull()
     await expect(asker.run(quick, 'refused')).rejects.toMatchObject({ code: 'busy' })
     // Stopping the running job (a message the worker's node obeys) frees the slot for the next.
     first.stop()

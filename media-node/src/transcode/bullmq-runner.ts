@@ -49,6 +49,9 @@ export class BullmqRunner implements JobRunner {
   /** Jobs this node added and waits on: active → started; completed/failed → exited. */
   private readonly watched = new Map<string, { started: () => void; ended: (exit: JobExit) => void }>()
   private waiting = 0
+  /** Waiting job ids in line order (as last read from Redis), and this node's labels of its jobs. */
+  private line: string[] = []
+  private readonly labels = new Map<string, string>()
   private readonly poll: NodeJS.Timeout
 
   private constructor(private readonly opts: BullmqRunnerOptions) {
@@ -89,7 +92,18 @@ export class BullmqRunner implements JobRunner {
 
   private async refreshDepth(): Promise<number> {
     this.waiting = await this.queue.getWaitingCount().catch(() => this.waiting)
+    // BullMQ lists waiting jobs newest first: the line is that list reversed.
+    if (this.labels.size > 0) this.line = await this.queue.getWaiting(0, 200).then((jobs) => jobs.map((j) => j.id!).reverse(), () => this.line)
     return this.waiting
+  }
+
+  position(label: string): number | null {
+    for (const [jobId, l] of this.labels) {
+      if (l !== label) continue
+      const at = this.line.indexOf(jobId)
+      return at < 0 ? null : at + 1
+    }
+    return null
   }
 
   private settle(jobId: string, exit: JobExit): void {
@@ -118,16 +132,21 @@ export class BullmqRunner implements JobRunner {
     const active = new Promise<void>((r) => (started = r))
     const exited = new Promise<JobExit>((r) => (ended = r))
     this.watched.set(jobId, { started, ended })
+    this.labels.set(jobId, label)
+    void exited.finally(() => this.labels.delete(jobId))
     try {
       await this.queue.add('ffmpeg', { args, label }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 })
     } catch (err) {
       this.watched.delete(jobId)
+      this.labels.delete(jobId)
       throw new AppError('upstream_unavailable', 'The transcoding queue cannot be reached.', { cause: err })
     }
     // The job may have been taken before the events connection saw it: ask Redis as well.
     const state = await this.queue.getJobState(jobId).catch(() => 'unknown')
     if (state === 'active' || state === 'completed' || state === 'failed' || state === 'unknown') started()
+    void this.refreshDepth()
     await active
+    this.labels.delete(jobId)
     this.opts.log.debug({ jobId, label }, 'transcode job active')
     const stop = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => void this.publisher.publish(`${this.opts.prefix ?? 'bull'}:${STOP_CHANNEL}`, JSON.stringify({ jobId, signal }))
     return { exited, stop }

@@ -52,6 +52,8 @@ export interface SegmentPlan {
   sourceStartS: number
 }
 
+export type HlsStatus = { state: 'queued'; position: number } | { state: 'starting' } | { state: 'converting'; from: number; ready: number } | { state: 'idle' }
+
 /** How far ahead of the job's next segment a request may be before the job is restarted there. */
 const NEAR = 3
 /**
@@ -101,6 +103,16 @@ export class HlsJobs {
 
   get runningJobs(): number {
     return [...this.jobs.values()].filter((j) => !j.exited).length
+  }
+
+  /** What a player waiting on this rendition should be told: in line (and where), starting, converting. */
+  status(key: string): HlsStatus {
+    const position = this.opts.runner.position(key)
+    if (position !== null) return { state: 'queued', position }
+    if (this.starting.has(key)) return { state: 'starting' }
+    const job = this.jobs.get(key)
+    if (job && !job.exited) return { state: 'converting', from: job.start, ready: this.nextSegment(job) - job.start }
+    return { state: 'idle' }
   }
 
   private segmentPath(key: string, n: number): string {
@@ -236,7 +248,7 @@ export class HlsJobs {
       const url = await source()
       const workDir = join(this.opts.dir, key, `job-${from}-${Date.now().toString(36)}`)
       await mkdir(workDir, { recursive: true })
-      const running = await this.opts.runner.run(this.ffmpegArgs(plan, from, url, workDir), `${key}@${from}`).catch(async (err: unknown) => {
+      const running = await this.opts.runner.run(this.ffmpegArgs(plan, from, url, workDir), key).catch(async (err: unknown) => {
         await rm(workDir, { recursive: true, force: true })
         throw err
       })

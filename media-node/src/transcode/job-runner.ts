@@ -26,6 +26,8 @@ export interface JobRunner {
   readonly depth: number
   /** Waits for a slot (a full line is refused with `busy`), then starts FFmpeg with `args`. */
   run(args: string[], label: string): Promise<RunningJob>
+  /** Where the job of `label` stands in the waiting line (1 = next); null when it is not waiting. */
+  position(label: string): number | null
   close(): Promise<void>
 }
 
@@ -53,8 +55,12 @@ export class LocalRunner implements JobRunner {
     return this.queue.depth
   }
 
-  async run(args: string[]): Promise<RunningJob> {
-    const release = await this.queue.acquire()
+  position(label: string): number | null {
+    return this.queue.position(label)
+  }
+
+  async run(args: string[], label: string): Promise<RunningJob> {
+    const release = await this.queue.acquire(label)
     const job = spawnFfmpeg(this.ffmpegPath, args)
     const exited = job.exited.finally(release)
     return { exited, stop: (signal = 'SIGTERM') => job.kill(signal) }

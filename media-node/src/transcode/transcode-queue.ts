@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts'
  */
 export class TranscodeQueue {
   private running = 0
-  private readonly waiting: Array<() => void> = []
+  private readonly waiting: Array<{ label: string; go: () => void }> = []
 
   constructor(
     readonly concurrency: number,
@@ -21,11 +21,17 @@ export class TranscodeQueue {
     return this.running
   }
 
+  /** 1 for the next in line; null when `label` is not waiting. */
+  position(label: string): number | null {
+    const at = this.waiting.findIndex((w) => w.label === label)
+    return at < 0 ? null : at + 1
+  }
+
   /** Resolves with a release function once a slot is free. */
-  async acquire(): Promise<() => void> {
+  async acquire(label = ''): Promise<() => void> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxWaiting) throw new AppError('busy', `${this.waiting.length} conversions are already waiting; try again shortly.`)
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
+      await new Promise<void>((go) => this.waiting.push({ label, go }))
     } else {
       this.running++
     }
@@ -34,7 +40,7 @@ export class TranscodeQueue {
       if (released) return
       released = true
       const next = this.waiting.shift()
-      if (next) next()
+      if (next) next.go()
       else this.running--
     }
   }

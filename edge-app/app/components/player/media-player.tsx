@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { CatalogFile, CatalogTorrent } from '../../lib/catalog.server.ts'
 import { useHls } from './use-hls.ts'
+import { useConversionStatus } from './use-conversion-status.ts'
 import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
 import { fileName } from '../../lib/format.ts'
 
@@ -31,7 +32,9 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
   const converted = decision.state === 'ready' && !direct
   // Remux (the video copied at its own keyframes) where the node said so; converted otherwise.
   const remux = decision.state === 'ready' && decision.mode === 'remux'
-  useHls(media, converted ? `${hlsSrc}${remux ? '&mode=remux' : ''}${audio === null ? '' : `&audio=${audio}`}` : null)
+  const hlsUrl = converted ? `${hlsSrc}${remux ? '&mode=remux' : ''}${audio === null ? '' : `&audio=${audio}`}` : null
+  useHls(media, hlsUrl)
+  const conversion = useConversionStatus(media, hlsUrl, remux ? 'remux' : 'transcode')
   useEffect(() => {
     const el = media.current
     if (!el) return
@@ -95,6 +98,11 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
       {converted && (
         <p role="status" className="tile-meta">
           {decision.reason} {remux ? 'It is re-packed as you watch.' : 'It is converted as you watch.'}
+        </p>
+      )}
+      {conversion && (
+        <p role="status" className="tile-meta" data-conversion>
+          {conversion}
         </p>
       )}
     </>

@@ -178,6 +178,10 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     const remux = c.req.query('mode') === 'remux'
     const plan = await planFor(infoHash, fileIndex, media, media.durationS, remux, audio)
     const choices = (url: string) => `${url}${audio === null ? '' : `&audio=${audio}`}${remux ? '&mode=remux' : ''}`
+    // `index.m3u8?…&status=1`: where this rendition's conversion stands, for the player's "starting…" line.
+    if (name === 'index.m3u8' && c.req.query('status') !== undefined) {
+      return c.json({ ...deps.hls.status(plan.key), mode: plan.video === 'copy' ? 'remux' : 'transcode', waiting: deps.hls.queueDepth }, 200, { 'Cache-Control': 'no-store' })
+    }
     if (name === 'index.m3u8') {
       const urls: string[] = []
       for (let n = 0; n < plan.starts.length; n++) {
