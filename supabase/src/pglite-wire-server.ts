@@ -115,6 +115,10 @@ class SessionTurns {
     return this.owner === who
   }
 
+  get holder(): object | null {
+    return this.owner
+  }
+
   give(who: object): void {
     if (this.owner !== who) return
     const next = this.waiting.shift()
@@ -138,6 +142,13 @@ export interface PgliteWireServerOptions {
   port?: number
   /** Connections beyond this are refused at once (the Worker, tests and tools each hold a few). */
   maxConnections?: number
+  /**
+   * A client that holds the session inside a transaction and sends nothing for this long while
+   * others wait is disconnected (its transaction rolled back) — PostgreSQL's
+   * idle_in_transaction_session_timeout. A request cancelled halfway (a closed browser tab) must
+   * not stall everyone else. Default 10 s.
+   */
+  idleHoldTimeoutMs?: number
   onError?: (err: Error) => void
 }
 
@@ -156,6 +167,18 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
   const maxConnections = opts.maxConnections ?? 200
   const turns = new SessionTurns()
   const sockets = new Set<Socket>()
+  const idleHoldTimeoutMs = opts.idleHoldTimeoutMs ?? 10_000
+  /** Each connection's socket and when it last sent a message. */
+  const activity = new Map<object, { socket: Socket; last: number }>()
+  const watchdog = setInterval(() => {
+    const holder = turns.holder
+    const held = holder ? activity.get(holder) : undefined
+    if (held && turns.queued > 0 && Date.now() - held.last > idleHoldTimeoutMs) {
+      opts.onError?.(new Error(`a client held the database session idle in a transaction for over ${idleHoldTimeoutMs} ms while others waited; disconnected it`))
+      held.socket.destroy()
+    }
+  }, Math.min(1000, Math.max(20, idleHoldTimeoutMs / 4)))
+  watchdog.unref()
 
   async function run(message: Uint8Array, socket: Socket): Promise<string | null> {
     const tracker = new ReadyForQueryTracker()
@@ -186,6 +209,7 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
 
   function serve(socket: Socket): void {
     const conn = {}
+    activity.set(conn, { socket, last: Date.now() })
     let buffered: Buffer = Buffer.alloc(0)
     let started = false
     let pumping = false
@@ -200,6 +224,7 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
           const next = takeFrame(buffered, started)
           if (!next) return
           buffered = next.rest
+          activity.get(conn)!.last = Date.now()
           const { frame } = next
           if (frame.kind === 'ssl') {
             socket.write('N') // no TLS on loopback
@@ -237,6 +262,7 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
     socket.on('close', () => {
       closed = true
       sockets.delete(socket)
+      activity.delete(conn)
       // Wait for a message in flight to finish before cleaning up after it.
       const finish = () => (pumping ? setTimeout(finish, 5) : void cleanUpAfter(conn))
       finish()
@@ -263,6 +289,7 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
     connections: () => sockets.size,
     async stop() {
+      clearInterval(watchdog)
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       // Let close handlers roll back what the clients left open.
