@@ -5,29 +5,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import JSZip from 'jszip'
 import pino from 'pino'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
-import { freePort } from '../../scripts/lib/free-port.ts'
 import { runFfmpeg } from '../src/adapters/ffmpeg.ts'
 import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import { MAX_PAGE_BYTES } from '../src/books/comic-archive.ts'
-import { createApp } from '../src/http/app.ts'
-import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
-import { startSeeder, type Seeder } from './helpers/seeder.ts'
-import { createTestEngine } from './helpers/test-engine.ts'
+import type { Seeder } from './helpers/seeder.ts'
+import { startTestNode, type TestNode } from './helpers/test-node.ts'
 
 const key = 'c'.repeat(48)
 const log = pino({ level: 'silent' })
 let work: string
 let seeder: Seeder
 let engine: TorrentEngine
-let server: ServerType
-let hls: HlsJobs
+let node: TestNode
 let base: string
 const pngs: Uint8Array[] = []
 
@@ -55,20 +50,12 @@ beforeAll(async () => {
     'd.text-only.cbz': await new JSZip().file('readme.txt', 'no pictures').generateAsync({ type: 'uint8array' }),
     'e.book.epub': new TextEncoder().encode('not a comic'),
   }
-  seeder = await startSeeder('Comics', files)
-  engine = createTestEngine({ cacheDir: join(work, 'cache'), staticPeers: [seeder.peer], readAheadBytes: 1 << 20, log })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  hls = new HlsJobs({ dir: join(work, 'hls'), runner: new LocalRunner(new TranscodeQueue(1, 1)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 20 })
-  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, playback: { selfUrl: base, hls } })
-  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
+  node = await startTestNode({ name: 'Comics', files, work, signingKey: key, runner: new LocalRunner(new TranscodeQueue(1, 1)), hlsCacheBytes: 1 << 20, log })
+  ;({ seeder, engine, base } = node)
 }, 120_000)
 
 afterAll(async () => {
-  server?.close()
-  await hls?.destroy()
-  await engine?.destroy()
-  await seeder?.stop()
+  await node?.stop()
   await rm(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
 })
 

@@ -6,16 +6,13 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { signUrl } from '@bittorrented/common'
-import { freePort } from '../../scripts/lib/free-port.ts'
 import { probeMedia, runFfmpeg } from '../src/adapters/ffmpeg.ts'
 import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
-import { createApp } from '../src/http/app.ts'
-import { startSeeder, type Seeder } from './helpers/seeder.ts'
-import { createTestEngine } from './helpers/test-engine.ts'
+import type { Seeder } from './helpers/seeder.ts'
+import { startTestNode, type TestNode } from './helpers/test-node.ts'
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
@@ -25,7 +22,7 @@ const log = pino({ level: 'silent' })
 let work: string
 let seeder: Seeder
 let engine: TorrentEngine
-let server: ServerType
+let node: TestNode
 let base: string
 let names: string[]
 let hls: HlsJobs
@@ -69,21 +66,13 @@ beforeAll(async () => {
   files['f.broken.mkv'] = randomBytes(300_000)
   files['subs.srt'] = await readFile(join(work, 'subs.srt'))
   names = Object.keys(files).sort()
-  seeder = await startSeeder('Playback Clips', files)
-  engine = createTestEngine({ cacheDir: join(work, 'cache'), staticPeers: [seeder.peer], readAheadBytes: 1 << 20, log })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
   queue = new TranscodeQueue(1, 5)
-  hls = new HlsJobs({ dir: join(work, 'hls'), runner: new LocalRunner(queue), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
-  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: key, log, engine, playback: { selfUrl: base, hls } })
-  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
+  node = await startTestNode({ name: 'Playback Clips', files, work, signingKey: key, runner: new LocalRunner(queue), hlsCacheBytes: 1 << 30, log })
+  ;({ seeder, engine, base, hls } = node)
 }, 120_000)
 
 afterAll(async () => {
-  server?.close()
-  await hls?.destroy()
-  await engine?.destroy()
-  await seeder?.stop()
+  await node?.stop()
   // A piece write can still be landing as the engine stops: retry the removal.
   await rm(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
 })

@@ -3,7 +3,11 @@
  * real book to read without any outside file. JSZip builds the container; every entry gets a
  * fixed date, so the bytes — and the torrent's info hash — are the same on every machine.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import JSZip from 'jszip'
+import { runFfmpeg } from '../adapters/ffmpeg.ts'
 
 const CHAPTERS = [
   ['How a swarm shares', 'Every peer that has a piece can pass it on. Nobody holds the whole file alone, and nobody has to.'],
@@ -74,10 +78,6 @@ export async function makeDemoEpub(): Promise<Uint8Array> {
  * different moments, stored (images do not compress) with a fixed date.
  */
 export async function makeDemoComic(): Promise<Uint8Array> {
-  const { mkdtemp, readFile, rm } = await import('node:fs/promises')
-  const { tmpdir } = await import('node:os')
-  const { join } = await import('node:path')
-  const { runFfmpeg } = await import('../adapters/ffmpeg.ts')
   const dir = await mkdtemp(join(tmpdir(), 'bt-demo-comic-'))
   try {
     const date = new Date(Date.UTC(2026, 0, 1))

@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
-import { verifySignedUrl, type SignedSubject } from '@bittorrented/common'
+import { z } from 'zod'
+import { signUrl, verifySignedUrl, type SignedSubject } from '@bittorrented/common'
 import { AppError } from '../errors.ts'
+import { parseInfoHash } from '../streaming/torrent-id.ts'
 
 export type SignedEnv = { Variables: { subject: SignedSubject } }
 
@@ -15,4 +17,27 @@ export function requireSignature(secret: string, now: () => number = Date.now): 
     c.set('subject', check.subject)
     await next()
   }
+}
+
+/**
+ * The torrent file a request's `:infoHash/:fileIndex` names, once the signed subject is checked
+ * to grant it (the whole torrent, or this file): a URL signed for one thing is never a grant for
+ * another.
+ */
+export function signedFileTarget(c: { req: { param(name: string): string } }, subject: SignedSubject): { infoHash: string; fileIndex: number } {
+  const infoHash = parseInfoHash(c.req.param('infoHash'))
+  const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
+  if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
+  if (subject.resource !== `torrent:${infoHash}` && subject.resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+  return { infoHash, fileIndex: fileIndex.data }
+}
+
+/**
+ * A path on this node (`/v1/…?…&sig=…`) signed for the same person as the request that lists it
+ * (HLS segments, comic pages): relative, so the client resolves it against wherever it reached
+ * the list.
+ */
+export async function signedPathFor(secret: string, selfUrl: string, path: string, subject: SignedSubject, ttlSeconds: number): Promise<string> {
+  const url = await signUrl({ secret, method: 'GET', url: `${selfUrl}${path}`, subject, ttlSeconds })
+  return url.slice(url.indexOf('/v1/'))
 }

@@ -40,8 +40,16 @@ function containerOf(format: string): string {
 const VIDEO_ALIASES: Record<string, string> = { h264: 'h264', hevc: 'hevc', h265: 'hevc', vp8: 'vp8', vp9: 'vp9', av1: 'av1', mpeg4: 'mpeg4', theora: 'theora' }
 const AUDIO_ALIASES: Record<string, string> = { aac: 'aac', mp3: 'mp3', opus: 'opus', vorbis: 'vorbis', flac: 'flac', ac3: 'ac3', eac3: 'eac3', pcm_s16le: 'pcm', pcm_s24le: 'pcm' }
 
+/** Audio codecs that go into MPEG-TS HLS as they are. */
+export const REMUX_AUDIO: ReadonlySet<string> = new Set(['aac', 'mp3'])
+
+/** The file's picture stream, if it has one (a cover image in an audio file is not one). */
+export function mainVideoStream(media: ProbedMedia) {
+  return media.streams.find((s) => s.type === 'video' && !['mjpeg', 'png'].includes(s.codec))
+}
+
 export function decidePlayback(media: ProbedMedia, caps: ClientCapabilities): PlaybackDecision {
-  const video = media.streams.find((s) => s.type === 'video' && !['mjpeg', 'png'].includes(s.codec))
+  const video = mainVideoStream(media)
   const audio = media.streams.find((s) => s.type === 'audio' && s.isDefault) ?? media.streams.find((s) => s.type === 'audio')
   if (!video && !audio) return { mode: 'transcode', reason: 'The file has no audio or video stream a player could use.', video: null, audio: null }
   const vCodec = video ? (VIDEO_ALIASES[video.codec] ?? video.codec) : null
@@ -71,9 +79,6 @@ export function decidePlayback(media: ProbedMedia, caps: ClientCapabilities): Pl
   const missing = [!vOk && vCodec, !aOk && aCodec].filter(Boolean).join(' and ')
   return { mode: 'transcode', reason: missing ? `The browser cannot play ${missing}; it has to be converted.` : `The browser plays ${vCodec}, but not in ${container}; it has to be converted.`, ...streams }
 }
-
-/** Audio codecs that go into MPEG-TS HLS as they are. */
-const REMUX_AUDIO = new Set(['aac', 'mp3'])
 
 /** When a remux cannot be done after all (no keyframe index): the same file, converted. */
 export function remuxUnavailable(decision: PlaybackDecision, why: string): PlaybackDecision {

@@ -49,7 +49,7 @@ export class BullmqRunner implements JobRunner {
   /** Jobs this node added and waits on: active → started; completed/failed → exited. */
   private readonly watched = new Map<string, { started: () => void; ended: (exit: JobExit) => void }>()
   private waiting = 0
-  /** Waiting job ids in line order (as last read from Redis), and this node's labels of its jobs. */
+  /** Waiting job ids in line order (as last read from Redis), and this node's jobs not yet active, id → label. */
   private line: string[] = []
   private readonly labels = new Map<string, string>()
   private readonly poll: NodeJS.Timeout
@@ -133,7 +133,6 @@ export class BullmqRunner implements JobRunner {
     const exited = new Promise<JobExit>((r) => (ended = r))
     this.watched.set(jobId, { started, ended })
     this.labels.set(jobId, label)
-    void exited.finally(() => this.labels.delete(jobId))
     try {
       await this.queue.add('ffmpeg', { args, label }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 })
     } catch (err) {

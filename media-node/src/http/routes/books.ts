@@ -1,11 +1,9 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { signUrl } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { listComicPages, readComicPage, type ChunkReader } from '../../books/comic-archive.ts'
 import { AppError } from '../../errors.ts'
-import { parseInfoHash } from '../../streaming/torrent-id.ts'
-import type { SignedEnv } from '../require-signature.ts'
+import { signedFileTarget, signedPathFor, type SignedEnv } from '../require-signature.ts'
 
 const PAGE_URL_TTL_S = 6 * 3600
 
@@ -16,13 +14,6 @@ const PAGE_URL_TTL_S = 6 * 3600
  * byte ranges of the torrent.
  */
 export function mountBookRoutes(app: Hono<SignedEnv>, deps: { engine: TorrentEngine; signingKey: string; selfUrl: string }): void {
-  const target = (c: { req: { param(name: string): string } }, resource: string) => {
-    const infoHash = parseInfoHash(c.req.param('infoHash'))
-    const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
-    if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
-    if (resource !== `torrent:${infoHash}` && resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
-    return { infoHash, fileIndex: fileIndex.data }
-  }
   const archive = async (infoHash: string, fileIndex: number) => {
     const file = await deps.engine.file(infoHash, fileIndex)
     if (!/\.cbz$/i.test(file.name)) throw new AppError('unplayable_media', 'Only CBZ comic books can be read page by page.')
@@ -32,20 +23,17 @@ export function mountBookRoutes(app: Hono<SignedEnv>, deps: { engine: TorrentEng
 
   app.get('/v1/comic/:infoHash/:fileIndex/pages', async (c) => {
     const subject = c.get('subject')
-    const { infoHash, fileIndex } = target(c, subject.resource)
+    const { infoHash, fileIndex } = signedFileTarget(c, subject)
     const { chunks, size } = await archive(infoHash, fileIndex)
     const pages = await listComicPages(chunks, size)
     const withUrls = await Promise.all(
-      pages.map(async (p) => {
-        const url = await signUrl({ secret: deps.signingKey, method: 'GET', url: `${deps.selfUrl}/v1/comic/${infoHash}/${fileIndex}/page/${p.index}`, subject, ttlSeconds: PAGE_URL_TTL_S })
-        return { index: p.index, name: p.name, url: url.slice(url.indexOf('/v1/')) }
-      }),
+      pages.map(async (p) => ({ index: p.index, name: p.name, url: await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/comic/${infoHash}/${fileIndex}/page/${p.index}`, subject, PAGE_URL_TTL_S) })),
     )
     return c.json({ pages: withUrls }, 200, { 'Cache-Control': 'private, max-age=300' })
   })
 
   app.get('/v1/comic/:infoHash/:fileIndex/page/:n', async (c) => {
-    const { infoHash, fileIndex } = target(c, c.get('subject').resource)
+    const { infoHash, fileIndex } = signedFileTarget(c, c.get('subject'))
     const n = z.coerce.number().int().min(0).max(100_000).safeParse(c.req.param('n'))
     if (!n.success) throw new AppError('invalid_input', 'The page is a whole number.')
     const { chunks, size } = await archive(infoHash, fileIndex)

@@ -1,10 +1,9 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { z } from 'zod'
-import { signUrl, type SignedSubject } from '@bittorrented/common'
+import { signUrl } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { AppError } from '../../errors.ts'
-import { ClientCapabilitiesSchema, decidePlayback, remuxUnavailable } from '../../playback/playback-decision.ts'
+import { ClientCapabilitiesSchema, decidePlayback, mainVideoStream, REMUX_AUDIO, remuxUnavailable } from '../../playback/playback-decision.ts'
 import { readMatroskaKeyframes } from '../../playback/matroska-keyframes.ts'
 import { ProbeCache } from '../../playback/probe-cache.ts'
 import { parseInfoHash } from '../../streaming/torrent-id.ts'
@@ -12,7 +11,7 @@ import { buildHlsPlaylist, gridStarts, keyframeStarts } from '../../transcode/hl
 import { TEXT_SUBTITLE_CODECS, toWebVtt } from '../../transcode/webvtt.ts'
 import type { HlsJobs, SegmentPlan } from '../../transcode/hls-jobs.ts'
 import type { ProbedMedia } from '../../adapters/ffmpeg.ts'
-import type { SignedEnv } from '../require-signature.ts'
+import { signedFileTarget, signedPathFor, type SignedEnv } from '../require-signature.ts'
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
 const SEGMENT = /^seg-(\d{1,6})\.ts$/
@@ -25,14 +24,6 @@ export interface PlaybackDeps {
   selfUrl: string
   signingKey: string
   log?: Logger
-}
-
-function target(c: { req: { param(name: string): string } }, subject: SignedSubject): { infoHash: string; fileIndex: number } {
-  const infoHash = parseInfoHash(c.req.param('infoHash'))
-  const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
-  if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
-  if (subject.resource !== `torrent:${infoHash}` && subject.resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
-  return { infoHash, fileIndex: fileIndex.data }
 }
 
 /**
@@ -68,11 +59,11 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     if (!found) {
       found = (async () => {
         const file = await deps.engine.file(infoHash, fileIndex)
-        const url = await selfStream(infoHash, fileIndex)()
+        // In process, straight from the torrent (ffprobe and FFmpeg, other processes, use the HTTP route).
         const read = async (start: number, end: number) => {
-          const res = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } })
-          if (res.status !== 206 && res.status !== 200) throw new Error(`range read answered ${res.status}`)
-          return new Uint8Array(await res.arrayBuffer())
+          const parts: Uint8Array[] = []
+          for await (const part of deps.engine.read(infoHash, fileIndex, start, end - 1)) parts.push(part)
+          return new Uint8Array(Buffer.concat(parts))
         }
         return readMatroskaKeyframes(read, file.length)
       })().catch((err: Error) => {
@@ -88,14 +79,14 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
 
   /** The HLS rendition a request gets: remux where asked for and possible, else a conversion. */
   const planFor = async (infoHash: string, fileIndex: number, media: ProbedMedia, durationS: number, remux: boolean, audio: number | null): Promise<SegmentPlan> => {
-    const video = media.streams.find((st) => st.type === 'video' && !['mjpeg', 'png'].includes(st.codec))
+    const video = mainVideoStream(media)
     const track = audio === null ? media.streams.find((st) => st.type === 'audio') : media.streams.find((st) => st.index === audio)
     const base = { audioStream: audio, sourceStartS: media.startS }
     const suffix = audio === null ? '' : `-a${audio}`
     if (remux && video?.codec === 'h264') {
       const times = await keyframesOf(infoHash, fileIndex, media)
       if (times) {
-        const copyAudio = !track || ['aac', 'mp3'].includes(track.codec)
+        const copyAudio = !track || REMUX_AUDIO.has(track.codec)
         return { ...base, key: `${infoHash}-${fileIndex}-copy${copyAudio ? '' : '-aac'}${suffix}`, starts: keyframeStarts(times, durationS), video: 'copy', audio: copyAudio ? 'copy' : 'encode' }
       }
     }
@@ -103,7 +94,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
   }
 
   app.get('/v1/playback/:infoHash/:fileIndex', async (c) => {
-    const { infoHash, fileIndex } = target(c, c.get('subject'))
+    const { infoHash, fileIndex } = signedFileTarget(c, c.get('subject'))
     const caps = ClientCapabilitiesSchema.safeParse({ containers: list(c.req.query('c')), videoCodecs: list(c.req.query('v')), audioCodecs: list(c.req.query('a')) })
     if (!caps.success) throw new AppError('invalid_input', 'Capabilities are comma-separated known container and codec names.')
     const file = await deps.engine.file(infoHash, fileIndex)
@@ -146,7 +137,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
   // `…/file.vtt`: the file itself is a subtitle file; `…/<stream index>.vtt`: a text track inside it.
   const vtts = new Map<string, Promise<string>>()
   app.get('/v1/subtitles/:infoHash/:fileIndex/:track', async (c) => {
-    const { infoHash, fileIndex } = target(c, c.get('subject'))
+    const { infoHash, fileIndex } = signedFileTarget(c, c.get('subject'))
     const track = /^(file|\d{1,3})\.vtt$/.exec(c.req.param('track'))?.[1]
     if (!track) throw new AppError('not_found', 'Subtitle tracks are file.vtt or <stream index>.vtt.')
     const media = await probe(infoHash, fileIndex)
@@ -167,7 +158,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
 
   app.get('/v1/hls/:infoHash/:fileIndex/:name', async (c) => {
     const subject = c.get('subject')
-    const { infoHash, fileIndex } = target(c, subject)
+    const { infoHash, fileIndex } = signedFileTarget(c, subject)
     const name = c.req.param('name')
     const media = await probe(infoHash, fileIndex)
     if (!media.durationS) throw new AppError('unplayable_media', 'This file has no duration to build a playlist from.')
@@ -183,12 +174,9 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
       return c.json({ ...deps.hls.status(plan.key), mode: plan.video === 'copy' ? 'remux' : 'transcode', waiting: deps.hls.queueDepth }, 200, { 'Cache-Control': 'no-store' })
     }
     if (name === 'index.m3u8') {
-      const urls: string[] = []
-      for (let n = 0; n < plan.starts.length; n++) {
-        urls.push(await signUrl({ secret: deps.signingKey, method: 'GET', url: `${deps.selfUrl}/v1/hls/${infoHash}/${fileIndex}/seg-${n}.ts`, subject, ttlSeconds: SEGMENT_URL_TTL_S }))
-      }
-      // Relative segment URLs: the player resolves them against wherever it reached the playlist.
-      const playlist = buildHlsPlaylist(plan.starts, media.durationS, (n) => choices(urls[n]!.slice(urls[n]!.indexOf('/v1/'))))
+      const paths: string[] = []
+      for (let n = 0; n < plan.starts.length; n++) paths.push(await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/hls/${infoHash}/${fileIndex}/seg-${n}.ts`, subject, SEGMENT_URL_TTL_S))
+      const playlist = buildHlsPlaylist(plan.starts, media.durationS, (n) => choices(paths[n]!))
       return c.body(playlist, 200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, max-age=300' })
     }
     const m = SEGMENT.exec(name)
