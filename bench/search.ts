@@ -24,6 +24,7 @@ import pg from 'pg'
 import { RequestDb } from '../edge-app/app/lib/db.server.ts'
 import { searchCatalog, SearchParamsSchema, type SearchParams } from '../edge-app/app/lib/search.server.ts'
 import { latencyStats } from './lib/latency-stats.ts'
+import type { ReleaseInfo } from '../media-node/src/catalog/release-name.ts'
 
 const { values } = parseArgs({
   options: {
@@ -74,18 +75,11 @@ function word(r: () => number): string {
 }
 const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1)
 
-interface Row {
+/** A generated torrent: the parsed fields the catalog keeps (no language), and the rest. */
+interface Row extends Omit<ReleaseInfo, 'language'> {
   infoHash: string
   name: string
-  title: string
   type: string
-  year: number | null
-  season: number | null
-  episode: number | null
-  resolution: string | null
-  codec: string | null
-  source: string | null
-  group: string | null
   size: number
   seeders: number | null
   discovered: string

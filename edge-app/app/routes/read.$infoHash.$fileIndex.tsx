@@ -99,19 +99,26 @@ function EpubReader({ torrent, file, src, position }: Loaded) {
           Next page →
         </button>
       </div>
-      {state === 'loading' && (
-        <p role="status" className="tile-meta">
-          Fetching the book from the swarm…
-        </p>
-      )}
-      {state === 'error' && (
-        <p className="form-error" role="alert">
-          This book could not be opened. It may be damaged, or no one is sharing it right now.
-        </p>
-      )}
-      {position && state === 'ready' && <p className="tile-meta">Opened where you left off.</p>}
+      <ReaderStatus state={state} what="book" resumed={!!position} />
     </>
   )
+}
+
+/** The line under a reader: fetching, could not open, or opened at the saved place. */
+function ReaderStatus({ state, what, resumed }: { state: 'loading' | 'ready' | 'error'; what: 'book' | 'comic'; resumed: boolean }) {
+  if (state === 'loading')
+    return (
+      <p role="status" className="tile-meta">
+        Fetching the {what} from the swarm…
+      </p>
+    )
+  if (state === 'error')
+    return (
+      <p className="form-error" role="alert">
+        This {what} could not be opened. It may be damaged, or no one is sharing it right now.
+      </p>
+    )
+  return resumed ? <p className="tile-meta">Opened where you left off.</p> : null
 }
 
 /** Where the reader is, saved for this profile (keepalive: a page turn just before leaving still lands). */
@@ -177,17 +184,7 @@ function ComicReader({ torrent, file, src, position }: Loaded) {
           Next page →
         </button>
       </div>
-      {state === 'loading' && (
-        <p role="status" className="tile-meta">
-          Fetching the comic from the swarm…
-        </p>
-      )}
-      {state === 'error' && (
-        <p className="form-error" role="alert">
-          This comic could not be opened. It may be damaged, or no one is sharing it right now.
-        </p>
-      )}
-      {position && state === 'ready' && <p className="tile-meta">Opened where you left off.</p>}
+      <ReaderStatus state={state} what="comic" resumed={!!position} />
     </>
   )
 }

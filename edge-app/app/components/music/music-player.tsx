@@ -10,7 +10,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useLocation } from '@remix-run/react'
-import { formatTime } from '../player/use-resume.ts'
+import { formatTime, SAVE_EVERY_MS, saveProgress } from '../player/use-resume.ts'
 
 export interface QueueTrack {
   infoHash: string
@@ -38,8 +38,6 @@ export function useMusicPlayer(): MusicPlayerApi {
   return api
 }
 
-const SAVE_EVERY_MS = 10_000
-
 export function MusicPlayerProvider({ children }: { children: ReactNode }) {
   const [queue, setQueue] = useState<{ tracks: QueueTrack[]; at: number; profileId: string } | null>(null)
   // Two elements take turns: `slot` plays the current track, the other holds the next one, loaded.
@@ -59,13 +57,6 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
     setQueue({ tracks, at: start, profileId })
   }, [])
 
-  const stop = useCallback(() => {
-    for (const el of elements) {
-      el.current?.pause()
-      el.current?.removeAttribute('src')
-    }
-    setQueue(null)
-  }, [])
 
   const bindProfile = useCallback((profileId: string | null) => setQueue((q) => (q && q.profileId !== profileId ? null : q)), [])
   // Signing in or out, or picking a profile: no profile's music plays on.
@@ -73,8 +64,13 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (/^\/(sign-in|sign-up|sign-out|profiles)(\/|$)/.test(pathname)) bindProfile(null)
   }, [pathname])
+  // No queue (closed, another profile, signed out): nothing plays or keeps loading.
   useEffect(() => {
-    if (!queue) for (const el of elements) el.current?.pause()
+    if (queue) return
+    for (const el of elements) {
+      el.current?.pause()
+      el.current?.removeAttribute('src')
+    }
   }, [queue])
 
   const step = useCallback(
@@ -116,8 +112,7 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const el = playing()
     if (!el || !current) return
-    const body = () => JSON.stringify({ infoHash: current.infoHash, fileIndex: current.fileIndex, title: current.title, positionS: el.currentTime, durationS: el.duration })
-    const save = () => Number.isFinite(el.duration) && el.duration > 0 && void fetch('/api/progress', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(), keepalive: true })
+    const save = () => saveProgress(el, { infoHash: current.infoHash, fileIndex: current.fileIndex, title: current.title })
     const onTime = () => setTime({ at: el.currentTime, duration: Number.isFinite(el.duration) ? el.duration : 0 })
     const onPlay = () => setPaused(false)
     const onPause = () => {
@@ -131,18 +126,16 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
     const timer = setInterval(() => !el.paused && save(), SAVE_EVERY_MS)
     // A preloaded track may have started before these listeners were attached.
     setPaused(el.paused)
-    el.addEventListener('timeupdate', onTime)
-    el.addEventListener('play', onPlay)
-    el.addEventListener('playing', onPlay)
-    el.addEventListener('pause', onPause)
-    el.addEventListener('ended', onEnded)
+    const listening = new AbortController()
+    const on = (type: string, fn: () => void) => el.addEventListener(type, fn, { signal: listening.signal })
+    on('timeupdate', onTime)
+    on('play', onPlay)
+    on('playing', onPlay)
+    on('pause', onPause)
+    on('ended', onEnded)
     return () => {
       clearInterval(timer)
-      el.removeEventListener('timeupdate', onTime)
-      el.removeEventListener('play', onPlay)
-      el.removeEventListener('playing', onPlay)
-      el.removeEventListener('pause', onPause)
-      el.removeEventListener('ended', onEnded)
+      listening.abort()
     }
   }, [current?.src, slot, step])
 
@@ -211,7 +204,7 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
               {formatTime(time.at)} / {formatTime(time.duration)}
             </span>
           </label>
-          <button type="button" className="icon-button" onClick={stop} aria-label="Stop and close the player">
+          <button type="button" className="icon-button" onClick={() => setQueue(null)} aria-label="Stop and close the player">
             ✕
           </button>
         </section>

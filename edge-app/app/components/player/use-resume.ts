@@ -1,6 +1,20 @@
 import { useEffect, useState } from 'react'
 
-const SAVE_EVERY_MS = 10_000
+export const SAVE_EVERY_MS = 10_000
+
+interface ProgressItem {
+  infoHash: string
+  fileIndex: number
+  title: string
+}
+
+const progressBody = (el: HTMLMediaElement, item: ProgressItem) => JSON.stringify({ ...item, positionS: el.currentTime, durationS: el.duration })
+
+/** Saves where `el` is in the file for the selected profile (keepalive: a save as the page changes still lands). */
+export function saveProgress(el: HTMLMediaElement, item: ProgressItem): void {
+  if (!Number.isFinite(el.duration) || el.duration <= 0) return
+  void fetch('/api/progress', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: progressBody(el, item), keepalive: true })
+}
 
 export function formatTime(s: number): string {
   const h = Math.floor(s / 3600)
@@ -13,16 +27,12 @@ export function formatTime(s: number): string {
  * Resume: starts at the saved position, and saves the position every 10 s while playing, on
  * pause and when the page is left (sendBeacon survives the unload).
  */
-export function useResume(media: React.RefObject<HTMLMediaElement | null>, body: { infoHash: string; fileIndex: number; title: string }, resumeAt: number | null) {
+export function useResume(media: React.RefObject<HTMLMediaElement | null>, body: ProgressItem, resumeAt: number | null) {
   const [resumed, setResumed] = useState(false)
   useEffect(() => {
     const el = media.current
     if (!el) return
-    const payload = () => JSON.stringify({ ...body, positionS: el.currentTime, durationS: el.duration })
-    const save = () => {
-      if (!Number.isFinite(el.duration) || el.duration <= 0) return
-      void fetch('/api/progress', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: payload(), keepalive: true })
-    }
+    const save = () => saveProgress(el, body)
     const onMeta = () => {
       if (resumeAt !== null && resumeAt < el.duration) {
         el.currentTime = resumeAt
@@ -30,7 +40,7 @@ export function useResume(media: React.RefObject<HTMLMediaElement | null>, body:
       }
     }
     const timer = setInterval(() => !el.paused && save(), SAVE_EVERY_MS)
-    const onLeave = () => Number.isFinite(el.duration) && navigator.sendBeacon('/api/progress', new Blob([payload()], { type: 'application/json' }))
+    const onLeave = () => Number.isFinite(el.duration) && navigator.sendBeacon('/api/progress', new Blob([progressBody(el, body)], { type: 'application/json' }))
     if (el.readyState >= 1) onMeta()
     el.addEventListener('loadedmetadata', onMeta)
     el.addEventListener('pause', save)
