@@ -338,23 +338,25 @@ describe('watch-party invites', () => {
 })
 
 describe('home shelves and title versions', () => {
-  test('shelves by type, shows grouped by season, adult titles on no shelf; a title page lists the other versions of its title', async () => {
+  test('shelves by type, shows grouped by season, adult titles on no shelf, the kids profile only what its rating allows; a title page lists the other versions of its title', async () => {
     const { default: pg } = await import('pg')
     const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
     await db.connect()
-    const add = (hash: string, name: string, type: string, title: string, year: number | null, season: number | null, episode: number | null, resolution: string | null, seeders: number, adult = false) =>
+    const add = (hash: string, name: string, type: string, title: string, year: number | null, season: number | null, episode: number | null, resolution: string | null, seeders: number, rating: string | null, adult = false) =>
       db.query(
-        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, content_type, title, year, season, episode, resolution, is_adult)
-         values ($1, $2, 1000000, 1, 'demo', $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing`,
-        [hash, name, seeders, type, title, year, season, episode, resolution, adult],
+        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, content_type, title, year, season, episode, resolution, is_adult, content_rating)
+         values ($1, $2, 1000000, 1, 'demo', $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict do nothing`,
+        [hash, name, seeders, type, title, year, season, episode, resolution, adult, rating],
       )
-    await add('1a'.repeat(20), 'Shelf.Topper.2031.2160p.WEB-DL', 'movie', 'Shelf Topper', 2031, null, null, '2160p', 900_001)
-    await add('1b'.repeat(20), 'Shelf.Topper.2031.1080p.BluRay', 'movie', 'Shelf Topper', 2031, null, null, '1080p', 900_000)
-    await add('1c'.repeat(20), 'Shelf Topper XXX 2031', 'movie', 'Shelf Topper XXX', 2031, null, null, '1080p', 999_999, true)
-    await add('1d'.repeat(20), 'Binge.Show.S02E01.1080p', 'tv_episode', 'Binge Show', null, 2, 1, '1080p', 800_000)
-    await add('1e'.repeat(20), 'Binge.Show.S02E02.1080p', 'tv_episode', 'Binge Show', null, 2, 2, '1080p', 800_001)
+    await add('1a'.repeat(20), 'Shelf.Topper.2031.2160p.WEB-DL', 'movie', 'Shelf Topper', 2031, null, null, '2160p', 900_001, 'PG')
+    await add('1b'.repeat(20), 'Shelf.Topper.2031.1080p.BluRay', 'movie', 'Shelf Topper', 2031, null, null, '1080p', 900_000, 'PG')
+    await add('1c'.repeat(20), 'Shelf Topper XXX 2031', 'movie', 'Shelf Topper XXX', 2031, null, null, '1080p', 999_999, null, true)
+    await add('1d'.repeat(20), 'Binge.Show.S02E01.1080p', 'tv_episode', 'Binge Show', null, 2, 1, '1080p', 800_000, 'G')
+    await add('1e'.repeat(20), 'Binge.Show.S02E02.1080p', 'tv_episode', 'Binge Show', null, 2, 2, '1080p', 800_001, 'G')
+    await add('1f'.repeat(20), 'Grim.Thriller.2031.1080p.WEB', 'movie', 'Grim Thriller', 2031, null, null, '1080p', 950_000, 'R')
+    await add('2a'.repeat(20), 'Unknown.Quantity.2031.1080p.WEB', 'movie', 'Unknown Quantity', 2031, null, null, '1080p', 940_000, null)
     await db.end()
-    for (const profileId of [DEMO.sam, DEMO.mia]) {
+    for (const [profileId, grownUp] of [[DEMO.sam, true], [DEMO.mia, false]] as const) {
       const s = new HttpSession(platform.url)
       await s.signIn(DEMO.email)
       await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId } })
@@ -362,6 +364,10 @@ describe('home shelves and title versions', () => {
       const movies = html.slice(html.indexOf('data-row="movies"'), html.indexOf('id="shows"'))
       expect(movies).toContain('Shelf Topper<!-- --> (2031)')
       expect(html).not.toContain('Shelf Topper XXX')
+      // Mia (kids, up to PG): not the R-rated film, and not the unrated one either.
+      expect(movies.includes('Grim Thriller'), 'R-rated film').toBe(grownUp)
+      expect(movies.includes('Unknown Quantity'), 'unrated film').toBe(grownUp)
+      if (!grownUp) expect((await s.fetch(`/torrents/${'1f'.repeat(20)}`)).status).toBe(404)
       const shows = html.slice(html.indexOf('data-row="shows"'), html.indexOf('id="music"'))
       expect(shows).toMatch(/Binge Show<!-- --> — season 2<\/a><span class="tile-meta">2<!-- --> <!-- -->episodes/)
     }

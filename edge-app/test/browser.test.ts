@@ -190,7 +190,7 @@ describe('in Chromium', () => {
     // The album view lists the tracks by their tags; "Play album" plays them in order in the music
     // player, which stays while the person browses, with the next track loaded before it is due.
     await expect.poll(async () => page.locator('.track-list button').allTextContents(), { timeout: 30_000 }).toEqual(['A440', 'E660', 'A880'])
-    await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves — Test Tones' }).count()).toBe(1)
+    await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves' }).count()).toBe(1)
     const albumUrl = page.url()
     await page.getByRole('button', { name: 'Play album' }).click()
     const nowPlaying = page.getByRole('region', { name: 'Now playing' })
@@ -223,6 +223,14 @@ describe('in Chromium', () => {
     await page.goto(albumUrl)
     await page.getByRole('link', { name: /^Play .*02 - E660\.mp3$/ }).click()
     await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
+    // The album's artist (by its tags) has a page with the artist's albums, newest first.
+    await page.goto(albumUrl)
+    await page.getByRole('link', { name: 'Test Tones', exact: true }).click()
+    await page.waitForURL('**/artists/Test%20Tones')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Test Tones')
+    expect((await page.locator('[data-row="albums"] .tile-title').allTextContents()).sort()).toEqual(['Pink Noise (2026)', 'Sine Waves (2026)'])
+    await page.locator('[data-row="albums"]').getByRole('link', { name: 'Sine Waves (2026)' }).click()
+    await page.waitForURL(albumUrl)
     await context.close()
   })
 

@@ -7,10 +7,13 @@ import { seed, seedFile, withClient } from '@bittorrented/db'
 import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { RequestDb } from '../app/lib/db.server.ts'
 import { pageQuery, searchCatalog, searchParamsFrom, SearchParamsSchema } from '../app/lib/search.server.ts'
+import { listHomeShelves, listRecentTorrents, listVersions, findTorrent } from '../app/lib/catalog.server.ts'
 
 let db: TestDatabase
 let requestDb: RequestDb
 let ctx: { userId: string; profileId: string }
+/** Mia: a kids profile of the seed, rated up to PG. */
+let kid: { userId: string; profileId: string }
 
 interface Row {
   name: string
@@ -21,15 +24,16 @@ interface Row {
   mb: number
   seeders: number | null
   adult: boolean
+  rating: string | null
 }
 const rows: Row[] = [
-  { name: 'Hercules.2014.1080p.BluRay.x264-RARBG', type: 'movie', title: 'Hercules', year: 2014, resolution: '1080p', mb: 2000, seeders: 50, adult: false },
-  { name: 'Hercules.2014.720p.WEB-DL.x264', type: 'movie', title: 'Hercules', year: 2014, resolution: '720p', mb: 900, seeders: 80, adult: false },
-  { name: 'Hercules.1997.Animated.720p.BluRay', type: 'movie', title: 'Hercules', year: 1997, resolution: '720p', mb: 800, seeders: 20, adult: false },
-  { name: 'The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP', type: 'tv_episode', title: 'The Walking Dead', year: null, resolution: '720p', mb: 400, seeders: 300, adult: false },
-  { name: 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL', type: 'movie', title: 'Guardians of the Galaxy', year: 2014, resolution: '1080p', mb: 3000, seeders: 120, adult: false },
-  { name: 'Test Tones - Sine Waves (2026) [MP3 128]', type: 'music_album', title: 'Test Tones - Sine Waves', year: 2026, resolution: null, mb: 15, seeders: 1, adult: false },
-  { name: 'Hercules XXX Parody 2014', type: 'adult', title: 'Hercules XXX Parody', year: 2014, resolution: '1080p', mb: 1000, seeders: 999, adult: true },
+  { name: 'Hercules.2014.1080p.BluRay.x264-RARBG', type: 'movie', title: 'Hercules', year: 2014, resolution: '1080p', mb: 2000, seeders: 50, adult: false, rating: 'PG-13' },
+  { name: 'Hercules.2014.720p.WEB-DL.x264', type: 'movie', title: 'Hercules', year: 2014, resolution: '720p', mb: 900, seeders: 80, adult: false, rating: 'PG-13' },
+  { name: 'Hercules.1997.Animated.720p.BluRay', type: 'movie', title: 'Hercules', year: 1997, resolution: '720p', mb: 800, seeders: 20, adult: false, rating: 'G' },
+  { name: 'The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP', type: 'tv_episode', title: 'The Walking Dead', year: null, resolution: '720p', mb: 400, seeders: 300, adult: false, rating: 'R' },
+  { name: 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL', type: 'movie', title: 'Guardians of the Galaxy', year: 2014, resolution: '1080p', mb: 3000, seeders: 120, adult: false, rating: 'PG-13' },
+  { name: 'Test Tones - Sine Waves (2026) [MP3 128]', type: 'music_album', title: 'Test Tones - Sine Waves', year: 2026, resolution: null, mb: 15, seeders: 1, adult: false, rating: 'G' },
+  { name: 'Hercules XXX Parody 2014', type: 'adult', title: 'Hercules XXX Parody', year: 2014, resolution: '1080p', mb: 1000, seeders: 999, adult: true, rating: null },
 ]
 
 beforeAll(async () => {
@@ -39,13 +43,16 @@ beforeAll(async () => {
   await seed(c, seedFile)
   for (const [i, r] of rows.entries()) {
     await c.query(
-      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, title, year, resolution, seeders, is_adult, discovered_at, language)
-       values ($1, $2, $3, 1, 'demo', $4, $5, $6, $7, $8, $9, now() - make_interval(mins => $10), $11)`,
-      [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i, r.name.includes('1997') ? 'French' : null],
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, title, year, resolution, seeders, is_adult, discovered_at, language, content_rating)
+       values ($1, $2, $3, 1, 'demo', $4, $5, $6, $7, $8, $9, now() - make_interval(mins => $10), $11, $12)`,
+      [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i, r.name.includes('1997') ? 'French' : null, r.rating],
     )
   }
-  const { rows: p } = await c.query<{ id: string; owner_id: string }>(`select p.id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id where p.name = 'Sam'`)
+  const { rows: p } = await c.query<{ id: string; owner_id: string; name: string }>(
+    `select p.id, a.owner_id, p.name from public.profiles p join public.accounts a on a.id = p.account_id where p.name in ('Sam', 'Mia') order by p.name desc`,
+  )
   ctx = { userId: p[0]!.owner_id, profileId: p[0]!.id }
+  kid = { userId: p[1]!.owner_id, profileId: p[1]!.id }
   await c.end()
   requestDb = new RequestDb(db.url)
 })
@@ -147,19 +154,41 @@ describe(`catalog search on ${testTarget()}`, () => {
       ['by date', { sort: 'date' }, false],
     ]
     await withClient(db.url, async (c) => {
+      // As Sam (no ceiling) and as the kids profile (the rating condition must not cost an index either).
+      for (const who of [ctx, kid])
       for (const [label, query, fuzzy, bounded] of shapes) {
         const q = pageQuery(SearchParamsSchema.parse(query), fuzzy, bounded)
         await c.query('begin')
         // As the person (role, claims), as the search really runs: row-level security changes plans.
-        await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: ctx.userId, role: 'authenticated', profile_id: ctx.profileId })])
+        await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
         // With sequential scans priced out, a plan that still scans the table has no index to use.
         await c.query('set local enable_seqscan = off')
         const { rows } = await c.query(`explain (format json) ${q.text}`, q.values)
         await c.query('rollback')
         const plan = JSON.stringify(rows[0]['QUERY PLAN'])
-        expect(plan, label).not.toMatch(/"Node Type":"Seq Scan"/)
+        expect(plan, `${label} as ${who === kid ? 'the kid' : 'Sam'}`).not.toMatch(/"Node Type":"Seq Scan"/)
       }
     })
+  })
+
+  test('a kids profile (up to PG) finds, browses and opens only titles rated for it; the same search as Sam finds more', async () => {
+    const asKid = (query: Record<string, unknown>) => searchCatalog(requestDb, kid, SearchParamsSchema.parse(query))
+    expect(names(await asKid({ q: 'hercules' }))).toEqual(['Hercules.1997.Animated.720p.BluRay'])
+    expect((await asKid({ q: 'hercules' })).facets.resolution).toEqual([{ value: '720p', count: 1 }])
+    expect(names(await asKid({ sort: 'seeders' })).sort()).toEqual(['Hercules.1997.Animated.720p.BluRay', 'Test Tones - Sine Waves (2026) [MP3 128]'])
+    const shelves = await listHomeShelves(requestDb, kid)
+    expect([...shelves.movies, ...shelves.music, ...shelves.books].map((t) => t.name).sort()).toEqual(['Hercules.1997.Animated.720p.BluRay', 'Test Tones - Sine Waves (2026) [MP3 128]'])
+    expect(shelves.shows).toEqual([])
+    expect((await listRecentTorrents(requestDb, kid)).map((t) => t.name).sort()).toEqual(['Hercules.1997.Animated.720p.BluRay', 'Test Tones - Sine Waves (2026) [MP3 128]'])
+    // A title page the kid is not allowed: not found; its versions: none the kid may not see.
+    expect(await findTorrent(requestDb, kid, '1'.repeat(40))).toBeNull()
+    const allowed = await findTorrent(requestDb, kid, '3'.repeat(40))
+    expect(allowed?.torrent).toMatchObject({ name: 'Hercules.1997.Animated.720p.BluRay', contentRating: 'G' })
+    const film2014 = (await findTorrent(requestDb, ctx, '1'.repeat(40)))!.torrent
+    expect(film2014.contentRating).toBe('PG-13')
+    expect((await listVersions(requestDb, ctx, film2014)).map((t) => t.name)).toEqual(['Hercules.2014.720p.WEB-DL.x264'])
+    expect(await listVersions(requestDb, kid, film2014)).toEqual([])
+    expect(names(await search({ q: 'hercules' }))).toHaveLength(3)
   })
 
   test('searches are remembered in the profile’s own history', async () => {

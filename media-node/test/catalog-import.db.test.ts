@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type pg from 'pg'
 import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { importFromBitmagnet } from '../src/catalog/bitmagnet-import.ts'
-import { checkEntry, inCatalogTransaction, upsertCatalogEntries } from '../src/catalog/catalog-writer.ts'
+import { checkEntry, inCatalogTransaction, recordTaggedArtist, upsertCatalogEntries } from '../src/catalog/catalog-writer.ts'
+import { rateTitle } from '../src/catalog/content-rating.ts'
 import { entryFromMagnet } from '../src/catalog/ingest.ts'
 
 let bitmagnetDb: TestDatabase
@@ -111,5 +112,60 @@ describe('importing from Bitmagnet', () => {
     const { rows } = await cat.query(`select name, file_count, seeders, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as files from catalog.torrents t where info_hash = $1`, [hash(9)])
     // The magnet renamed it but did not erase the files or the seeders learned from Bitmagnet.
     expect(rows[0]).toEqual({ name: 'Renamed By Magnet', file_count: 2, seeders: 18, files: 2 })
+  })
+})
+
+describe('age ratings in the catalog', () => {
+  const h = (c: string) => c.repeat(40)
+  const ratings = async (...hashes: string[]) =>
+    (await cat.query(`select info_hash, content_rating from catalog.torrents where info_hash = any($1) order by info_hash`, [hashes])).rows.map((r) => r.content_rating)
+
+  test('a rating from any system is stored on the profiles’ scale; a later sighting without one keeps it', async () => {
+    const film = { infoHash: h('1'), name: 'Rated.Film.2011.1080p.BluRay.x264-GRP', sizeBytes: 10, files: [{ path: 'film.mkv', length: 10 }], source: 'upload', contentRating: 'TV-14' }
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [film]))
+    expect(await ratings(h('1'))).toEqual(['PG-13'])
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [{ ...film, contentRating: undefined }]))
+    expect(await ratings(h('1'))).toEqual(['PG-13'])
+    // Something that is not a rating is stored as unrated, not as a guess.
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [{ ...film, infoHash: h('2'), name: 'Odd.Film.2012.720p.WEB', contentRating: 'Not Rated' }]))
+    expect(await ratings(h('2'))).toEqual([null])
+  })
+
+  test('a new release of a rated title takes its rating; rateTitle rates every torrent of a title at once', async () => {
+    await inCatalogTransaction(cat, () =>
+      upsertCatalogEntries(cat, [
+        { infoHash: h('3'), name: 'Rated.Film.2011.2160p.WEB-DL.x265-NEW', sizeBytes: 10, files: null, source: 'magnet' },
+        { infoHash: h('4'), name: 'Rated.Film.1999.720p.HDTV', sizeBytes: 10, files: null, source: 'magnet' },
+      ]),
+    )
+    // Same title and year as the PG-13 one → PG-13; same title, another year → another film, unrated.
+    expect(await ratings(h('3'), h('4'))).toEqual(['PG-13', null])
+    const changed = await inCatalogTransaction(cat, () => rateTitle(cat, 'rated film', 1999, 'R'))
+    expect(changed).toBe(1)
+    expect(await ratings(h('1'), h('3'), h('4'))).toEqual(['PG-13', 'PG-13', 'R'])
+    await expect(inCatalogTransaction(cat, () => rateTitle(cat, 'Rated Film', 1999, 'whatever'))).rejects.toThrow(/not a rating/)
+  })
+})
+
+describe('artists of music releases', () => {
+  const h = (c: string) => c.repeat(40)
+  const artistOf = async (hash: string) => (await cat.query(`select artist, artist_from_tags from catalog.torrents where info_hash = $1`, [hash])).rows[0]
+  const album = { infoHash: h('5'), name: 'Velvet Static - Album 2 (2012) [FLAC]', sizeBytes: 20, files: [{ path: '01 - One.flac', length: 10 }, { path: '02 - Two.flac', length: 10 }], source: 'upload' }
+
+  test("the name's artist at ingest; the tags' artist once read, kept over any later name", async () => {
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [album]))
+    expect(await artistOf(h('5'))).toEqual({ artist: 'Velvet Static', artist_from_tags: false })
+    expect(await inCatalogTransaction(cat, () => recordTaggedArtist(cat, h('5'), '  The\tVelvet   Static '))).toBe(true)
+    expect(await artistOf(h('5'))).toEqual({ artist: 'The Velvet Static', artist_from_tags: true })
+    // Reading the same tags again changes nothing; a new sighting of the name does not undo the tags.
+    expect(await inCatalogTransaction(cat, () => recordTaggedArtist(cat, h('5'), 'The Velvet Static'))).toBe(false)
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [album]))
+    expect(await artistOf(h('5'))).toEqual({ artist: 'The Velvet Static', artist_from_tags: true })
+  })
+
+  test('tags never give a film an artist', async () => {
+    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [{ infoHash: h('6'), name: 'Some.Film.2010.1080p.BluRay', sizeBytes: 10, files: [{ path: 'f.mkv', length: 10 }], source: 'upload' }]))
+    expect(await inCatalogTransaction(cat, () => recordTaggedArtist(cat, h('6'), 'Someone'))).toBe(false)
+    expect(await artistOf(h('6'))).toEqual({ artist: null, artist_from_tags: false })
   })
 })

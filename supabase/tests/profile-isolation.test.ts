@@ -173,8 +173,8 @@ describe(`profile isolation on ${testTarget()}`, () => {
     const [grownUp, other] = family
     await client.query('begin')
     await client.query(
-      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, is_adult) values
-         ($1, 'Adult Clip', 1, 1, 'demo', 'adult', true), ($2, 'Family Film', 1, 1, 'demo', 'movie', false)`,
+      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, is_adult, content_rating) values
+         ($1, 'Adult Clip', 1, 1, 'demo', 'adult', true, null), ($2, 'Family Film', 1, 1, 'demo', 'movie', false, 'G')`,
       [adult, film],
     )
     await client.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'clip.mp4', 1, 'video')`, [adult])
@@ -195,6 +195,46 @@ describe(`profile isolation on ${testTarget()}`, () => {
     expect(await visible({ sub: stranger.owner_id, profile_id: grownUp!.id })).toEqual({ t: ['Family Film'], f: 0 })
     const kid = family.find((p) => p.name === 'Mia')
     if (kid) expect(await sqlStateOf(client, () => client.query(`update public.profiles set allow_adult = true where id = $1`, [kid.id]))).toBe('23514')
+    await client.query('rollback')
+  })
+
+  test('a profile with a rating ceiling sees only titles rated at or under it, in the table, its files and the search view; unrated ones are hidden from it', async () => {
+    const family = profiles.filter((p) => p.account_id === profiles[0]!.account_id)
+    const kid = family.find((p) => p.name === 'Mia')!
+    const grownUp = family.find((p) => p.id !== kid.id)!
+    const films = { G: 'c'.repeat(40), PG: 'd'.repeat(40), R: 'e'.repeat(40), unrated: 'f'.repeat(40) }
+    await client.query('begin')
+    await client.query(`update public.profiles set max_rating = 'PG' where id = $1`, [kid.id])
+    await client.query(`update public.profiles set max_rating = null where id = $1`, [grownUp.id])
+    for (const [rating, hash] of Object.entries(films)) {
+      await client.query(
+        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, content_rating) values ($1, $2, 1, 1, 'demo', 'movie', $3)`,
+        [hash, `Film ${rating}`, rating === 'unrated' ? null : rating],
+      )
+      await client.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'film.mkv', 1, 'video')`, [hash])
+    }
+    const hashes = Object.values(films)
+    const visible = async (profile: SeedProfile | null) => {
+      await client.query('savepoint look')
+      await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+        JSON.stringify({ role: 'authenticated', sub: (profile ?? grownUp).owner_id, ...(profile ? { profile_id: profile.id } : {}) }),
+      ])
+      const names = async (sql: string) => (await client.query(sql, [hashes])).rows.map((r) => r.name as string)
+      const seen = {
+        table: await names(`select name from catalog.torrents where info_hash = any($1) order by name`),
+        view: await names(`select name from catalog.visible_torrents where info_hash = any($1) order by name`),
+        files: await names(`select t.name from catalog.torrent_files f join catalog.torrents t using (info_hash) where f.info_hash = any($1) order by t.name`),
+        filesAlone: (await client.query(`select count(*)::int as n from catalog.torrent_files where info_hash = any($1)`, [hashes])).rows[0]!.n as number,
+      }
+      await client.query('rollback to savepoint look')
+      return seen
+    }
+    const all = ['Film G', 'Film PG', 'Film R', 'Film unrated']
+    expect(await visible(grownUp)).toEqual({ table: all, view: all, files: all, filesAlone: 4 })
+    expect(await visible(kid)).toEqual({ table: ['Film G', 'Film PG'], view: ['Film G', 'Film PG'], files: ['Film G', 'Film PG'], filesAlone: 2 })
+    // A grown-up's own ceiling works the same way.
+    await client.query(`update public.profiles set max_rating = 'PG-13' where id = $1`, [grownUp.id])
+    expect((await visible(grownUp)).view).toEqual(['Film G', 'Film PG'])
     await client.query('rollback')
   })
 

@@ -16,6 +16,10 @@ export interface CatalogTorrent {
   episode: number | null
   resolution: string | null
   contentType: string
+  /** G … NC-17, or null when unrated (then hidden from profiles with a rating ceiling). */
+  contentRating: string | null
+  /** Music: the artist (from the files' tags once the media node has read them, else the name). */
+  artist: string | null
 }
 
 export interface CatalogFile {
@@ -26,7 +30,7 @@ export interface CatalogFile {
 }
 
 const TORRENT_COLUMNS = `info_hash as "infoHash", name, size_bytes::float8 as "sizeBytes", file_count as "fileCount", seeders, discovered_at as "discoveredAt",
-  title, year, season, episode, resolution, content_type as "contentType"`
+  title, year, season, episode, resolution, content_type as "contentType", content_rating as "contentRating", artist`
 
 export function listRecentTorrents(db: RequestDb, ctx: ProfileContext, limit = 24): Promise<CatalogTorrent[]> {
   return db.asPerson(ctx, async (tx) => (await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS} from catalog.torrents order by discovered_at desc, name limit $1`, [limit])).rows)
@@ -108,4 +112,47 @@ export function listVersions(db: RequestDb, ctx: ProfileContext, t: CatalogTorre
     )
     return rows
   })
+}
+
+export interface ArtistAlbum {
+  /** The album's title as parsed from the release name, and its year. */
+  title: string
+  year: number | null
+  /** Its releases (FLAC, MP3 …), best-seeded first: the first is the album tile's link. */
+  releases: CatalogTorrent[]
+}
+
+/**
+ * An artist's albums and tracks as the profile may see them, through the artist index: releases
+ * of the same title and year are one album with several versions. Null when the artist has
+ * nothing this profile may see.
+ */
+export function listArtistAlbums(db: RequestDb, ctx: ProfileContext, artist: string, limit = 200): Promise<{ artist: string; albums: ArtistAlbum[] } | null> {
+  return db.asPerson(ctx, async (tx) => {
+    const { rows } = await tx.query<CatalogTorrent>(
+      `select ${TORRENT_COLUMNS} from catalog.visible_torrents t
+        where lower(artist) = lower($1) and artist is not null and content_type in ('music_album', 'music_track')
+        order by coalesce(seeders, -1)::float8 desc, info_hash limit $2`,
+      [artist, limit],
+    )
+    if (rows.length === 0) return null
+    const albums = new Map<string, ArtistAlbum>()
+    for (const t of rows) {
+      const title = albumTitle(t)
+      const key = `${title.toLowerCase()}|${t.year ?? ''}`
+      const album = albums.get(key) ?? { title, year: t.year, releases: [] }
+      album.releases.push(t)
+      albums.set(key, album)
+    }
+    // Newest first, as a discography reads; undated ones last.
+    const sorted = [...albums.values()].sort((a, b) => (b.year ?? -1) - (a.year ?? -1) || a.title.localeCompare(b.title))
+    return { artist: rows[0]!.artist!, albums: sorted }
+  })
+}
+
+/** "Artist - Album" titles lose the artist part on the artist's own page. */
+function albumTitle(t: CatalogTorrent): string {
+  const title = t.title ?? t.name
+  const prefix = `${t.artist ?? ''} - `
+  return t.artist && title.toLowerCase().startsWith(prefix.toLowerCase()) ? title.slice(prefix.length).trim() || title : title
 }

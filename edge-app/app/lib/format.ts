@@ -14,3 +14,8 @@ export function formatBytes(n: number): string {
 export function fileName(path: string): string {
   return path.split('/').pop() ?? path
 }
+
+/** The page of an artist. */
+export function artistPath(artist: string): string {
+  return `/artists/${encodeURIComponent(artist)}`
+}

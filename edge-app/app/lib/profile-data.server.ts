@@ -20,6 +20,17 @@ export interface ResumeItem {
   updatedAt: string
   /** In the catalog, so the watch page can play it. */
   playable: boolean
+  /** What the catalog says the file is ('audio' goes in "Continue listening"); null when unknown. */
+  mediaType: string | null
+}
+
+export interface ReadingItem {
+  infoHash: string
+  fileIndex: number
+  title: string
+  fraction: number
+  /** In the catalog for this profile, so the reader can open it. */
+  readable: boolean
 }
 
 export interface SavedItem {
@@ -30,7 +41,11 @@ export interface SavedItem {
 }
 
 export interface ProfileHome {
+  /** Films and episodes, then what is being listened to, each by last use. */
   continueWatching: ResumeItem[]
+  continueListening: ResumeItem[]
+  /** Books started and not finished (under 98 %). */
+  continueReading: ReadingItem[]
   myList: SavedItem[]
   favorites: SavedItem[]
   recentSearches: string[]
@@ -39,7 +54,8 @@ export interface ProfileHome {
 // Jellyfin's rule: under 5% is not started, over 90% is finished; neither is a resume point.
 const RESUME_WINDOW = 'position_s >= duration_s * 0.05 and position_s <= duration_s * 0.9'
 const RESUME_ITEMS = `select w.info_hash as "infoHash", w.file_index as "fileIndex", w.title, w.position_s as "positionS", w.duration_s as "durationS",
-         w.updated_at as "updatedAt", exists (select 1 from catalog.torrents c where c.info_hash = w.info_hash) as playable
+         w.updated_at as "updatedAt", exists (select 1 from catalog.torrents c where c.info_hash = w.info_hash) as playable,
+         (select f.media_type from catalog.torrent_files f where f.info_hash = w.info_hash and f.file_index = w.file_index) as "mediaType"
     from public.watch_progress w where w.profile_id = $1 and ${RESUME_WINDOW}`
 
 export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit = 20): Promise<ResumeItem[]> {
@@ -55,9 +71,12 @@ export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit =
 export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<ProfileHome> {
   return db.asPerson(ctx, async (tx) => {
     const p = [ctx.profileId]
-    const [resume, list, favs, searches] = [
-      await tx.query<ResumeItem>(
-        `${RESUME_ITEMS} order by updated_at desc limit 20`,
+    const [resume, reading, list, favs, searches] = [
+      await tx.query<ResumeItem>(`${RESUME_ITEMS} order by updated_at desc limit 40`, p),
+      await tx.query<ReadingItem>(
+        `select r.info_hash as "infoHash", r.file_index as "fileIndex", r.title, r.fraction,
+                exists (select 1 from catalog.torrents c where c.info_hash = r.info_hash) as readable
+           from public.reading_progress r where r.profile_id = $1 and r.fraction < 0.98 order by r.updated_at desc limit 20`,
         p,
       ),
       await tx.query<SavedItem>(
@@ -72,7 +91,14 @@ export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<Prof
       ),
       await tx.query<{ query: string }>(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 10`, p),
     ]
-    return { continueWatching: resume.rows, myList: list.rows, favorites: favs.rows, recentSearches: searches.rows.map((r) => r.query) }
+    return {
+      continueWatching: resume.rows.filter((r) => r.mediaType !== 'audio').slice(0, 20),
+      continueListening: resume.rows.filter((r) => r.mediaType === 'audio').slice(0, 20),
+      continueReading: reading.rows,
+      myList: list.rows,
+      favorites: favs.rows,
+      recentSearches: searches.rows.map((r) => r.query),
+    }
   })
 }
 

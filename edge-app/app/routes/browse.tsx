@@ -3,8 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import type { ReactElement } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { listHomeShelves, listRecentTorrents, type CatalogTorrent, type HomeShelves } from '../lib/catalog.server.ts'
-import { formatBytes } from '../lib/format.ts'
-import { getProfileHome, type ProfileHome, type SavedItem } from '../lib/profile-data.server.ts'
+import { artistPath, formatBytes } from '../lib/format.ts'
+import { getProfileHome, type ProfileHome, type ResumeItem, type SavedItem } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -59,7 +59,7 @@ function savedTile(item: SavedItem) {
   )
 }
 
-/** A shelf's title: the parsed title and year, with quality, size and seeders beneath. */
+/** A shelf's title: the parsed title and year, with quality, size and seeders beneath; music links its artist. */
 function shelfTile(t: CatalogTorrent) {
   return (
     <li key={t.infoHash} className="tile">
@@ -67,7 +67,29 @@ function shelfTile(t: CatalogTorrent) {
         {t.title ?? t.name}
         {t.year !== null && ` (${t.year})`}
       </Link>
+      {t.artist && (
+        <Link to={artistPath(t.artist)} className="tile-meta">
+          {t.artist}
+        </Link>
+      )}
       <span className="tile-meta">{[t.resolution, formatBytes(t.sizeBytes), t.seeders !== null ? `${t.seeders} seeding` : null].filter(Boolean).join(' · ')}</span>
+    </li>
+  )
+}
+
+/** A row of things in progress: watched or listened to (a progress bar and time left). */
+function resumeTile(item: ResumeItem) {
+  return (
+    <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
+      {item.playable ? (
+        <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
+          {item.title}
+        </Link>
+      ) : (
+        <span className="tile-title">{item.title}</span>
+      )}
+      <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% played`} />
+      <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
     </li>
   )
 }
@@ -77,25 +99,28 @@ export default function Browse() {
   return (
     <AppShell profile={profile}>
       <h1>Hi, {profile.name}</h1>
-      <Row
-        id="continue"
-        title="Continue watching"
-        items={home.continueWatching}
-        empty="Nothing in progress. What you start watching shows up here."
-        tile={(item) => (
-          <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
-            {item.playable ? (
-              <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
-                {item.title}
-              </Link>
-            ) : (
-              <span className="tile-title">{item.title}</span>
-            )}
-            <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% watched`} />
-            <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
-          </li>
-        )}
-      />
+      <Row id="continue" title="Continue watching" items={home.continueWatching} empty="Nothing in progress. What you start watching shows up here." tile={resumeTile} />
+      {home.continueListening.length > 0 && <Row id="continue-listening" title="Continue listening" items={home.continueListening} empty="" tile={resumeTile} />}
+      {home.continueReading.length > 0 && (
+        <Row
+          id="continue-reading"
+          title="Continue reading"
+          items={home.continueReading}
+          empty=""
+          tile={(item) => (
+            <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.readable ? undefined : 0}>
+              {item.readable ? (
+                <Link to={`/read/${item.infoHash}/${item.fileIndex}`} className="tile-title">
+                  {item.title}
+                </Link>
+              ) : (
+                <span className="tile-title">{item.title}</span>
+              )}
+              <progress max={1} value={item.fraction} aria-label={`${Math.round(100 * item.fraction)}% read`} />
+            </li>
+          )}
+        />
+      )}
       <Row
         id="recent"
         title="Recently added"

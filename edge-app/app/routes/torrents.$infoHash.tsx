@@ -4,7 +4,7 @@ import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
-import { formatBytes } from '../lib/format.ts'
+import { artistPath, formatBytes } from '../lib/format.ts'
 import { checkPeers, fetchAlbum, signedStreamUrl, type Album, type AlbumTrack, type PeerCheck } from '../lib/media-urls.server.ts'
 import { useMusicPlayer, type QueueTrack } from '../components/music/music-player.tsx'
 import { isOnList } from '../lib/profile-data.server.ts'
@@ -68,6 +68,8 @@ export default function TorrentPage() {
       <p className="tile-meta">
         {formatBytes(torrent.sizeBytes)} · {torrent.fileCount} {torrent.fileCount === 1 ? 'file' : 'files'}
         {torrent.seeders !== null && ` · ${torrent.seeders} ${torrent.seeders === 1 ? 'seeder' : 'seeders'}`}
+        {' · '}
+        {torrent.contentRating ? <span className="badge" aria-label={`Rated ${torrent.contentRating}`}>{torrent.contentRating}</span> : 'Not rated'}
       </p>
       <Form method="post" action="/api/list" className="inline-form">
         <input type="hidden" name="infoHash" value={torrent.infoHash} />
@@ -98,7 +100,12 @@ export default function TorrentPage() {
       )}
       {album && album.tracks.length > 0 && (
         <section aria-labelledby="album-heading" className="card">
-          <h2 id="album-heading">{[album.album, album.artist].filter(Boolean).join(' — ') || 'Tracks'}</h2>
+          <h2 id="album-heading">{album.album ?? (album.artist ? 'Tracks' : torrent.title ?? 'Tracks')}</h2>
+          {(album.artist ?? torrent.artist) && (
+            <p>
+              by <Link to={artistPath((album.artist ?? torrent.artist)!)}>{album.artist ?? torrent.artist}</Link>
+            </p>
+          )}
           {queue.length > 0 ? (
             <p>
               <button type="button" className="button primary" onClick={() => music.play(queue, 0, profile.id)}>

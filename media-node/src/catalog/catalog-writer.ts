@@ -8,8 +8,10 @@
  * `inCatalogTransaction` opens one.
  */
 import type pg from 'pg'
+import type { Queryable } from '@bittorrented/common'
 import { mediaKindOf } from '../streaming/media-type.ts'
 import { classifyTorrent } from './classify.ts'
+import { inheritTitleRatings, normalizeRating } from './content-rating.ts'
 
 export interface CatalogFileEntry {
   path: string
@@ -31,6 +33,11 @@ export interface CatalogEntry {
   discoveredAt?: Date | null
   /** The source says it is adult content (Bitmagnet's `xxx` type), whatever the name says. */
   adultHint?: boolean
+  /**
+   * The title's age rating when the source knows it (any system normalizeRating places). Without
+   * one, a torrent takes the rating of another torrent of the same title and year, if any.
+   */
+  contentRating?: string | null
 }
 
 export type SkipReason = 'bad_info_hash' | 'bad_name' | 'bad_size' | 'hostile_path' | 'bad_file' | 'too_many_files'
@@ -70,8 +77,24 @@ export function checkEntry(e: CatalogEntry): SkipReason | null {
   return null
 }
 
+/**
+ * The artist of a music torrent as its files' tags name it (the media node reads them for the
+ * album view): replaces the one parsed from the name, for good. Returns whether a row changed.
+ */
+export async function recordTaggedArtist(tx: Queryable, infoHash: string, artist: string): Promise<boolean> {
+  const name = artist.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 300)
+  if (!name) return false
+  const { rows } = await tx.query(
+    `update catalog.torrents set artist = $2, artist_from_tags = true, updated_at = now()
+      where info_hash = $1 and content_type in ('music_album', 'music_track') and (artist is distinct from $2 or not artist_from_tags)
+      returning info_hash`,
+    [infoHash, name],
+  )
+  return rows.length > 0
+}
+
 /** Runs `fn` in one transaction as `service_role`, the only role that writes the catalog; any error rolls it all back. */
-export async function inCatalogTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+export async function inCatalogTransaction<T>(client: Queryable, fn: () => Promise<T>): Promise<T> {
   await client.query('begin')
   try {
     await client.query(`select set_config('role', 'service_role', true)`)
@@ -104,9 +127,9 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
   const column = <T>(f: (e: CatalogEntry, i: number) => T) => list.map(f)
   await tx.query(
     `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, leechers, discovered_at,
-                                   content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult)
+                                   content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult, content_rating, artist)
      select * from unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::int[], $7::int[], $8::timestamptz[],
-                          $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[])
+                          $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[])
      on conflict (info_hash) do update set
        name = excluded.name,
        size_bytes = excluded.size_bytes,
@@ -119,6 +142,10 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
        episode = excluded.episode, resolution = excluded.resolution, video_codec = excluded.video_codec,
        release_source = excluded.release_source, language = excluded.language, release_group = excluded.release_group,
        is_adult = excluded.is_adult or catalog.torrents.is_adult,
+       -- a sighting that does not know the rating keeps the one learned before
+       content_rating = coalesce(excluded.content_rating, catalog.torrents.content_rating),
+       -- an artist read from the files' tags outranks one parsed from a name
+       artist = case when catalog.torrents.artist_from_tags then catalog.torrents.artist else excluded.artist end,
        updated_at = now()`,
     [
       column((e) => e.infoHash),
@@ -140,8 +167,11 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
       classified.map((c) => c.language),
       classified.map((c) => c.group),
       classified.map((c) => c.isAdult),
+      column((e) => normalizeRating(e.contentRating)),
+      classified.map((c) => c.artist),
     ],
   )
+  await inheritTitleRatings(tx, list.filter((e) => !normalizeRating(e.contentRating)).map((e) => e.infoHash))
   const withFiles = list.filter((e) => e.files && e.files.length > 0)
   if (withFiles.length) {
     await tx.query(`delete from catalog.torrent_files where info_hash = any($1::text[])`, [withFiles.map((e) => e.infoHash)])

@@ -22,6 +22,15 @@ describe('classifying torrents', () => {
     expect(classifyTorrent('Moby Dick Unabridged Audiobook', [{ path: 'moby.m4b', length: 300 * MB }]).contentType).toBe('audiobook')
     expect(classifyTorrent('Some Show Podcast 2024 episodes', [1, 2].map((e) => ({ path: `ep${e}.mp3`, length: 50 * MB }))).contentType).toBe('podcast')
   })
+  test('music carries its artist from an "Artist - Album" name; compilations and other kinds carry none', () => {
+    const tracks = [1, 2].map((t) => ({ path: `0${t}.flac`, length: 20 * MB }))
+    expect(classifyTorrent('Test Tones - Sine Waves (2026) [MP3 128]', tracks).artist).toBe('Test Tones')
+    expect(classifyTorrent('[FLAC] Ada and the Machines – Album 3 (2011)', tracks).artist).toBe('Ada and the Machines')
+    expect(classifyTorrent('Pink_Floyd_-_The_Wall_1979', tracks).artist).toBe('Pink Floyd')
+    expect(classifyTorrent('VA - Summer Hits 2020', tracks).artist).toBeNull()
+    expect(classifyTorrent('Sine Waves [FLAC]', tracks).artist).toBeNull()
+    expect(classifyTorrent('Some Show - S01E01 - Pilot 720p', [{ path: 'e.mkv', length: 400 * MB }]).artist).toBeNull()
+  })
   test('books, comics, software, other', () => {
     expect(classifyTorrent('Leaves of Grass', [{ path: 'Leaves of Grass by Walt Whitman.epub', length: 362017 }]).contentType).toBe('ebook')
     expect(classifyTorrent('Some Comic #1', [{ path: 'issue1.cbz', length: 40 * MB }]).contentType).toBe('comic')

@@ -23,6 +23,19 @@ export type ContentType =
 export interface Classified extends ReleaseInfo {
   contentType: ContentType
   isAdult: boolean
+  /** Music only: the artist, from a name shaped "Artist - Album"; the files' tags replace it later. */
+  artist: string | null
+}
+
+const MUSIC: ReadonlySet<ContentType> = new Set(['music_album', 'music_track'])
+// "Artist - Album (2020) [FLAC]", "Artist – Album": the part before the first spaced dash.
+const ARTIST_DASH = /^(.{1,300}?)\s+[-–—]\s+\S/
+
+/** The artist of a music release's name, or null when the name has no "Artist - " part. */
+export function artistFromName(name: string): string | null {
+  const m = ARTIST_DASH.exec(name.replace(/^\s*(?:\[[^\]]*\]\s*)+/, '').replace(/_/g, ' ').trim())
+  const artist = m?.[1]?.replace(/\s+/g, ' ').trim()
+  return artist && !/^(va|various artists?)$/i.test(artist) && !/^\d+$/.test(artist) ? artist : null
 }
 
 const ADULT = /\b(xxx|porn|pornhub|brazzers|onlyfans|hentai|18\+|nsfw|milf|bangbros|realitykings)\b/i
@@ -67,5 +80,5 @@ export function classifyTorrent(name: string, files: Array<{ path: string; lengt
   } else if (main[0] === 'ebook') contentType = AUDIOBOOK.test(name) ? 'audiobook' : 'ebook'
   else if (main[0] === 'comic') contentType = 'comic'
   else if (main[0] === 'software') contentType = 'software'
-  return { ...release, contentType, isAdult }
+  return { ...release, contentType, isAdult, artist: MUSIC.has(contentType) ? artistFromName(name) : null }
 }

@@ -13,6 +13,8 @@ export interface DemoFolder {
   /** The torrent's name: the folder seeded. */
   name: string
   dir: string
+  /** Its age rating, as a metadata source would give it. */
+  rating: string
 }
 
 const SUBTITLES = [
@@ -26,12 +28,14 @@ const card = (seconds: number) => ({ source: `testsrc2=size=640x360:rate=25:dura
 
 interface Planned {
   name: string
+  rating: string
   files: Array<{ file: string; job?: (out: string, dir: string) => FfmpegJob; text?: string; bytes?: () => Promise<Uint8Array> }>
 }
 
 const PLAN: Planned[] = [
   {
     name: 'BitTorrented Test Card (2026) [360p H264 AAC]',
+    rating: 'G',
     files: [
       {
         // Two audio tracks (English, French): the player's audio menu switches between them.
@@ -46,6 +50,7 @@ const PLAN: Planned[] = [
   },
   {
     name: 'BitTorrented Test Card HEVC (2026) [360p x265]',
+    rating: 'G',
     files: [
       { file: 'BitTorrented.Test.Card.HEVC.2026.en.srt', text: SUBTITLES },
       {
@@ -62,6 +67,7 @@ const PLAN: Planned[] = [
     // H.264 with AC-3 in Matroska: browsers play neither the container nor the audio, so the node
     // re-packs it (the video copied at its keyframes, only the audio converted).
     name: 'BitTorrented Test Card Surround (2026) [360p H264 AC3]',
+    rating: 'G',
     files: [
       {
         file: 'BitTorrented.Test.Card.Surround.2026.360p.H264.AC3.mkv',
@@ -75,6 +81,7 @@ const PLAN: Planned[] = [
   },
   {
     name: 'Test Tones - Sine Waves (2026) [MP3 128]',
+    rating: 'G',
     files: [
       [1, 'A440', 440],
       [2, 'E660', 660],
@@ -90,6 +97,7 @@ const PLAN: Planned[] = [
   },
   {
     name: 'Test Tones - Pink Noise (2026) [FLAC]',
+    rating: 'G',
     files: [
       {
         file: '01 - Pink Noise.flac',
@@ -103,10 +111,12 @@ const PLAN: Planned[] = [
   },
   {
     name: 'A Short Guide to Swarms (2026) [EPUB]',
+    rating: 'G',
     files: [{ file: 'A Short Guide to Swarms.epub', bytes: makeDemoEpub }],
   },
   {
     name: 'Swarm Comics 001 (2026) [CBZ]',
+    rating: 'PG',
     files: [{ file: 'Swarm Comics 001.cbz', bytes: makeDemoComic }],
   },
 ]
@@ -131,7 +141,7 @@ export async function ensureDemoMedia(root: string, onProgress: (line: string) =
       await runFfmpeg(f.job!(partial, dir))
       await rename(partial, target)
     }
-    folders.push({ name: planned.name, dir })
+    folders.push({ name: planned.name, dir, rating: planned.rating })
   }
   return folders
 }

@@ -53,6 +53,8 @@ client.on('error', (err) => log.warn({ err }, 'seeder error'))
 
 const seeded: SeededTorrent[] = []
 const folders = await ensureDemoMedia(config.BT_DEMO_MEDIA_DIR, (line) => log.info(line))
+// The demo media's ratings; the real-world payloads come unrated (hidden from profiles with a ceiling).
+const ratingOf = new Map(folders.map((f) => [f.name, f.rating]))
 for (const folder of folders) {
   // Fixed creation date and creator: the same media gives the same info hash on every start.
   seeded.push(await new Promise<SeededTorrent>((resolve) => client.seed(folder.dir, { announce: [], createdBy: 'BitTorrented demo', creationDate: new Date(0), name: folder.name }, resolve)))
@@ -90,7 +92,7 @@ try {
   await inCatalogTransaction(db, () =>
     upsertCatalogEntries(
       db,
-      seeded.map((t) => ({ infoHash: t.infoHash, name: t.name, sizeBytes: t.length, files: t.files.map((f) => ({ path: f.path, length: f.length })), source: 'demo', seeders: 1, leechers: 0 })),
+      seeded.map((t) => ({ infoHash: t.infoHash, name: t.name, sizeBytes: t.length, files: t.files.map((f) => ({ path: f.path, length: f.length })), source: 'demo', seeders: 1, leechers: 0, contentRating: ratingOf.get(t.name) ?? null })),
     ),
   )
 } finally {

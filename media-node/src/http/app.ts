@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps) {
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
   if (deps.playback) {
-    mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, ...deps.playback })
+    mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, withDb: deps.withDb, ...deps.playback })
     mountBookRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, selfUrl: deps.playback.selfUrl })
   }
 

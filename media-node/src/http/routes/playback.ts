@@ -11,6 +11,8 @@ import { buildHlsPlaylist, gridStarts, keyframeStarts } from '../../transcode/hl
 import { TEXT_SUBTITLE_CODECS, toWebVtt } from '../../transcode/webvtt.ts'
 import type { HlsJobs, SegmentPlan } from '../../transcode/hls-jobs.ts'
 import type { ProbedMedia } from '../../adapters/ffmpeg.ts'
+import type { WithDatabase } from '@bittorrented/common'
+import { inCatalogTransaction, recordTaggedArtist } from '../../catalog/catalog-writer.ts'
 import { signedFileTarget, signedPathFor, type SignedEnv } from '../require-signature.ts'
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
@@ -24,6 +26,17 @@ export interface PlaybackDeps {
   selfUrl: string
   signingKey: string
   log?: Logger
+  /** The catalog: what the album view learns from the files' tags (the artist) is written back. */
+  withDb?: WithDatabase
+}
+
+/** The album's artist by its tracks' tags: the one most tracks name (ties: the first track's). */
+export function albumArtist(tracks: Array<{ artist: string | null }>): string | null {
+  const counts = new Map<string, number>()
+  for (const t of tracks) if (t.artist) counts.set(t.artist, (counts.get(t.artist) ?? 0) + 1)
+  let best: string | null = null
+  for (const [artist, n] of counts) if (best === null || n > counts.get(best)!) best = artist
+  return best
 }
 
 /**
@@ -131,7 +144,11 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     }
     tracks.sort((a, b) => (a.track ?? 1e9) - (b.track ?? 1e9) || a.path.localeCompare(b.path))
     const first = tracks.find((t) => t.album || t.artist)
-    return c.json({ infoHash, name: info.name, album: first?.album ?? null, artist: first?.artist ?? null, tracks })
+    const artist = albumArtist(tracks)
+    // The catalog's artist pages go by the tags from now on (a name's "Artist - " part was a guess).
+    if (artist && deps.withDb)
+      await deps.withDb((db) => inCatalogTransaction(db, () => recordTaggedArtist(db, infoHash, artist))).catch((err: unknown) => deps.log?.warn({ err, infoHash }, 'could not record the album artist'))
+    return c.json({ infoHash, name: info.name, album: first?.album ?? null, artist: artist ?? first?.artist ?? null, tracks })
   })
 
   // `…/file.vtt`: the file itself is a subtitle file; `…/<stream index>.vtt`: a text track inside it.
