@@ -190,7 +190,7 @@ describe('in Chromium', () => {
     // The album view lists the tracks by their tags; "Play album" plays them in order in the music
     // player, which stays while the person browses, with the next track loaded before it is due.
     await expect.poll(async () => page.locator('.track-list button').allTextContents(), { timeout: 30_000 }).toEqual(['A440', 'E660', 'A880'])
-    await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves' }).count()).toBe(1)
+    await expect.poll(() => page.getByRole('heading', { name: 'Sine Waves', exact: true }).count()).toBe(1)
     const albumUrl = page.url()
     await page.getByRole('button', { name: 'Play album' }).click()
     const nowPlaying = page.getByRole('region', { name: 'Now playing' })
@@ -379,6 +379,41 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('a PDF opens page by page with pdf.js, drawn on a canvas, and again at the page this profile reached', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Mia')
+    await page.waitForURL('**/browse')
+    // The kids profile (up to PG) may read it: the demo PDF is rated G.
+    await page.goto('/search?q=family+handbook')
+    await page.getByRole('link', { name: 'The Family Handbook of Swarms (2026) [PDF]' }).first().click()
+    await page.waitForURL('**/torrents/**')
+    await page.getByRole('link', { name: /^Read .*\.pdf$/ }).click()
+    await page.waitForURL('**/read/**')
+    const pdf = page.locator('.pdf-page')
+    await expect.poll(() => pdf.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
+    await expect.poll(() => pdf.getAttribute('data-drawn'), { timeout: 30_000 }).toBe('0')
+    // Something was drawn: the page's red header band is on the canvas, not a blank sheet.
+    const header = () => pdf.locator('canvas').evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 10, 1, 1).data.slice(0, 3)))
+    const [r = 0, g = 255, b = 255] = await header()
+    expect(r).toBeGreaterThan(100)
+    expect(g + b).toBeLessThan(100)
+    await page.getByRole('button', { name: 'Next page →' }).click()
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByText('Page 3 of 6').count()).toBe(1)
+    await expect.poll(() => pdf.getAttribute('data-drawn'), { timeout: 30_000 }).toBe('2')
+    await expect.poll(() => page.getByRole('img', { name: /page 3 of 6$/ }).count()).toBe(1)
+    await page.screenshot({ path: join(shots, 'pdf-1280x800.png') })
+    await page.waitForTimeout(500) // the last save lands
+    await page.reload()
+    await expect.poll(() => pdf.getAttribute('data-drawn'), { timeout: 30_000 }).toBe('2')
+    await expect.poll(() => page.getByText('Opened where you left off.').count()).toBe(1)
+    // Home: the book is in this profile's "Continue reading" row.
+    await page.goto('/browse')
+    await expect.poll(() => page.locator('[data-row="continue-reading"]').innerText()).toContain('The Family Handbook of Swarms.pdf')
+    await context.close()
+  })
+
   test('accessibility: axe finds no serious or critical WCAG A/AA violation on the main pages', async () => {
     const { context, page } = await newPage()
     const problems: string[] = []
@@ -411,7 +446,7 @@ describe('in Chromium', () => {
     await page.waitForURL('**/party/**')
     await expect.poll(() => page.locator('.party-members li').count(), { timeout: 15_000 }).toBe(1)
     await check('watch party')
-    for (const path of ['/settings', '/account', '/profiles/manage']) {
+    for (const path of ['/settings', '/account', '/profiles/manage', '/artists/Test%20Tones']) {
       await page.goto(path)
       await check(path)
     }
@@ -479,6 +514,27 @@ describe('in Chromium', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL('**/browse')
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Hi, ${names[1]}`)
+    // On to playback with the keyboard alone: Tab to the film's tile, Enter, Tab to Play, Enter.
+    const tabTo = async (matches: (el: { tag: string; text: string; label: string }) => boolean, most = 80) => {
+      for (let i = 0; i < most; i++) {
+        await page.keyboard.press('Tab')
+        const el = await page.evaluate(() => ({ tag: document.activeElement?.tagName ?? '', text: document.activeElement?.textContent?.trim() ?? '', label: document.activeElement?.getAttribute('aria-label') ?? '' }))
+        if (matches(el)) return
+      }
+      throw new Error('never reached by Tab')
+    }
+    await tabTo((el) => el.tag === 'A' && el.text === 'BitTorrented Test Card (2026) [360p H264 AAC]')
+    // Focus is visible where it lands (an outline or a ring), as a TV remote needs.
+    expect(await page.evaluate(() => { const st = getComputedStyle(document.activeElement!); return st.outlineStyle !== 'none' || st.boxShadow !== 'none' })).toBe(true)
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/torrents/**')
+    await tabTo((el) => el.tag === 'A' && /^Play .*\.mp4$/.test(el.label))
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/watch/**')
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    await page.keyboard.press('k')
+    await page.waitForFunction(() => document.querySelector('video')!.paused)
+    await page.screenshot({ path: join(shots, 'watch-1920x1080.png') })
     await context.close()
   })
 

@@ -93,3 +93,41 @@ export async function makeDemoComic(): Promise<Uint8Array> {
     await rm(dir, { recursive: true, force: true })
   }
 }
+
+const HANDBOOK = [
+  ['The Family Handbook of Swarms', 'A book in pages, for the reader that shows one page at a time.'],
+  ['1. Profiles', 'Each person has a profile. What one reads, watches or saves stays with that profile alone.'],
+  ['2. Reading on', 'Turn a page and the place is kept. Open the book again, on any screen, and it opens on that page.'],
+  ['3. Only what is needed', 'The reader asks for the bytes of the page in view, not the whole book: a large PDF opens quickly.'],
+  ['4. Sharing', 'Everyone who has the book can pass it on. The more people share it, the faster it arrives.'],
+  ['5. The end', 'That is all. Press the left arrow to go back, or close the book: this page will be kept.'],
+] as const
+
+/**
+ * A small PDF for the demo swarm (pdf-lib): six A5 pages of text in a standard font, each with
+ * a large page number, so the page reader and its saved place can be seen and tested. The
+ * document's dates and producer are fixed and no ID is written: the same bytes, and the same
+ * info hash, everywhere.
+ */
+export async function makeDemoPdf(): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib')
+  const date = new Date(Date.UTC(2026, 0, 1))
+  const doc = await PDFDocument.create({ updateMetadata: false })
+  doc.setTitle(HANDBOOK[0][0])
+  doc.setAuthor('BitTorrented')
+  doc.setProducer('BitTorrented demo')
+  doc.setCreator('BitTorrented demo')
+  doc.setCreationDate(date)
+  doc.setModificationDate(date)
+  const [regular, bold] = [await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold)]
+  const [width, height] = [420, 595]
+  for (const [i, [heading, text]] of HANDBOOK.entries()) {
+    const page = doc.addPage([width, height])
+    page.drawRectangle({ x: 0, y: height - 90, width, height: 90, color: rgb(0.55, 0.07, 0.1) })
+    page.drawText(heading, { x: 32, y: height - 58, size: i === 0 ? 20 : 22, font: bold, color: rgb(1, 1, 1) })
+    page.drawText(text, { x: 32, y: height - 140, size: 13, font: regular, lineHeight: 19, maxWidth: width - 64, color: rgb(0.1, 0.1, 0.1) })
+    page.drawText(String(i + 1), { x: width / 2 - 20, y: 150, size: 96, font: bold, color: rgb(0.85, 0.85, 0.85) })
+    page.drawText(`Page ${i + 1} of ${HANDBOOK.length}`, { x: 32, y: 32, size: 10, font: regular, color: rgb(0.4, 0.4, 0.4) })
+  }
+  return doc.save({ useObjectStreams: false })
+}

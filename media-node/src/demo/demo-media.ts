@@ -1,13 +1,13 @@
 /**
  * Media for the local demo swarm, generated with ffmpeg the first time and kept under the data
  * directory: a film in H.264/AAC MP4 (plays everywhere), the same test card in HEVC MKV with
- * subtitles (needs transcoding), an MP3 album with tags, a FLAC track and an EPUB book.
+ * subtitles (needs transcoding), an MP3 album with tags, a FLAC track, an EPUB book, a PDF and a CBZ comic.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runFfmpeg, type FfmpegJob } from '../adapters/ffmpeg.ts'
-import { makeDemoComic, makeDemoEpub } from './demo-book.ts'
+import { makeDemoComic, makeDemoEpub, makeDemoPdf } from './demo-book.ts'
 
 export interface DemoFolder {
   /** The torrent's name: the folder seeded. */
@@ -113,6 +113,11 @@ const PLAN: Planned[] = [
     name: 'A Short Guide to Swarms (2026) [EPUB]',
     rating: 'G',
     files: [{ file: 'A Short Guide to Swarms.epub', bytes: makeDemoEpub }],
+  },
+  {
+    name: 'The Family Handbook of Swarms (2026) [PDF]',
+    rating: 'G',
+    files: [{ file: 'The Family Handbook of Swarms.pdf', bytes: makeDemoPdf }],
   },
   {
     name: 'Swarm Comics 001 (2026) [CBZ]',
