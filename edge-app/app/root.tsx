@@ -3,6 +3,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import { useEffect, type ReactNode } from 'react'
 import styles from './styles.css?url'
 import { MusicPlayerProvider } from './components/music/music-player.tsx'
+import { useSpatialNavigation } from './components/spatial-navigation.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -43,6 +44,8 @@ export default function App() {
     // Installable app: the service worker keeps the shell and the offline page.
     if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => {})
   }, [])
+  // Arrow keys move between controls everywhere, as on a TV remote.
+  useSpatialNavigation()
   // The music player sits outside the routes: browsing never interrupts what is playing.
   return (
     <MusicPlayerProvider>

@@ -2,7 +2,7 @@
  * Real Chromium (Debian's, driven by playwright-core) against the platform as `npm start`
  * runs it. Screenshots go to test-results/ for review.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -26,6 +26,8 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(async () => {
   await browser?.close()
+  // What the platform printed (warnings and errors of every part), for a failed run's post-mortem.
+  if (platform) await writeFile(join(repoRoot, 'test-results', 'platform-browser-tests.log'), platform.process.output())
   await platform?.stop()
 })
 
@@ -535,6 +537,51 @@ describe('in Chromium', () => {
     await page.keyboard.press('k')
     await page.waitForFunction(() => document.querySelector('video')!.paused)
     await page.screenshot({ path: join(shots, 'watch-1920x1080.png') })
+    await context.close()
+  })
+
+  test('TV remote: the arrow keys alone move between the home rows and their tiles, and Enter opens a title', async () => {
+    const { context, page } = await newPage({ width: 1920, height: 1080 })
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    const where = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement
+        const r = el.getBoundingClientRect()
+        // Page coordinates: moving the focus scrolls the page.
+        return { row: el.closest('[data-row]')?.getAttribute('data-row') ?? null, text: el.textContent?.trim() ?? '', x: r.left + window.scrollX, y: r.top + window.scrollY, href: el.getAttribute('href') }
+      })
+    // Down from nothing focused starts at the page's first control, then goes row by row.
+    let at = await where()
+    for (let i = 0; i < 20 && at.row !== 'recent'; i++) {
+      await page.keyboard.press('ArrowDown')
+      at = await where()
+    }
+    expect(at.row).toBe('recent')
+    await page.keyboard.press('ArrowRight')
+    const right = await where()
+    expect(right.row).toBe('recent')
+    expect(right.x).toBeGreaterThan(at.x)
+    expect(Math.abs(right.y - at.y)).toBeLessThan(5)
+    await page.keyboard.press('ArrowLeft')
+    expect((await where()).text).toBe(at.text)
+    // Down goes to the tile below — within the row's grid while it wraps, then into the next row.
+    let below = at
+    for (let i = 0; i < 10 && below.row === 'recent'; i++) {
+      await page.keyboard.press('ArrowDown')
+      const next = await where()
+      expect(next.y).toBeGreaterThan(below.y)
+      below = next
+    }
+    expect(below.row).not.toBe('recent')
+    await page.keyboard.press('ArrowUp')
+    expect((await where()).row).toBe('recent')
+    await page.keyboard.press('ArrowRight')
+    const target = (await where()).href
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`**${target}`)
     await context.close()
   })
 

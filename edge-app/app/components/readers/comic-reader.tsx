@@ -33,7 +33,7 @@ export function ComicReader({ infoHash, fileIndex, title, src, position }: Reade
   }, [pages, n])
   return (
     <>
-      <div className="comic" data-state={state} data-page={n}>
+      <div className="comic" data-own-keys="ArrowLeft ArrowRight" data-state={state} data-page={n}>
         {pages && <img className="comic-page" src={pages[Math.min(n, count - 1)]} alt={`${title}, page ${n + 1} of ${count}`} />}
       </div>
       <PageControls n={n} count={count} ready={state === 'ready'} go={go} />

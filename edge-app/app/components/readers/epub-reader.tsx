@@ -55,7 +55,7 @@ export function EpubReader({ infoHash, fileIndex, title, src, position }: Reader
 
   return (
     <>
-      <div className="reader" ref={viewer} data-state={state} data-location={location ?? ''} aria-label={`Reading ${title}`} role="document" />
+      <div className="reader" ref={viewer} data-own-keys="ArrowLeft ArrowRight" data-state={state} data-location={location ?? ''} aria-label={`Reading ${title}`} role="document" />
       <div className="row reader-controls">
         <button type="button" className="button" onClick={() => turn.current?.prev()} disabled={state !== 'ready'}>
           ← Previous page

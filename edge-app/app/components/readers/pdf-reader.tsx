@@ -81,7 +81,7 @@ export function PdfReader({ infoHash, fileIndex, title, src, position }: ReaderP
 
   return (
     <>
-      <div className="pdf-page" ref={frame} data-state={state} data-page={n} data-drawn={drawn ?? ''}>
+      <div className="pdf-page" ref={frame} data-own-keys="ArrowLeft ArrowRight" data-state={state} data-page={n} data-drawn={drawn ?? ''}>
         <canvas ref={canvas} role="img" aria-label={count ? `${title}, page ${n + 1} of ${count}` : `${title}`} />
       </div>
       <PageControls n={n} count={count} ready={state === 'ready'} go={go} />
