@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { X264_PRESETS } from './transcode/hardware-encoders.ts'
 
 const flag = (fallback: boolean) =>
   z
@@ -41,6 +42,8 @@ const ConfigSchema = z.object({
   TRANSCODE_QUEUE_MAX: z.coerce.number().int().min(0).default(9),
   /** 'auto' uses NVENC, QSV or VAAPI when this machine's FFmpeg can; 'cpu' always libx264. */
   TRANSCODE_ENCODER: z.enum(['auto', 'cpu']).default('auto'),
+  /** libx264's preset; default by the cores (ultrafast on 2, superfast up to 4, veryfast above). */
+  TRANSCODE_X264_PRESET: z.enum(X264_PRESETS).optional(),
   /**
    * Set: FFmpeg jobs go through a BullMQ queue in this Redis that every media node's workers take
    * from (HLS_DIR must then be storage all nodes mount at the same path). Unset: in-process queue.

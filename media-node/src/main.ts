@@ -9,7 +9,7 @@ import { PieceCache } from './streaming/piece-cache.ts'
 import { HlsJobs } from './transcode/hls-jobs.ts'
 import { TranscodeQueue } from './transcode/transcode-queue.ts'
 import { LocalRunner, type JobRunner } from './transcode/job-runner.ts'
-import { detectH264Encoder } from './transcode/hardware-encoders.ts'
+import { defaultX264Preset, detectH264Encoder } from './transcode/hardware-encoders.ts'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 
@@ -38,8 +38,9 @@ const runner: JobRunner = config.REDIS_URL
   ? await (await import('./transcode/bullmq-runner.ts')).BullmqRunner.connect({ redisUrl: config.REDIS_URL, concurrency, maxWaiting: config.TRANSCODE_QUEUE_MAX, log: transcodeLog })
   : new LocalRunner(new TranscodeQueue(concurrency, config.TRANSCODE_QUEUE_MAX))
 const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
-log.info({ encoder, concurrency, queue: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'transcoding ready')
-const hls = new HlsJobs({ dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'), runner, log: transcodeLog, maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
+const x264Preset = config.TRANSCODE_X264_PRESET ?? defaultX264Preset(availableParallelism())
+log.info({ encoder, x264Preset, concurrency, queue: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'transcoding ready')
+const hls = new HlsJobs({ dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'), runner, log: transcodeLog, maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, x264Preset, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
 const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
-import type { ReactElement } from 'react'
+import type { ReactElement, ReactNode } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { listHomeShelves, listRecentTorrents, type CatalogTorrent, type HomeShelves } from '../lib/catalog.server.ts'
 import { artistPath, formatBytes } from '../lib/format.ts'
-import { getProfileHome, type ProfileHome, type ResumeItem, type SavedItem } from '../lib/profile-data.server.ts'
+import { getProfileHome, type ProfileHome, type ReadingItem, type ResumeItem, type SavedItem } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -44,19 +44,28 @@ function Row<T>({ id, title, items, empty, tile, list = 'tiles' }: { id: string;
   )
 }
 
-/** A title saved to a list: a link to its page when the catalog has it. */
-function savedTile(item: SavedItem) {
+/**
+ * A tile for something of the profile's own (saved, in progress): its title links to `to` while
+ * the catalog has it for this profile; otherwise the title alone (still reachable by keyboard).
+ */
+function OwnTile({ to, title, children }: { to: string | null; title: string; children?: ReactNode }) {
   return (
-    <li key={item.infoHash} className="tile" tabIndex={item.inCatalog ? undefined : 0}>
-      {item.inCatalog ? (
-        <Link to={`/torrents/${item.infoHash}`} className="tile-title">
-          {item.title}
+    <li className="tile" tabIndex={to ? undefined : 0}>
+      {to ? (
+        <Link to={to} className="tile-title">
+          {title}
         </Link>
       ) : (
-        <span className="tile-title">{item.title}</span>
+        <span className="tile-title">{title}</span>
       )}
+      {children}
     </li>
   )
+}
+
+/** A title saved to a list: a link to its page when the catalog has it. */
+function savedTile(item: SavedItem) {
+  return <OwnTile key={item.infoHash} to={item.inCatalog ? `/torrents/${item.infoHash}` : null} title={item.title} />
 }
 
 /** A shelf's title: the parsed title and year, with quality, size and seeders beneath; music links its artist. */
@@ -80,17 +89,19 @@ function shelfTile(t: CatalogTorrent) {
 /** A row of things in progress: watched or listened to (a progress bar and time left). */
 function resumeTile(item: ResumeItem) {
   return (
-    <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.playable ? undefined : 0}>
-      {item.playable ? (
-        <Link to={`/watch/${item.infoHash}/${item.fileIndex}`} className="tile-title">
-          {item.title}
-        </Link>
-      ) : (
-        <span className="tile-title">{item.title}</span>
-      )}
+    <OwnTile key={`${item.infoHash}/${item.fileIndex}`} to={item.playable ? `/watch/${item.infoHash}/${item.fileIndex}` : null} title={item.title}>
       <progress max={item.durationS} value={item.positionS} aria-label={`${Math.round((100 * item.positionS) / item.durationS)}% played`} />
       <span className="tile-meta">{formatMinutes(item.durationS - item.positionS)} left</span>
-    </li>
+    </OwnTile>
+  )
+}
+
+/** A book in progress: how far this profile has read. */
+function readingTile(item: ReadingItem) {
+  return (
+    <OwnTile key={`${item.infoHash}/${item.fileIndex}`} to={item.readable ? `/read/${item.infoHash}/${item.fileIndex}` : null} title={item.title}>
+      <progress max={1} value={item.fraction} aria-label={`${Math.round(100 * item.fraction)}% read`} />
+    </OwnTile>
   )
 }
 
@@ -101,26 +112,7 @@ export default function Browse() {
       <h1>Hi, {profile.name}</h1>
       <Row id="continue" title="Continue watching" items={home.continueWatching} empty="Nothing in progress. What you start watching shows up here." tile={resumeTile} />
       {home.continueListening.length > 0 && <Row id="continue-listening" title="Continue listening" items={home.continueListening} empty="" tile={resumeTile} />}
-      {home.continueReading.length > 0 && (
-        <Row
-          id="continue-reading"
-          title="Continue reading"
-          items={home.continueReading}
-          empty=""
-          tile={(item) => (
-            <li key={`${item.infoHash}/${item.fileIndex}`} className="tile" tabIndex={item.readable ? undefined : 0}>
-              {item.readable ? (
-                <Link to={`/read/${item.infoHash}/${item.fileIndex}`} className="tile-title">
-                  {item.title}
-                </Link>
-              ) : (
-                <span className="tile-title">{item.title}</span>
-              )}
-              <progress max={1} value={item.fraction} aria-label={`${Math.round(100 * item.fraction)}% read`} />
-            </li>
-          )}
-        />
-      )}
+      {home.continueReading.length > 0 && <Row id="continue-reading" title="Continue reading" items={home.continueReading} empty="" tile={readingTile} />}
       <Row
         id="recent"
         title="Recently added"

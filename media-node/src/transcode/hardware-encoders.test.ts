@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { detectH264Encoder, listedH264Encoders, videoEncoderArgs } from './hardware-encoders.ts'
+import { defaultX264Preset, detectH264Encoder, listedH264Encoders, videoEncoderArgs } from './hardware-encoders.ts'
 
 describe('hardware encoders', () => {
   test('reads the H.264 encoders from `ffmpeg -encoders`', () => {
@@ -19,7 +19,12 @@ describe('hardware encoders', () => {
   })
 
   test('each encoder gets its own quality options', () => {
-    expect(videoEncoderArgs('libx264')).toEqual(['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23'])
+    expect(videoEncoderArgs('libx264')).toEqual(['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-maxrate', '4000k', '-bufsize', '8000k'])
+    expect(videoEncoderArgs('libx264', { preset: 'ultrafast', maxHeight: 1080 })).toEqual(['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-maxrate', '8000k', '-bufsize', '16000k'])
     expect(videoEncoderArgs('h264_nvenc')[1]).toBe('h264_nvenc')
+  })
+
+  test('the preset follows the cores when none is configured: fast enough to stay ahead of the player', () => {
+    expect([1, 2, 4, 8, 16].map(defaultX264Preset)).toEqual(['ultrafast', 'ultrafast', 'superfast', 'veryfast', 'veryfast'])
   })
 })

@@ -20,7 +20,7 @@ import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
 import { SEGMENT_SECONDS } from './hls-playlist.ts'
 import type { JobRunner, RunningJob } from './job-runner.ts'
-import { videoEncoderArgs, type H264Encoder } from './hardware-encoders.ts'
+import { videoEncoderArgs, type H264Encoder, type X264Preset } from './hardware-encoders.ts'
 
 export interface HlsJobOptions {
   dir: string
@@ -33,6 +33,8 @@ export interface HlsJobOptions {
   idleMs: number
   /** From detectH264Encoder(); libx264 when not given. */
   encoder?: H264Encoder
+  /** libx264's preset (defaultX264Preset for the machine's cores); veryfast when not given. */
+  x264Preset?: X264Preset
   /** Converted segments kept on disk, at most this many bytes (least recently served go first). */
   maxCacheBytes: number
 }
@@ -215,7 +217,7 @@ export class HlsJobs {
     const video = copy
       ? ['-c:v', 'copy']
       : [
-          ...videoEncoderArgs(encoder),
+          ...videoEncoderArgs(encoder, { preset: this.opts.x264Preset, maxHeight: this.opts.maxHeight }),
           ...(encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
           '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
           '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
