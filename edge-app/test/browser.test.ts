@@ -177,9 +177,20 @@ describe('in Chromium', () => {
     await expect
       .poll(() => page.evaluate(() => [...document.querySelector('video')!.textTracks].map((t) => t.label).sort()), { timeout: 20_000 })
       .toEqual(['BitTorrented.Test.Card.HEVC.2026.en.srt', 'eng (in file)'])
-    await page.evaluate(() => [...document.querySelector('video')!.textTracks].forEach((t) => (t.mode = 'showing')))
-    await page.waitForFunction(() => [...document.querySelector('video')!.textTracks].every((t) => (t.cues?.length ?? 0) >= 3), null, { timeout: 20_000 })
+    // The Subtitles menu shows each track (its cues load), and Off turns them all off.
+    const subtitles = page.getByRole('combobox', { name: 'Subtitles' })
+    for (const label of ['BitTorrented.Test.Card.HEVC.2026.en.srt', 'eng (in file)']) {
+      await subtitles.selectOption({ label })
+      await page.waitForFunction(
+        (l) => [...document.querySelector('video')!.textTracks].some((t) => t.label === l && t.mode === 'showing' && (t.cues?.length ?? 0) >= 3),
+        label,
+        { timeout: 20_000 },
+      )
+      expect(await page.evaluate(() => [...document.querySelector('video')!.textTracks].filter((t) => t.mode === 'showing').length)).toBe(1)
+    }
     await page.screenshot({ path: join(shots, 'watch-hevc-1280x800.png') })
+    await subtitles.selectOption({ label: 'Off' })
+    await page.waitForFunction(() => [...document.querySelector('video')!.textTracks].every((t) => t.mode === 'disabled'))
 
     // H.264 with AC-3 in Matroska is re-packed: the video copied at its own keyframes, the audio made AAC.
     await page.goto('/browse')
@@ -237,6 +248,39 @@ describe('in Chromium', () => {
     expect((await page.locator('[data-row="albums"] .tile-title').allTextContents()).sort()).toEqual(['Pink Noise (2026)', 'Sine Waves (2026)'])
     await page.locator('[data-row="albums"]').getByRole('link', { name: 'Sine Waves (2026)' }).click()
     await page.waitForURL(albumUrl)
+    await context.close()
+  })
+
+  test("the profile's player settings apply: subtitles on in its language at its size, its playback speed", async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    const setSettings = async (values: { subtitleLanguage: string; subtitleSize: string; playbackRate: string }) => {
+      await page.goto('/settings')
+      await page.getByRole('combobox', { name: 'Subtitles' }).selectOption(values.subtitleLanguage)
+      await page.getByRole('combobox', { name: 'Subtitle size' }).selectOption(values.subtitleSize)
+      await page.getByRole('combobox', { name: 'Playback speed' }).selectOption(values.playbackRate)
+      await page.getByRole('button', { name: 'Save settings' }).click()
+      await expect.poll(() => page.getByText('Saved.').count()).toBe(1)
+    }
+    await setSettings({ subtitleLanguage: 'en', subtitleSize: 'large', playbackRate: '1.5' })
+    await page.goto('/search?q=test+card+hevc')
+    await page.getByRole('link', { name: 'BitTorrented Test Card HEVC (2026) [360p x265]' }).first().click()
+    await page.getByRole('link', { name: /^Play .*\.mkv$/ }).click()
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    // English: the first English track is showing (the one inside the file), the menu says so, large, at 1.5×.
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelector('video')!.textTracks].map((t) => `${t.label}:${t.mode}`)), { timeout: 20_000 })
+      .toEqual(['eng (in file):showing', 'BitTorrented.Test.Card.HEVC.2026.en.srt:disabled'])
+    expect(await page.getByRole('combobox', { name: 'Subtitles' }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe('eng (in file)')
+    expect(await page.locator('video').getAttribute('class')).toContain('subtitles-large')
+    expect(await page.evaluate(() => document.querySelector('video')!.playbackRate)).toBe(1.5)
+    // The C key turns subtitles off; the menu follows.
+    await page.locator('h1').click()
+    await page.keyboard.press('c')
+    await expect.poll(() => page.getByRole('combobox', { name: 'Subtitles' }).inputValue()).toBe('')
+    await setSettings({ subtitleLanguage: '', subtitleSize: 'medium', playbackRate: '1' })
     await context.close()
   })
 

@@ -8,6 +8,7 @@ import { useWatchParty } from '../components/party/use-watch-party.ts'
 import { MediaPlayer } from '../components/player/media-player.tsx'
 import { usePlayerControls } from '../components/player/use-player-controls.ts'
 import { loadPlayable, type PlayableFile } from '../lib/playable.server.ts'
+import { getPlayerSettings, type PlayerSettings } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: 'Watch party — BitTorrented'
 const CONNECTION_TTL_S = 6 * 3600
 
 type LoaderData =
-  | { ok: true; profile: Profile; playable: PlayableFile; connectUrl: string; inviteUrl: string }
+  | { ok: true; profile: Profile; playable: PlayableFile; connectUrl: string; inviteUrl: string; settings: PlayerSettings }
   | { ok: false; profile: Profile; message: string }
 
 /**
@@ -50,10 +51,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     { userId: ctx.userId, profileId: ctx.profileId, name: ctx.profile.name, avatar: ctx.profile.avatar },
     CONNECTION_TTL_S,
   )
-  return Response.json({ ok: true, profile: ctx.profile, playable, connectUrl, inviteUrl: url.toString() } satisfies LoaderData, { headers: { 'Cache-Control': 'no-store' } })
+  const settings = await getPlayerSettings(context.db, ctx)
+  return Response.json({ ok: true, profile: ctx.profile, playable, connectUrl, inviteUrl: url.toString(), settings } satisfies LoaderData, { headers: { 'Cache-Control': 'no-store' } })
 }
 
-function PartyRoom({ profile, playable, connectUrl, inviteUrl }: Extract<LoaderData, { ok: true }>) {
+function PartyRoom({ profile, playable, connectUrl, inviteUrl, settings }: Extract<LoaderData, { ok: true }>) {
   const { torrent, file } = playable
   const title = fileName(file.path)
   const media = useRef<HTMLMediaElement | null>(null)
@@ -64,7 +66,7 @@ function PartyRoom({ profile, playable, connectUrl, inviteUrl }: Extract<LoaderD
       <FileHeader torrent={torrent} title={title} />
       <div className="party-layout">
         <div className="party-player">
-          <MediaPlayer media={media} torrent={torrent} file={file} src={playable.src} hlsSrc={playable.hlsSrc} subtitleFiles={playable.subtitleFiles} autoPlay={false} />
+          <MediaPlayer media={media} torrent={torrent} file={file} src={playable.src} hlsSrc={playable.hlsSrc} subtitleFiles={playable.subtitleFiles} autoPlay={false} settings={settings} inParty />
         </div>
         <PartyPanel view={view} actions={actions} inviteUrl={inviteUrl} />
       </div>

@@ -10,7 +10,7 @@ import { useQueueNext } from '../components/player/use-queue-next.ts'
 import { formatTime, useResume } from '../components/player/use-resume.ts'
 import type { CatalogFile, CatalogTorrent } from '../lib/catalog.server.ts'
 import { loadPlayable, parseFileParams } from '../lib/playable.server.ts'
-import { findResumePosition } from '../lib/profile-data.server.ts'
+import { findResumePosition, getPlayerSettings, type PlayerSettings } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -26,11 +26,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const playable = await loadPlayable(context, ctx, infoHash, fileIndex)
   if (!playable) throw new Response('Not found', { status: 404 })
   const resumeAt = await findResumePosition(context.db, ctx, infoHash, fileIndex)
-  return Response.json({ profile: ctx.profile, ...playable, resumeAt })
+  const settings = await getPlayerSettings(context.db, ctx)
+  return Response.json({ profile: ctx.profile, ...playable, resumeAt, settings })
 }
 
 export default function Watch() {
-  const { profile, torrent, file, src, hlsSrc, resumeAt, subtitleFiles } = useLoaderData<typeof loader>() as {
+  const { profile, torrent, file, src, hlsSrc, resumeAt, subtitleFiles, settings } = useLoaderData<typeof loader>() as {
+    settings: PlayerSettings
     profile: Profile
     torrent: CatalogTorrent
     file: CatalogFile
@@ -42,12 +44,13 @@ export default function Watch() {
   const title = fileName(file.path)
   const media = useRef<HTMLMediaElement | null>(null)
   usePlayerControls(media, title, torrent.name)
-  const next = useQueueNext(media, torrent.infoHash, file.index)
+  // "Play the next one automatically" (player settings) decides whether a queue moves on by itself.
+  const next = useQueueNext(media, torrent.infoHash, file.index, settings.autoplayNext)
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
   return (
     <AppShell profile={profile}>
       <FileHeader torrent={torrent} title={title} />
-      <MediaPlayer media={media} torrent={torrent} file={file} src={src} hlsSrc={hlsSrc} subtitleFiles={subtitleFiles} />
+      <MediaPlayer media={media} torrent={torrent} file={file} src={src} hlsSrc={hlsSrc} subtitleFiles={subtitleFiles} settings={settings} />
       <StartPartyForm infoHash={torrent.infoHash} fileIndex={file.index} kind={file.mediaType} />
       {resumed && resumeAt !== null && (
         <p role="status" className="tile-meta">

@@ -4,6 +4,7 @@ import { useHls } from './use-hls.ts'
 import { useConversionStatus } from './use-conversion-status.ts'
 import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
 import { fileName } from '../../lib/format.ts'
+import { languageCode, usePlaybackRate, useSubtitleChoice, type PlayerSettings } from './use-player-settings.ts'
 
 export interface MediaPlayerProps {
   media: React.MutableRefObject<HTMLMediaElement | null>
@@ -14,15 +15,21 @@ export interface MediaPlayerProps {
   hlsSrc: string
   subtitleFiles: SubtitleTrack[]
   autoPlay?: boolean
+  /** The profile's player settings: subtitle and audio language, subtitle size, speed. */
+  settings: PlayerSettings
+  /** A watch party sets the pace itself: the profile's speed is not applied there. */
+  inParty?: boolean
 }
 
 /**
  * The player element of one file: asks the media node how this browser can play it, then plays
  * it as it is or converted to HLS (hls.js, or the browser's own HLS), with the subtitle tracks
- * (inside the file and beside it) and a menu of its audio tracks. Used by the watch page and the
+ * (inside the file and beside it), menus of its subtitle and audio tracks, and the profile's
+ * settings: subtitles on in the profile's language (off when the file has none), the audio
+ * track in the profile's language, the subtitle size, the speed. Used by the watch page and the
  * watch-party page, which add their own behaviour around the element through `media`.
  */
-export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, autoPlay = true }: MediaPlayerProps) {
+export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, autoPlay = true, settings, inParty = false }: MediaPlayerProps) {
   const title = fileName(file.path)
   const decision = usePlaybackDecision(torrent.infoHash, file.index)
   // Another audio track than the file's first one comes through HLS, which can pick any track.
@@ -47,6 +54,13 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
   }, [media, audio])
   const audioTracks = decision.state === 'ready' ? decision.audioTracks : []
   const tracks = [...(decision.state === 'ready' ? decision.subtitles : []), ...subtitleFiles]
+  const [subtitle, setSubtitle] = useSubtitleChoice(media, tracks, settings.subtitleLanguage)
+  usePlaybackRate(media, inParty ? null : settings.playbackRate)
+  // The profile's audio language, when the file's first track is another one (through HLS, which carries any track).
+  const preferredAudio = settings.audioLanguage ? audioTracks.findIndex((t) => languageCode(t.language) === settings.audioLanguage) : -1
+  useEffect(() => {
+    if (preferredAudio > 0) setAudio(audioTracks[preferredAudio]!.index)
+  }, [preferredAudio])
   return (
     <>
       {file.mediaType === 'audio' ? (
@@ -54,7 +68,7 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
       ) : (
         <video
           ref={media as React.RefObject<HTMLVideoElement>}
-          className="player"
+          className={`player subtitles-${settings.subtitleSize}`}
           controls
           autoPlay={autoPlay}
           playsInline
@@ -66,6 +80,19 @@ export function MediaPlayer({ media, torrent, file, src, hlsSrc, subtitleFiles, 
             <track key={t.url} kind="subtitles" src={t.url} label={t.label} srcLang={t.language ?? undefined} />
           ))}
         </video>
+      )}
+      {tracks.length > 0 && file.mediaType !== 'audio' && (
+        <label className="row">
+          Subtitles
+          <select value={subtitle === null ? '' : String(subtitle)} onChange={(e) => setSubtitle(e.target.value === '' ? null : Number(e.target.value))}>
+            <option value="">Off</option>
+            {tracks.map((t, i) => (
+              <option key={t.url} value={String(i)}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
       {audioTracks.length > 1 && (
         <label className="row">
