@@ -273,7 +273,7 @@ describe('in Chromium', () => {
     await expect
       .poll(() => page.evaluate(() => [...document.querySelector('video')!.textTracks].map((t) => `${t.label}:${t.mode}`)), { timeout: 20_000 })
       .toEqual(['eng (in file):showing', 'BitTorrented.Test.Card.HEVC.2026.en.srt:disabled'])
-    expect(await page.getByRole('combobox', { name: 'Subtitles' }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe('eng (in file)')
+    expect(await page.getByRole('combobox', { name: 'Subtitles' }).evaluate((s) => (s as unknown as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('eng (in file)')
     expect(await page.locator('video').getAttribute('class')).toContain('subtitles-large')
     expect(await page.evaluate(() => document.querySelector('video')!.playbackRate)).toBe(1.5)
     // The C key turns subtitles off; the menu follows.
