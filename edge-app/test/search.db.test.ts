@@ -103,6 +103,22 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(french.facets.language).toEqual([{ value: 'french', count: 1 }])
   })
 
+  test('a head term (more matches than are counted exactly): an estimated total, facets scaled from a sample, relevance among the best-seeded matches', async () => {
+    // Counting exactly up to 2 matches here stands for the 1,000 of real searches.
+    const r = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules' }), false, 2)
+    expect(r.total.estimate).toBe(true)
+    expect(r.total.count).toBeGreaterThanOrEqual(3)
+    expect(r.facets.estimate).toBe(true)
+    expect(r.facets.type[0]).toMatchObject({ value: 'movie' })
+    expect(r.facets.type[0]!.count).toBeGreaterThanOrEqual(3)
+    // Ranked among the 2 best-seeded matches (80 and 50 seeders), not the one with 20.
+    expect(names(r).sort()).toEqual(['Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
+    // Sorted by seeders the search pages through every match.
+    expect(names(await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders' }), false, 2))).toHaveLength(3)
+    // Below the threshold nothing is estimated.
+    expect((await search({ q: 'hercules' })).total).toEqual({ count: 3, estimate: false })
+  })
+
   test('sorting by seeders and keyset pages that never repeat or skip', async () => {
     const first = await search({ sort: 'seeders', limit: 2 })
     expect(names(first)).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP', 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])

@@ -41,9 +41,9 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[]
-  /** Totals past COUNT_CAP are not counted exactly: `estimate` says so. */
+  /** Totals past EXACT_UP_TO are PostgreSQL's estimate, not a count: `estimate` says so. */
   total: { count: number; estimate: boolean }
-  /** `estimate`: counted over the first COUNT_CAP matches, not all of them. */
+  /** `estimate`: counted over the first EXACT_UP_TO + 1 matches and scaled to the estimated total. */
   facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }>; language: Array<{ value: string; count: number }>; estimate: boolean }
   /** Where the next page starts; null on the last page. */
   next: string | null
@@ -51,7 +51,15 @@ export interface SearchResult {
   matchedBy: 'words' | 'fuzzy' | 'all'
 }
 
-const COUNT_CAP = 10_000
+/**
+ * Up to this many matches a search counts exactly and its facets are exact. Past it (a head term:
+ * `the`, `1080p`, `love`), counting every match is what made searches slow — each match is a
+ * random heap read — so the total is PostgreSQL's own estimate of the matches (EXPLAIN, no
+ * execution) and the facets are those of the first EXACT_UP_TO + 1 matches scaled to it, all
+ * marked as estimates; and relevance orders the EXACT_UP_TO best-seeded matches (other sorts
+ * page through everything by their indexes).
+ */
+const EXACT_UP_TO = 1_000
 /**
  * What a person searches: the catalog as their profile may see it, as a view whose filter the
  * planner can combine with the search (the table's own policy would keep every non-leakproof
@@ -134,14 +142,14 @@ const SORTS = {
 /**
  * The statement of one page of results (exported so tests can EXPLAIN exactly what runs).
  *
- * `bounded`: the words match more than COUNT_CAP torrents (a head term: `the`, `1080p`). Ranking
- * every match by relevance is what makes such searches slow (hundreds of thousands of ts_rank
- * calls), so relevance then orders the COUNT_CAP best-seeded matches — found through the seeders
- * index — rather than all of them: the popular versions of what was asked for, which is what a
- * person looking for "the" wants to see first. Pages stay consistent: the candidate set is the
- * same for every page.
+ * `bounded`: the words match more than `candidates` torrents (a head term: `the`, `1080p`).
+ * Ranking every match by relevance is what makes such searches slow (hundreds of thousands of
+ * ts_rank calls), so relevance then orders the `candidates` best-seeded matches — found through
+ * the seeders index — rather than all of them: the popular versions of what was asked for, which
+ * is what a person looking for "the" wants to see first. Pages stay consistent: the candidate set
+ * is the same for every page.
  */
-export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false): { text: string; values: unknown[] } {
+export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false, candidates = EXACT_UP_TO): { text: string; values: unknown[] } {
   const page = new Params()
   const c = conditions(page, p, fuzzy)
   const sort = SORTS[p.sort]
@@ -154,7 +162,7 @@ export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false): { t
   }
   const from =
     bounded && p.sort === 'relevance'
-      ? `(select * from ${SEARCHED} t where ${c.where} order by ${SORTS.seeders.key()} desc, t.info_hash limit ${COUNT_CAP}) t where ${after}`
+      ? `(select * from ${SEARCHED} t where ${c.where} order by ${SORTS.seeders.key()} desc, t.info_hash limit ${Math.floor(candidates)}) t where ${after}`
       : `${SEARCHED} t where ${c.where} and ${after}`
   return {
     text: `select t.info_hash as "infoHash", t.name, t.title, t.content_type as "contentType", t.year, t.resolution, t.size_bytes::float8 as "sizeBytes",
@@ -165,7 +173,8 @@ export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false): { t
   }
 }
 
-export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true): Promise<SearchResult> {
+export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true, exactUpTo = EXACT_UP_TO): Promise<SearchResult> {
+  const cap = Math.max(1, Math.floor(exactUpTo))
   return db.asPerson(ctx, async (tx) => {
     const hasText = p.q.trim() !== ''
     const cursor = decodeCursor(p.after)
@@ -174,12 +183,12 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     const countAndFacets = async (fuzzy: boolean): Promise<{ n: number; facets: { type: Facet; resolution: Facet; language: Facet } }> => {
       if (!p.type.length && !p.resolution.length && !p.language.length) {
         // No facet filter: the count and all three facets come from one scan of (at most
-        // COUNT_CAP + 1) matches, grouped four ways — instead of four scans of every match.
+        // cap + 1) matches, grouped four ways — instead of four scans of every match.
         const b = new Params()
         const { rows: groups } = await tx.query<{ g: number; value: string | null; count: number }>(
           `select grouping(s.content_type, s.resolution, s.language)::int as g, coalesce(s.content_type, s.resolution, s.language) as value, count(*)::int as count
              from (select t.content_type, lower(t.resolution) as resolution, lower(t.language) as language
-                     from ${SEARCHED} t where ${conditions(b, p, fuzzy).where} limit ${COUNT_CAP + 1}) s
+                     from ${SEARCHED} t where ${conditions(b, p, fuzzy).where} limit ${cap + 1}) s
             group by grouping sets ((s.content_type), (s.resolution), (s.language), ())`,
           b.values,
         )
@@ -194,21 +203,23 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
       } else {
         const counting = new Params()
         const { rows: counted } = await tx.query<{ n: number }>(
-          `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${COUNT_CAP + 1}) c`,
+          `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${cap + 1}) c`,
           counting.values,
         )
         const n = counted[0]?.n ?? 0
         // Each facet leaves out its own filter; exact up to the cap, past it counted over the first
-        // COUNT_CAP matches and marked as estimates (the page shows them as such).
+        // cap + 1 matches (scaled below) and marked as estimates (the page shows them as such).
         const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
           const fb = new Params()
           const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
           return (
             await tx.query<{ value: string; count: number }>(
+              // The limit bounds the matches read, whatever share of them has a value: a facet
+              // most torrents leave empty (language) must not read every match to find cap + 1.
               `select value, count(*)::int as count from (
                  select ${value} as value from ${SEARCHED} t
-                  where ${conditions(fb, p, fuzzy, skip).where} and t.${column} is not null limit ${COUNT_CAP + 1}) f
-                group by 1 order by 2 desc, 1 limit 20`,
+                  where ${conditions(fb, p, fuzzy, skip).where} limit ${cap + 1}) f
+                where value is not null group by 1 order by 2 desc, 1 limit 20`,
               fb.values,
             )
           ).rows
@@ -227,8 +238,21 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
       ;({ n, facets } = await countAndFacets(true))
     }
     const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
-    const many = n > COUNT_CAP
-    const page = pageQuery(p, fuzzy, many)
+    const many = n > cap
+    let total = n
+    if (many) {
+      // PostgreSQL's estimate of all the matches (planning only), never below what was seen.
+      const b = new Params()
+      const { rows: plan } = await tx.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
+        `explain (format json) select 1 from ${SEARCHED} t where ${conditions(b, p, fuzzy).where}`,
+        b.values,
+      )
+      total = Math.max(n, Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? n))
+      const scale = total / n
+      const scaled = (f: Facet) => f.map((v) => ({ value: v.value, count: Math.max(1, Math.round(v.count * scale)) }))
+      facets = { type: scaled(facets.type), resolution: scaled(facets.resolution), language: scaled(facets.language) }
+    }
+    const page = pageQuery(p, fuzzy, many, cap)
     const { rows } = await tx.query<SearchHit & { sortValue: number | Date }>(page.text, page.values)
     const more = rows.length > p.limit
     const hits = rows.slice(0, p.limit)
@@ -239,7 +263,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     const last = rows[p.limit - 1]
     return {
       hits: hits.map(({ sortValue: _, ...h }) => h),
-      total: { count: Math.min(n, COUNT_CAP), estimate: n > COUNT_CAP },
+      total: { count: total, estimate: many },
       facets: { ...facets, estimate: many },
       next: more && last ? encodeCursor({ v: last.sortValue instanceof Date ? last.sortValue.toISOString() : last.sortValue, h: last.infoHash }) : null,
       matchedBy,
