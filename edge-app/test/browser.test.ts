@@ -49,6 +49,18 @@ async function signIn(page: Page, email: string, password = 'watch-together') {
 
 const pickProfile = (page: Page, name: string) => page.locator(`button.profile-tile[data-profile-name="${name}"]`).click()
 
+/** Signed in as the demo family's `profile`: finds the book by `query`, opens its title page and its reader. */
+async function openBook(page: Page, profile: string, query: string, torrentName: string, extension: string) {
+  await signIn(page, 'demo@bittorrented.local')
+  await pickProfile(page, profile)
+  await page.waitForURL('**/browse')
+  await page.goto(`/search?${query}`)
+  await page.getByRole('link', { name: torrentName }).first().click()
+  await page.waitForURL('**/torrents/**')
+  await page.getByRole('link', { name: new RegExp(`^Read .*\\.${extension}$`) }).click()
+  await page.waitForURL('**/read/**')
+}
+
 describe('in Chromium', () => {
   test('sign up, add profiles, pick one: each profile sees only its own data; switching shows the other', async () => {
     const { context, page } = await newPage()
@@ -373,15 +385,8 @@ describe('in Chromium', () => {
 
   test('a book opens in the reader, pages turn, and it opens again where this profile left it', async () => {
     const { context, page } = await newPage()
-    await signIn(page, 'demo@bittorrented.local')
-    await pickProfile(page, 'Alex')
-    await page.waitForURL('**/browse')
     // The demo swarm seeds an EPUB the project makes itself (media-node/src/demo/demo-book.ts).
-    await page.goto('/search?q=short+guide+swarms&type=ebook')
-    await page.getByRole('link', { name: 'A Short Guide to Swarms (2026) [EPUB]' }).first().click()
-    await page.waitForURL('**/torrents/**')
-    await page.getByRole('link', { name: /^Read .*\.epub$/ }).click()
-    await page.waitForURL('**/read/**')
+    await openBook(page, 'Alex', 'q=short+guide+swarms&type=ebook', 'A Short Guide to Swarms (2026) [EPUB]', 'epub')
     const reader = page.locator('.reader')
     await expect.poll(() => reader.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
     // The place is reported once the first page is laid out.
@@ -404,14 +409,7 @@ describe('in Chromium', () => {
 
   test('a comic (CBZ) opens page by page from the torrent, and again at the page this profile reached', async () => {
     const { context, page } = await newPage()
-    await signIn(page, 'demo@bittorrented.local')
-    await pickProfile(page, 'Sam')
-    await page.waitForURL('**/browse')
-    await page.goto('/search?q=swarm+comics')
-    await page.getByRole('link', { name: 'Swarm Comics 001 (2026) [CBZ]' }).first().click()
-    await page.waitForURL('**/torrents/**')
-    await page.getByRole('link', { name: /^Read .*\.cbz$/ }).click()
-    await page.waitForURL('**/read/**')
+    await openBook(page, 'Sam', 'q=swarm+comics', 'Swarm Comics 001 (2026) [CBZ]', 'cbz')
     const comic = page.locator('.comic')
     await expect.poll(() => comic.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
     const image = page.getByRole('img', { name: /page 1 of 6$/ })
@@ -431,15 +429,8 @@ describe('in Chromium', () => {
 
   test('a PDF opens page by page with pdf.js, drawn on a canvas, and again at the page this profile reached', async () => {
     const { context, page } = await newPage()
-    await signIn(page, 'demo@bittorrented.local')
-    await pickProfile(page, 'Mia')
-    await page.waitForURL('**/browse')
     // The kids profile (up to PG) may read it: the demo PDF is rated G.
-    await page.goto('/search?q=family+handbook')
-    await page.getByRole('link', { name: 'The Family Handbook of Swarms (2026) [PDF]' }).first().click()
-    await page.waitForURL('**/torrents/**')
-    await page.getByRole('link', { name: /^Read .*\.pdf$/ }).click()
-    await page.waitForURL('**/read/**')
+    await openBook(page, 'Mia', 'q=family+handbook', 'The Family Handbook of Swarms (2026) [PDF]', 'pdf')
     const pdf = page.locator('.pdf-page')
     await expect.poll(() => pdf.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
     await expect.poll(() => pdf.getAttribute('data-drawn'), { timeout: 30_000 }).toBe('0')

@@ -41,7 +41,7 @@ export interface SavedItem {
 }
 
 export interface ProfileHome {
-  /** Films and episodes, then what is being listened to, each by last use. */
+  /** Films and episodes in progress, by last use (audio is in continueListening). */
   continueWatching: ResumeItem[]
   continueListening: ResumeItem[]
   /** Books started and not finished (under 98 %). */

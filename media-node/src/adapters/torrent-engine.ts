@@ -197,12 +197,17 @@ export class TorrentEngine {
     }
     // webtorrent reads `end: 0` as "to the end of the file"; ask for two bytes instead (same piece).
     const open = (from: number, last: number) => file[Symbol.asyncIterator]({ start: from, end: last === 0 && file.length > 1 ? 1 : last })
+    /** The window after the one ending at `after`, selected now; null past the range. */
+    const following = (after: number) => {
+      if (after >= end) return null
+      const last = windowFrom(after + 1)
+      return { last, iter: open(after + 1, last) }
+    }
     entry.streams++
     let pos = start
     let last = windowFrom(start)
     let current = open(start, last)
-    let nextLast = last < end ? windowFrom(last + 1) : null
-    let next = nextLast === null ? null : open(last + 1, nextLast)
+    let next = following(last)
     let stalls = 0
     try {
       while (pos <= end) {
@@ -225,22 +230,21 @@ export class TorrentEngine {
             continue
           }
           await current.return?.()
-          if (next && nextLast !== null) {
-            current = next
-            last = nextLast
+          if (next) {
+            current = next.iter
+            last = next.last
           } else {
             last = windowFrom(pos)
             current = open(pos, last)
           }
-          nextLast = last < end ? windowFrom(last + 1) : null
-          next = nextLast === null ? null : open(last + 1, nextLast)
+          next = following(last)
         }
       }
     } finally {
       entry.streams--
       entry.lastUsed = Date.now()
       await current.return?.()
-      await next?.return?.()
+      await next?.iter.return?.()
     }
   }
 

@@ -125,6 +125,7 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
     return { ...c, isAdult, contentType: isAdult ? 'adult' : c.contentType }
   })
   const column = <T>(f: (e: CatalogEntry, i: number) => T) => list.map(f)
+  const ratings = list.map((e) => normalizeRating(e.contentRating))
   await tx.query(
     `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, leechers, discovered_at,
                                    content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult, content_rating, artist)
@@ -167,11 +168,11 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
       classified.map((c) => c.language),
       classified.map((c) => c.group),
       classified.map((c) => c.isAdult),
-      column((e) => normalizeRating(e.contentRating)),
+      ratings,
       classified.map((c) => c.artist),
     ],
   )
-  await inheritTitleRatings(tx, list.filter((e) => !normalizeRating(e.contentRating)).map((e) => e.infoHash))
+  await inheritTitleRatings(tx, list.filter((_, i) => !ratings[i]).map((e) => e.infoHash))
   const withFiles = list.filter((e) => e.files && e.files.length > 0)
   if (withFiles.length) {
     await tx.query(`delete from catalog.torrent_files where info_hash = any($1::text[])`, [withFiles.map((e) => e.infoHash)])

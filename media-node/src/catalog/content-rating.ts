@@ -4,7 +4,7 @@
  * stored: the US TV Parental Guidelines (TV-Y … TV-MA), the common cinema systems that name an
  * age (BBFC U/PG/12A/15/18, FSK/PEGI-style numbers) and the explicit/clean flag of music stores.
  * What cannot be placed is `null` (unrated) — and an unrated title is hidden from every profile
- * with a ceiling (see the migration add_content_ratings_to_catalog), so guessing low is never
+ * with a ceiling (see the migration add_ratings_and_artists_to_catalog), so guessing low is never
  * the fallback. No maintained package maps these systems onto one scale; the table is small.
  */
 import type pg from 'pg'

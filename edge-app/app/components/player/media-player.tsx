@@ -4,7 +4,8 @@ import { useHls } from './use-hls.ts'
 import { useConversionStatus } from './use-conversion-status.ts'
 import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
 import { fileName } from '../../lib/format.ts'
-import { languageCode, usePlaybackRate, useSubtitleChoice, type PlayerSettings } from './use-player-settings.ts'
+import type { PlayerSettings } from '../../lib/profile-data.server.ts'
+import { languageCode, usePlaybackRate, useSubtitleChoice } from './use-player-settings.ts'
 
 export interface MediaPlayerProps {
   media: React.MutableRefObject<HTMLMediaElement | null>

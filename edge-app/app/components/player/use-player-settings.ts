@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react'
-import type { PlayerSettings } from '../../lib/profile-data.server.ts'
 
 // ISO 639-2 codes (in files: "eng", "fre"/"fra") onto the 639-1 codes of the settings ("en").
 // A table of the languages the settings offer and their neighbours; nothing maintained maps these
@@ -59,5 +58,3 @@ export function usePlaybackRate(media: React.RefObject<HTMLMediaElement | null>,
     return () => el.removeEventListener('loadedmetadata', apply)
   }, [media, rate])
 }
-
-export type { PlayerSettings }
