@@ -102,8 +102,18 @@ class Params {
   }
 }
 
+type Facet = Array<{ value: string; count: number }>
+type FacetName = 'type' | 'resolution' | 'language'
+
+/**
+ * Which words column a branch of a search tests: `search_head` holds the words of every torrent
+ * but a few with very long names, and an index walked in seeders order carries it (see the
+ * migration add_catalog_search_covering_index); those few are found through `search_vector`.
+ */
+type Branch = 'head' | 'long'
+
 /** The text condition, its rank and the filters (one of them left out for its own facet). */
-function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 'resolution' | 'language') {
+function conditions(b: Params, p: SearchParams, fuzzy: boolean, branch: Branch, skip?: FacetName) {
   const { web, prefix } = textQuery(p.q)
   const hasText = p.q.trim() !== ''
   let text = 'true'
@@ -118,8 +128,9 @@ function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 
     if (web) parts.push(`websearch_to_tsquery('simple', ${b.arg(web, 'text')})`)
     if (prefix) parts.push(`to_tsquery('simple', ${b.arg(`${prefix}:*`, 'text')})`)
     const tsquery = `(${parts.join(' && ')})`
-    text = `t.search_vector @@ ${tsquery}`
-    rank = `ts_rank(t.search_vector, ${tsquery})`
+    const column = branch === 'head' ? 't.search_head' : 't.search_vector'
+    text = branch === 'head' ? `${column} @@ ${tsquery}` : `t.search_head is null and ${column} @@ ${tsquery}`
+    rank = `ts_rank(${column}, ${tsquery})`
   }
   const filters: string[] = []
   if (skip !== 'type' && p.type.length) filters.push(`t.content_type = any(${b.arg(p.type, 'text[]')})`)
@@ -132,128 +143,184 @@ function conditions(b: Params, p: SearchParams, fuzzy: boolean, skip?: 'type' | 
   return { where: [text, ...filters].join(' and '), rank }
 }
 
-const SORTS = {
-  relevance: { key: (rank: string) => `(${rank})::float8`, type: 'float8' },
-  seeders: { key: () => 'coalesce(t.seeders, -1)::float8', type: 'float8' },
-  size: { key: () => 't.size_bytes::float8', type: 'float8' },
-  date: { key: () => 't.discovered_at', type: 'timestamptz' },
-} as const
+/**
+ * Every match of a search as rows `m` of what searches order, filter and count by — only columns
+ * the seeders-ordered covering index holds, so a walk of it never reads the heap. A word search
+ * is two branches (search_head, and search_vector for the few torrents without search_head); the
+ * planner merges their orders.
+ */
+function matches(b: Params, p: SearchParams, fuzzy: boolean, skip?: FacetName): string {
+  const branch = (which: Branch) => {
+    const c = conditions(b, p, fuzzy, which, skip)
+    return `select t.info_hash, t.content_type, lower(t.resolution) as resolution, lower(t.language) as language, (${c.rank})::float8 as rank,
+                   coalesce(t.seeders, -1)::float8 as seeders_key, t.size_bytes::float8 as size_key, t.discovered_at
+              from ${SEARCHED} t where ${c.where}`
+  }
+  const words = p.q.trim() !== '' && !fuzzy
+  return words ? `(${branch('head')} union all ${branch('long')}) m` : `(${branch('head')}) m`
+}
+
+const SORT_KEYS = { relevance: { column: 'rank', type: 'float8' }, seeders: { column: 'seeders_key', type: 'float8' }, size: { column: 'size_key', type: 'float8' }, date: { column: 'discovered_at', type: 'timestamptz' } } as const
+const BY_SEEDERS = 'm.seeders_key desc, m.info_hash'
+const FACETS = ['type', 'resolution', 'language'] as const
+const filtered = (p: SearchParams, f: FacetName) => p[f].length > 0
+/**
+ * Past EXACT_UP_TO matches, the facets of a set filter are counted over this many of their matches
+ * (leaving the filter out reads more of the index per match found; the counts are estimates either way).
+ */
+const FACET_SAMPLE = 300
+
+/** Where a page starts: after the cursor's row in the page's order. */
+function afterCursor(b: Params, p: SearchParams, alias: string): string {
+  const cursor = decodeCursor(p.after)
+  const sort = SORT_KEYS[p.sort]
+  if (!cursor || typeof cursor.v !== (sort.type === 'timestamptz' ? 'string' : 'number')) return 'true'
+  const key = `${alias}.${sort.column}`
+  const v = b.arg(cursor.v, sort.type)
+  return `(${key} < ${v} or (${key} = ${v} and ${alias}.info_hash > ${b.arg(cursor.h, 'text')}))`
+}
+
+/** A page's rows as JSON, in the page's order, with what the result list shows. */
+function pageJson(from: string, p: SearchParams): string {
+  const key = `x.${SORT_KEYS[p.sort].column}`
+  return `(select coalesce(json_agg(json_build_object(
+              'infoHash', d.info_hash, 'name', d.name, 'title', d.title, 'contentType', d.content_type, 'year', d.year, 'resolution', d.resolution,
+              'sizeBytes', d.size_bytes::float8, 'seeders', d.seeders, 'discoveredAt', d.discovered_at, 'sortValue', ${key}) order by ${key} desc, x.info_hash), '[]'::json)
+            from (${from}) x join ${SEARCHED} d on d.info_hash = x.info_hash)`
+}
 
 /**
- * The statement of one page of results (exported so tests can EXPLAIN exactly what runs).
- *
- * `bounded`: the words match more than `candidates` torrents (a head term: `the`, `1080p`).
- * Ranking every match by relevance is what makes such searches slow (hundreds of thousands of
- * ts_rank calls), so relevance then orders the `candidates` best-seeded matches — found through
- * the seeders index — rather than all of them: the popular versions of what was asked for, which
- * is what a person looking for "the" wants to see first. Pages stay consistent: the candidate set
- * is the same for every page.
+ * The first statement of every search: its candidates — the `cap` + 1 best-seeded matches, in
+ * one walk of the seeders order for common words or one bitmap for rare ones, as the planner
+ * judges — and from them, at once: the count (exact up to `cap`), the counts of every facet whose
+ * filter is not set (the facets of a set filter leave it out: facetQuery), and a page: right
+ * whenever the candidates hold every match, and for relevance always (past `cap` matches
+ * relevance orders the `cap` best-seeded; pages stay consistent, the set is the same for every page).
  */
-export function pageQuery(p: SearchParams, fuzzy: boolean, bounded = false, candidates = EXACT_UP_TO): { text: string; values: unknown[] } {
-  const page = new Params()
-  const c = conditions(page, p, fuzzy)
-  const sort = SORTS[p.sort]
-  const key = sort.key(c.rank)
-  const cursor = decodeCursor(p.after)
-  let after = 'true'
-  if (cursor && typeof cursor.v === (sort.type === 'timestamptz' ? 'string' : 'number')) {
-    const v = page.arg(cursor.v, sort.type)
-    after = `(${key} < ${v} or (${key} = ${v} and t.info_hash > ${page.arg(cursor.h, 'text')}))`
-  }
-  const from =
-    bounded && p.sort === 'relevance'
-      ? `(select * from ${SEARCHED} t where ${c.where} order by ${SORTS.seeders.key()} desc, t.info_hash limit ${Math.floor(candidates)}) t where ${after}`
-      : `${SEARCHED} t where ${c.where} and ${after}`
+export function firstQuery(p: SearchParams, fuzzy: boolean, cap = EXACT_UP_TO): { text: string; values: unknown[] } {
+  const b = new Params()
+  const limit = Math.max(1, Math.floor(cap))
+  const key = `c.${SORT_KEYS[p.sort].column}`
+  const page = `select c.* from (select * from c order by c.seeders_key desc, c.info_hash limit ${limit}) c
+                 where ${afterCursor(b, p, 'c')} order by ${key} desc, c.info_hash limit ${b.arg(p.limit + 1, 'int')}`
   return {
-    text: `select t.info_hash as "infoHash", t.name, t.title, t.content_type as "contentType", t.year, t.resolution, t.size_bytes::float8 as "sizeBytes",
-              t.seeders, t.discovered_at as "discoveredAt", ${key} as "sortValue"
-         from ${from}
-        order by ${key} desc, t.info_hash asc limit ${page.arg(p.limit + 1, 'int')}`,
-    values: page.values,
+    text: `with c as materialized (select m.* from ${matches(b, p, fuzzy)} order by ${BY_SEEDERS} limit ${limit + 1})
+           select (select count(*)::int from c) as n,
+                  (select coalesce(json_agg(json_build_object('g', g, 'value', value, 'count', count)), '[]'::json) from (
+                     select grouping(c.content_type, c.resolution, c.language)::int as g, coalesce(c.content_type, c.resolution, c.language) as value, count(*)::int as count
+                       from c group by grouping sets ((c.content_type), (c.resolution), (c.language))) g) as groups,
+                  ${pageJson(page, p)} as page`,
+    values: b.values,
   }
 }
+
+/**
+ * One facet's counts with its own filter left out, over (at most) `sample` of those matches:
+ * `cap` + 1 while the search has at most `cap` matches (so they are exact), fewer past it, where
+ * they are estimates anyway. Rows: each value (g 0) and how many matches were read (g 1).
+ */
+export function facetQuery(p: SearchParams, fuzzy: boolean, facet: FacetName, sample = EXACT_UP_TO + 1): { text: string; values: unknown[] } {
+  const b = new Params()
+  const column = facet === 'type' ? 'content_type' : facet
+  // The limit bounds the matches read, whatever share of them has a value: a facet most torrents
+  // leave empty (language) must not read every match to find enough. Taken in seeders order, so
+  // that a common word walks the covering index rather than building a bitmap of every match.
+  return {
+    text: `select grouping(f.value)::int as g, f.value, count(*)::int as count from (
+             select m.${column} as value from ${matches(b, p, fuzzy, facet)} order by ${BY_SEEDERS} limit ${Math.max(1, Math.floor(sample))}) f
+            group by grouping sets ((f.value), ())`,
+    values: b.values,
+  }
+}
+
+/** PostgreSQL's estimate of all the matches (planning only). */
+export function estimateQuery(p: SearchParams, fuzzy: boolean): { text: string; values: unknown[] } {
+  const b = new Params()
+  return { text: `explain (format json) select 1 from ${matches(b, p, fuzzy)}`, values: b.values }
+}
+
+/**
+ * A page of a search with more matches than the candidates hold, in an order other than relevance:
+ * through that order's index (seeders, size, date), from the cursor on.
+ */
+export function pageQuery(p: SearchParams, fuzzy: boolean): { text: string; values: unknown[] } {
+  const b = new Params()
+  const key = `m.${SORT_KEYS[p.sort].column}`
+  const from = `select m.* from ${matches(b, p, fuzzy)} where ${afterCursor(b, p, 'm')} order by ${key} desc, m.info_hash limit ${b.arg(p.limit + 1, 'int')}`
+  return { text: `select ${pageJson(from, p)} as page`, values: b.values }
+}
+
+/** Every statement a search may run, for tests that EXPLAIN exactly what runs. */
+export function searchStatements(p: SearchParams, fuzzy: boolean, cap = EXACT_UP_TO): Array<{ label: string; text: string; values: unknown[] }> {
+  return [
+    { label: 'first', ...firstQuery(p, fuzzy, cap) },
+    ...FACETS.filter((f) => filtered(p, f)).map((f) => ({ label: `facet ${f}`, ...facetQuery(p, fuzzy, f, cap + 1) })),
+    { label: 'estimate', ...estimateQuery(p, fuzzy) },
+    { label: 'page', ...pageQuery(p, fuzzy) },
+  ]
+}
+
+type PageRow = Omit<SearchHit, 'discoveredAt'> & { discoveredAt: string; sortValue: number | string }
 
 export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true, exactUpTo = EXACT_UP_TO): Promise<SearchResult> {
   const cap = Math.max(1, Math.floor(exactUpTo))
   return db.asPerson(ctx, async (tx) => {
     const hasText = p.q.trim() !== ''
     const cursor = decodeCursor(p.after)
-    type Facet = Array<{ value: string; count: number }>
-    // The count first (capped): past the cap the page and the facets bound their work.
-    const countAndFacets = async (fuzzy: boolean): Promise<{ n: number; facets: { type: Facet; resolution: Facet; language: Facet } }> => {
-      if (!p.type.length && !p.resolution.length && !p.language.length) {
-        // No facet filter: the count and all three facets come from one scan of (at most
-        // cap + 1) matches, grouped four ways — instead of four scans of every match.
-        const b = new Params()
-        const { rows: groups } = await tx.query<{ g: number; value: string | null; count: number }>(
-          `select grouping(s.content_type, s.resolution, s.language)::int as g, coalesce(s.content_type, s.resolution, s.language) as value, count(*)::int as count
-             from (select t.content_type, lower(t.resolution) as resolution, lower(t.language) as language
-                     from ${SEARCHED} t where ${conditions(b, p, fuzzy).where} limit ${cap + 1}) s
-            group by grouping sets ((s.content_type), (s.resolution), (s.language), ())`,
-          b.values,
-        )
-        // grouping() bits: content_type 4, resolution 2, language 1; 7 is the total.
-        const pick = (g: number): Facet =>
-          groups
-            .filter((r) => r.g === g && r.value !== null)
-            .map((r) => ({ value: r.value!, count: r.count }))
-            .sort((a, c) => c.count - a.count || a.value.localeCompare(c.value))
-            .slice(0, 20)
-        return { n: groups.find((r) => r.g === 7)?.count ?? 0, facets: { type: pick(3), resolution: pick(5), language: pick(6) } }
-      } else {
-        const counting = new Params()
-        const { rows: counted } = await tx.query<{ n: number }>(
-          `select count(*)::int as n from (select 1 from ${SEARCHED} t where ${conditions(counting, p, fuzzy).where} limit ${cap + 1}) c`,
-          counting.values,
-        )
-        const n = counted[0]?.n ?? 0
-        // Each facet leaves out its own filter; exact up to the cap, past it counted over the first
-        // cap + 1 matches (scaled below) and marked as estimates (the page shows them as such).
-        const facet = async (column: 'content_type' | 'resolution' | 'language', skip: 'type' | 'resolution' | 'language') => {
-          const fb = new Params()
-          const value = column === 'content_type' ? 't.content_type' : `lower(t.${column})`
-          return (
-            await tx.query<{ value: string; count: number }>(
-              // The limit bounds the matches read, whatever share of them has a value: a facet
-              // most torrents leave empty (language) must not read every match to find cap + 1.
-              `select value, count(*)::int as count from (
-                 select ${value} as value from ${SEARCHED} t
-                  where ${conditions(fb, p, fuzzy, skip).where} limit ${cap + 1}) f
-                where value is not null group by 1 order by 2 desc, 1 limit 20`,
-              fb.values,
-            )
-          ).rows
-        }
-        return { n, facets: { type: await facet('content_type', 'type'), resolution: await facet('resolution', 'resolution'), language: await facet('language', 'language') } }
-      }
+    const first = async (fuzzy: boolean) => {
+      const q = firstQuery(p, fuzzy, cap)
+      const { rows } = await tx.query<{ n: number; groups: Array<{ g: number; value: string | null; count: number }> | null; page: PageRow[] }>(q.text, q.values)
+      return rows[0]!
     }
-    // Words first; only if they find nothing, names that look alike (typos). The count doubles as
-    // the "found anything?" probe.
+    // Words first; only if they find nothing, names that look alike (typos).
     let fuzzy = false
-    let { n, facets } = await countAndFacets(false)
-    if (hasText && n === 0) {
+    let found = await first(false)
+    if (hasText && found.n === 0) {
       fuzzy = true
       // One typo in a short word puts similarity near 0.55; pg_trgm's default (0.6) would miss it.
       await tx.query(`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`)
-      ;({ n, facets } = await countAndFacets(true))
+      found = await first(true)
     }
-    const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
+    const { n } = found
     const many = n > cap
+    const matchedBy: SearchResult['matchedBy'] = !hasText ? 'all' : fuzzy ? 'fuzzy' : 'words'
     let total = n
     if (many) {
       // PostgreSQL's estimate of all the matches (planning only), never below what was seen.
-      const b = new Params()
-      const { rows: plan } = await tx.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
-        `explain (format json) select 1 from ${SEARCHED} t where ${conditions(b, p, fuzzy).where}`,
-        b.values,
-      )
+      const q = estimateQuery(p, fuzzy)
+      const { rows: plan } = await tx.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(q.text, q.values)
       total = Math.max(n, Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? n))
-      const scale = total / n
-      const scaled = (f: Facet) => f.map((v) => ({ value: v.value, count: Math.max(1, Math.round(v.count * scale)) }))
-      facets = { type: scaled(facets.type), resolution: scaled(facets.resolution), language: scaled(facets.language) }
     }
-    const page = pageQuery(p, fuzzy, many, cap)
-    const { rows } = await tx.query<SearchHit & { sortValue: number | Date }>(page.text, page.values)
+    const top = (rows: Facet): Facet => rows.sort((a, c) => c.count - a.count || a.value.localeCompare(c.value)).slice(0, 20)
+    const scaled = (rows: Facet, scale: number): Facet => rows.map((v) => ({ value: v.value, count: Math.max(1, Math.round(v.count * scale)) }))
+    // A facet whose filter is not set counts the candidates (grouping() bits: content_type 4,
+    // resolution 2, language 1): every match, or past the cap the cap + 1 best-seeded, scaled.
+    const grouped = (g: number): Facet => {
+      const rows = top((found.groups ?? []).filter((r) => r.g === g && r.value !== null).map((r) => ({ value: r.value!, count: r.count })))
+      return many ? scaled(rows, total / n) : rows
+    }
+    // A facet whose filter is set leaves it out and counts its own matches: all of them while the
+    // sample holds them all, else a sample scaled by how often the chosen values occur in it
+    // (the search's estimated total is the chosen values' share of the facet's matches).
+    const facet = async (f: FacetName, g: number): Promise<Facet> => {
+      if (!filtered(p, f)) return grouped(g)
+      const sample = many ? FACET_SAMPLE : cap + 1
+      const q = facetQuery(p, fuzzy, f, sample)
+      const { rows } = await tx.query<{ g: number; value: string | null; count: number }>(q.text, q.values)
+      const read = rows.find((r) => r.g === 1)?.count ?? 0
+      const values = top(rows.filter((r) => r.g === 0 && r.value !== null).map((r) => ({ value: r.value!, count: r.count })))
+      if (read < sample) return values
+      const chosen = new Set(p[f].map((v) => v.toLowerCase()))
+      const chosenCount = values.filter((v) => chosen.has(v.value.toLowerCase())).reduce((sum, v) => sum + v.count, 0)
+      return scaled(values, chosenCount > 0 ? total / chosenCount : total / read)
+    }
+    const facets = { type: await facet('type', 3), resolution: await facet('resolution', 5), language: await facet('language', 6) }
+    let rows = found.page
+    if (many && p.sort !== 'relevance') {
+      // The candidates hold only the best-seeded matches; other orders page through every match.
+      const q = pageQuery(p, fuzzy)
+      rows = (await tx.query<{ page: PageRow[] }>(q.text, q.values)).rows[0]!.page
+    }
     const more = rows.length > p.limit
     const hits = rows.slice(0, p.limit)
 
@@ -262,10 +329,11 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     }
     const last = rows[p.limit - 1]
     return {
-      hits: hits.map(({ sortValue: _, ...h }) => h),
+      hits: hits.map(({ sortValue: _, ...h }) => ({ ...h, discoveredAt: new Date(h.discoveredAt).toISOString() })),
       total: { count: total, estimate: many },
       facets: { ...facets, estimate: many },
-      next: more && last ? encodeCursor({ v: last.sortValue instanceof Date ? last.sortValue.toISOString() : last.sortValue, h: last.infoHash }) : null,
+      // A timestamp stays PostgreSQL's own text (microseconds kept: a Date would round them away and skip rows).
+      next: more && last ? encodeCursor({ v: last.sortValue, h: last.infoHash }) : null,
       matchedBy,
     }
   })
