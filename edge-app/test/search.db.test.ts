@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { seed, seedFile, withClient } from '@bittorrented/db'
 import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { RequestDb } from '../app/lib/db.server.ts'
-import { searchCatalog, searchStatements, searchParamsFrom, SearchParamsSchema } from '../app/lib/search.server.ts'
+import { searchCatalog, searchStatements, searchParamsFrom, SearchParamsSchema, type MatchMode } from '../app/lib/search.server.ts'
 import { listHomeShelves, listRecentTorrents, listVersions, findTorrent } from '../app/lib/catalog.server.ts'
 
 let db: TestDatabase
@@ -76,6 +76,19 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(names(await search({ q: '"walking dead"' }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
     expect(names(await search({ q: 'hercules -1997' })).sort()).toEqual(['Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
     expect(names(await search({ q: 'guard' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+  })
+
+  test('a word that matches as typed is not widened to a prefix; one that matches nothing yet is', async () => {
+    const hash = 'c'.repeat(40)
+    await withClient(db.url, (c) =>
+      c.query(`insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Galaxyland.2020.1080p.WEB', 'Galaxyland', 'movie', 1, 1, 'test', 'PG')`, [hash]),
+    )
+    try {
+      expect(names(await search({ q: 'galaxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+      expect(names(await search({ q: 'galax' })).sort()).toEqual(['Galaxyland.2020.1080p.WEB', 'Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+    } finally {
+      await withClient(db.url, (c) => c.query(`delete from catalog.torrents where info_hash = $1`, [hash]))
+    }
   })
 
   test('a typo still finds the title (trigram similarity), marked as a fuzzy match', async () => {
@@ -164,22 +177,22 @@ describe(`catalog search on ${testTarget()}`, () => {
   })
 
   test('no search reads the whole table: every statement of every shape has an index to use (EXPLAIN, not timings)', async () => {
-    const shapes: Array<[string, Record<string, unknown>, boolean]> = [
-      ['words', { q: 'hercules' }, false],
-      ['words with facet filters', { q: 'hercules', type: ['movie'], resolution: ['1080p'], language: ['french'] }, false],
-      ['phrase and exclusion', { q: '"walking dead" -1997' }, false],
-      ['prefix', { q: 'guard' }, false],
-      ['typo', { q: 'hercles' }, true],
-      ['type filter, no words', { type: ['movie'] }, false],
-      ['by seeders', { sort: 'seeders' }, false],
-      ['by size, deep page', { q: 'hercules', sort: 'size', after: Buffer.from(JSON.stringify({ v: 1e9, h: 'a'.repeat(40) })).toString('base64url') }, false],
-      ['by date', { sort: 'date' }, false],
+    const shapes: Array<[string, Record<string, unknown>, MatchMode]> = [
+      ['words', { q: 'hercules' }, 'words'],
+      ['words with facet filters', { q: 'hercules', type: ['movie'], resolution: ['1080p'], language: ['french'] }, 'words'],
+      ['phrase and exclusion', { q: '"walking dead" -1997' }, 'words'],
+      ['prefix', { q: 'guard' }, 'prefix'],
+      ['typo', { q: 'hercles' }, 'fuzzy'],
+      ['type filter, no words', { type: ['movie'] }, 'words'],
+      ['by seeders', { sort: 'seeders' }, 'words'],
+      ['by size, deep page', { q: 'hercules', sort: 'size', after: Buffer.from(JSON.stringify({ v: 1e9, h: 'a'.repeat(40) })).toString('base64url') }, 'words'],
+      ['by date', { sort: 'date' }, 'words'],
     ]
     await withClient(db.url, async (c) => {
       // As Sam (no ceiling) and as the kids profile (the rating condition must not cost an index either).
       for (const who of [ctx, kid])
-        for (const [label, query, fuzzy] of shapes)
-          for (const statement of searchStatements(SearchParamsSchema.parse(query), fuzzy)) {
+        for (const [label, query, mode] of shapes)
+          for (const statement of searchStatements(SearchParamsSchema.parse(query), mode)) {
             await c.query('begin')
             // As the person (role, claims), as the search really runs: row-level security changes plans.
             await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
