@@ -32,7 +32,10 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     clients: { type: 'string', default: '16' },
     'baseline-timeout': { type: 'string', default: '10' },
+    'skip-baseline': { type: 'boolean', default: false },
     'baseline-samples': { type: 'string', default: '2' },
+    // Experiments only: searchCatalog's exact-count threshold (its default when unset).
+    'exact-up-to': { type: 'string' },
   },
 })
 const ROWS = Number(values.rows)
@@ -40,6 +43,7 @@ const DURATION_S = Number(values.duration)
 const CLIENTS = Number(values.clients)
 const BASELINE_TIMEOUT_S = Number(values['baseline-timeout'])
 const BASELINE_SAMPLES = Number(values['baseline-samples'])
+const EXACT = values['exact-up-to'] ? Number(values['exact-up-to']) : undefined
 const GOALS = { p99_ms: 100, p50_ms: 15, speedup: 10 }
 const SAM = { userId: '00000000-0000-4000-8000-000000000001', profileId: '00000000-0000-4000-9000-000000000012' }
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
@@ -215,12 +219,12 @@ async function runWorkload(queries: ReturnType<typeof workload>) {
         let params = SearchParamsSchema.parse(q.params)
         const t = performance.now()
         try {
-          let result = await searchCatalog(db, SAM, params, false)
+          let result = await searchCatalog(db, SAM, params, false, EXACT)
           if (q.shape === 'deep page') {
             // Five pages on, following the keyset cursor.
             for (let p = 0; p < 5 && result.next; p++) {
               params = { ...params, after: result.next }
-              result = await searchCatalog(db, SAM, params, false)
+              result = await searchCatalog(db, SAM, params, false, EXACT)
             }
           }
           const ms = performance.now() - t
@@ -281,7 +285,7 @@ const started = Date.now()
 const run = await runWorkload(queries)
 const elapsedS = (Date.now() - started) / 1000
 log(`baseline: the seed-shaped query, ${BASELINE_SAMPLES} samples per shape, one at a time, statement_timeout ${BASELINE_TIMEOUT_S} s`)
-const baseline = await runBaseline(queries)
+const baseline = values['skip-baseline'] ? { samples: [], timeouts: 0 } : await runBaseline(queries)
 
 const ours = latencyStats(run.all)
 const base = latencyStats(baseline.samples)
