@@ -91,10 +91,33 @@ describe(`catalog search on ${testTarget()}`, () => {
     }
   })
 
-  test('a typo still finds the title (trigram similarity), marked as a fuzzy match', async () => {
+  test('a typo still finds the title (the catalog word most like it), marked as a fuzzy match', async () => {
     const r = await search({ q: 'hercles' })
     expect(r.matchedBy).toBe('fuzzy')
     expect(names(r)).toContain('Hercules.2014.720p.WEB-DL.x264')
+    // Every word corrected on its own; an excluded word is not searched for.
+    expect(names(await search({ q: 'gaurdians galxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+    expect(names(await search({ q: 'gaurdians -galxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
+    // Nothing like any catalog word: nothing, not an error.
+    expect((await search({ q: 'zzqxj' })).hits).toEqual([])
+  })
+
+  test("the catalog's words follow what is added, and never include an adult title's words", async () => {
+    const words = async () => (await withClient(db.url, (c) => c.query<{ word: string }>(`select word from catalog.search_words`))).rows.map((r) => r.word)
+    expect(await words()).toContain('hercules')
+    expect(await words()).not.toContain('parody')
+    const hash = 'd'.repeat(40)
+    await withClient(db.url, (c) =>
+      c.query(`insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Quixotic.Voyage.2020.1080p', 'Quixotic Voyage', 'movie', 1, 1, 'test', 'PG')`, [hash]),
+    )
+    try {
+      expect(await words()).toEqual(expect.arrayContaining(['quixotic', 'voyage']))
+      const r = await search({ q: 'quixotik' })
+      expect(r.matchedBy).toBe('fuzzy')
+      expect(names(r)).toEqual(['Quixotic.Voyage.2020.1080p'])
+    } finally {
+      await withClient(db.url, (c) => c.query(`delete from catalog.torrents where info_hash = $1`, [hash]))
+    }
   })
 
   test('filters with counts: a facet counts as if its own filter were not set', async () => {
@@ -182,7 +205,7 @@ describe(`catalog search on ${testTarget()}`, () => {
       ['words with facet filters', { q: 'hercules', type: ['movie'], resolution: ['1080p'], language: ['french'] }, 'words'],
       ['phrase and exclusion', { q: '"walking dead" -1997' }, 'words'],
       ['prefix', { q: 'guard' }, 'prefix'],
-      ['typo', { q: 'hercles' }, 'fuzzy'],
+      ['typo', { q: 'hercles' }, { fuzzy: "('hercules' | 'herc')" }],
       ['type filter, no words', { type: ['movie'] }, 'words'],
       ['by seeders', { sort: 'seeders' }, 'words'],
       ['by size, deep page', { q: 'hercules', sort: 'size', after: Buffer.from(JSON.stringify({ v: 1e9, h: 'a'.repeat(40) })).toString('base64url') }, 'words'],
