@@ -149,8 +149,17 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(r.facets.type[0]!.count).toBeGreaterThanOrEqual(3)
     // Ranked among the 2 best-seeded matches (80 and 50 seeders), not the one with 20.
     expect(names(r).sort()).toEqual(['Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
-    // Sorted by seeders the search pages through every match.
+    // Sorted by seeders the search pages through every match: pages within the candidates come
+    // from them, the page past them from the seeders index; none repeated or skipped.
     expect(names(await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders' }), false, 2))).toHaveLength(3)
+    const bySeeders: string[] = []
+    let after: string | undefined
+    do {
+      const page = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders', limit: 1, ...(after ? { after } : {}) }), false, 2)
+      bySeeders.push(...names(page))
+      after = page.next ?? undefined
+    } while (after)
+    expect(bySeeders).toEqual(['Hercules.2014.720p.WEB-DL.x264', 'Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.1997.Animated.720p.BluRay'])
     // Below the threshold nothing is estimated.
     expect((await search({ q: 'hercules' })).total).toEqual({ count: 3, estimate: false })
     // Past it, a set filter's own facet (the filter left out) still counts all its matches when

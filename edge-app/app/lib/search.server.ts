@@ -351,8 +351,11 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     }
     const facets = { type: await facet('type', 3), resolution: await facet('resolution', 5), language: await facet('language', 6) }
     let rows = found.page
-    if (many && p.sort !== 'relevance') {
-      // The candidates hold only the best-seeded matches; other orders page through every match.
+    // The candidates are the first cap + 1 matches in seeders order, so a full page of them sorted
+    // by seeders is that order's page too; otherwise (other orders, or a page past the candidates)
+    // the page comes through its order's index, over every match.
+    const pageFromCandidates = p.sort === 'relevance' || (p.sort === 'seeders' && rows.length === p.limit + 1)
+    if (many && !pageFromCandidates) {
       const q = pageQuery(p, mode)
       rows = (await tx.query<{ page: PageRow[] }>(q.text, q.values)).rows[0]!.page
     }
