@@ -183,6 +183,10 @@ try {
       goal_p99_ms: GOAL_P99_MS,
     }),
   )
+} catch (err) {
+  // Said before the teardown: dropping the database ends every connection still open.
+  log(`bench:profiles failed: ${(err as Error).stack ?? err}`)
+  process.exitCode = 1
 } finally {
   await stopPlatform?.()
   await withClient(serverUrl, (c) => c.query(`drop database if exists ${dbName} with (force)`))

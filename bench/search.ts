@@ -237,6 +237,8 @@ async function runWorkload(queries: ReturnType<typeof workload>) {
       }
     }),
   )
+  // Closed, or the process would wait on their sockets and never exit.
+  await Promise.all(clients.map((db) => db.close()))
   return { all, perShape, errors }
 }
 
