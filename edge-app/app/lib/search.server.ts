@@ -43,11 +43,11 @@ export interface SearchResult {
   hits: SearchHit[]
   /** Totals past EXACT_UP_TO are PostgreSQL's estimate, not a count: `estimate` says so. */
   total: { count: number; estimate: boolean }
-  /** `estimate`: counted over the first EXACT_UP_TO + 1 matches and scaled to the estimated total. */
+  /** `estimate`: counted over a sample of the matches (the EXACT_UP_TO + 1 best-seeded) and scaled to the estimated total. */
   facets: { type: Array<{ value: string; count: number }>; resolution: Array<{ value: string; count: number }>; language: Array<{ value: string; count: number }>; estimate: boolean }
   /** Where the next page starts; null on the last page. */
   next: string | null
-  /** 'words' when the words matched, 'fuzzy' when only similar names did. */
+  /** 'words' when the words matched (as typed or the last as a prefix), 'fuzzy' when only the catalog words most like them did. */
   matchedBy: 'words' | 'fuzzy' | 'all'
 }
 
@@ -55,8 +55,8 @@ export interface SearchResult {
  * Up to this many matches a search counts exactly and its facets are exact. Past it (a head term:
  * `the`, `1080p`, `love`), counting every match is what made searches slow — each match is a
  * random heap read — so the total is PostgreSQL's own estimate of the matches (EXPLAIN, no
- * execution) and the facets are those of the first EXACT_UP_TO + 1 matches scaled to it, all
- * marked as estimates; and relevance orders the EXACT_UP_TO best-seeded matches (other sorts
+ * execution) and the facets are those of the EXACT_UP_TO + 1 best-seeded matches scaled to it,
+ * all marked as estimates; and relevance orders the EXACT_UP_TO best-seeded matches (other sorts
  * page through everything by their indexes).
  */
 const EXACT_UP_TO = 1_000
