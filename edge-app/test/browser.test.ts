@@ -317,7 +317,7 @@ describe('in Chromium', () => {
     await expect.poll(async () => page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).toEqual(['Test Tones - Sine Waves (2026) [MP3 128]'])
     await page.screenshot({ path: join(shots, 'search-1280x800.png') })
     await page.goto('/search?q=sine+wavs')
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/no exact match/)
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/no exact match, showing results for “sine waves”/)
     await page.getByRole('link', { name: 'Test Tones - Sine Waves (2026) [MP3 128]' }).click()
     await page.waitForURL('**/torrents/**')
     await context.close()

@@ -94,7 +94,9 @@ describe(`catalog search on ${testTarget()}`, () => {
   test('a typo still finds the title (the catalog word most like it), marked as a fuzzy match', async () => {
     const r = await search({ q: 'hercles' })
     expect(r.matchedBy).toBe('fuzzy')
+    expect(r.correctedTo).toBe('hercules')
     expect(names(r)).toContain('Hercules.2014.720p.WEB-DL.x264')
+    expect((await search({ q: 'hercules' })).correctedTo).toBeNull()
     // Every word corrected on its own; an excluded word is not searched for.
     expect(names(await search({ q: 'gaurdians galxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
     expect(names(await search({ q: 'gaurdians -galxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])

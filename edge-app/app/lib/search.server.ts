@@ -49,6 +49,8 @@ export interface SearchResult {
   next: string | null
   /** 'words' when the words matched (as typed or the last as a prefix), 'fuzzy' when only the catalog words most like them did. */
   matchedBy: 'words' | 'fuzzy' | 'all'
+  /** When fuzzy: the query as corrected (each word's nearest catalog word), for "showing results for …". */
+  correctedTo: string | null
 }
 
 /**
@@ -302,6 +304,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     // The words as typed; if they find nothing, the last as a prefix while it is being typed; if
     // still nothing, names that look alike (typos).
     let mode: MatchMode = 'words'
+    let correctedTo: string | null = null
     let found = await first(mode)
     if (hasText && found.n === 0 && textQuery(p.q).prefix) found = await first((mode = 'prefix'))
     if (hasText && found.n === 0) {
@@ -313,8 +316,11 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
            from unnest($1::text[]) with ordinality as q(w, i) order by q.i`,
         [words],
       )
-      const alternatives = rows.filter((r) => r.similar.length > 0).map((r) => `(${r.similar.map(lexeme).join(' | ')})`)
-      if (alternatives.length) found = await first((mode = { fuzzy: alternatives.join(' & ') }))
+      const corrected = rows.filter((r) => r.similar.length > 0)
+      if (corrected.length) {
+        found = await first((mode = { fuzzy: corrected.map((r) => `(${r.similar.map(lexeme).join(' | ')})`).join(' & ') }))
+        correctedTo = corrected.map((r) => r.similar[0]).join(' ')
+      }
     }
     const { n } = found
     const many = n > cap
@@ -373,6 +379,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
       // A timestamp stays PostgreSQL's own text (microseconds kept: a Date would round them away and skip rows).
       next: more && last ? encodeCursor({ v: last.sortValue, h: last.infoHash }) : null,
       matchedBy,
+      correctedTo: typeof mode === 'object' ? correctedTo : null,
     }
   })
 }

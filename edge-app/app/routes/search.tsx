@@ -93,7 +93,7 @@ export default function Search() {
       <p role="status" className="tile-meta">
         {busy
           ? 'Searching…'
-          : `${result.total.estimate ? 'about ' : ''}${result.total.count.toLocaleString('en')} ${result.total.count === 1 ? 'result' : 'results'}${result.matchedBy === 'fuzzy' ? ` — no exact match, showing names close to “${q}”` : ''}`}
+          : `${result.total.estimate ? 'about ' : ''}${result.total.count.toLocaleString('en')} ${result.total.count === 1 ? 'result' : 'results'}${result.matchedBy === 'fuzzy' ? ` — no exact match, showing results for “${result.correctedTo ?? q}”` : ''}`}
       </p>
       <ul className="file-list" aria-label="Results">
         {result.hits.map((h) => (
