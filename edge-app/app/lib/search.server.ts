@@ -144,16 +144,15 @@ function conditions(b: Params, p: SearchParams, mode: MatchMode, branch: Branch,
   const hasText = p.q.trim() !== ''
   let text = 'true'
   let rank = '0'
-  if (hasText && typeof mode === 'object') {
-    const tsquery = b.arg(mode.fuzzy, 'tsquery')
-    const column = branch === 'head' ? 't.search_head' : 't.search_vector'
-    text = branch === 'head' ? `${column} @@ ${tsquery}` : `t.search_head is null and ${column} @@ ${tsquery}`
-    rank = `ts_rank(${column}, ${tsquery})`
-  } else if (hasText) {
-    const parts: string[] = []
-    if (web) parts.push(`websearch_to_tsquery('simple', ${b.arg(web, 'text')})`)
-    if (prefix) parts.push(`to_tsquery('simple', ${b.arg(`${prefix}:*`, 'text')})`)
-    const tsquery = `(${parts.join(' && ')})`
+  if (hasText) {
+    let tsquery: string
+    if (typeof mode === 'object') tsquery = b.arg(mode.fuzzy, 'tsquery')
+    else {
+      const parts: string[] = []
+      if (web) parts.push(`websearch_to_tsquery('simple', ${b.arg(web, 'text')})`)
+      if (prefix) parts.push(`to_tsquery('simple', ${b.arg(`${prefix}:*`, 'text')})`)
+      tsquery = `(${parts.join(' && ')})`
+    }
     const column = branch === 'head' ? 't.search_head' : 't.search_vector'
     text = branch === 'head' ? `${column} @@ ${tsquery}` : `t.search_head is null and ${column} @@ ${tsquery}`
     rank = `ts_rank(${column}, ${tsquery})`
@@ -379,7 +378,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
       // A timestamp stays PostgreSQL's own text (microseconds kept: a Date would round them away and skip rows).
       next: more && last ? encodeCursor({ v: last.sortValue, h: last.infoHash }) : null,
       matchedBy,
-      correctedTo: typeof mode === 'object' ? correctedTo : null,
+      correctedTo,
     }
   })
 }
