@@ -117,6 +117,22 @@ describe(`catalog search on ${testTarget()}`, () => {
       const r = await search({ q: 'quixotik' })
       expect(r.matchedBy).toBe('fuzzy')
       expect(names(r)).toEqual(['Quixotic.Voyage.2020.1080p'])
+      // An update that leaves the words alone (seeders) records nothing new; a new name's words are recorded.
+      await withClient(db.url, (c) => c.query(`update catalog.torrents set seeders = 7 where info_hash = $1`, [hash]))
+      await withClient(db.url, (c) => c.query(`update catalog.torrents set name = 'Quixotic.Voyage.Returns.2020.1080p' where info_hash = $1`, [hash]))
+      expect(await words()).toContain('returns')
+      // Catalog data: people read it, only the catalog's own writers write it.
+      await expect(
+        withClient(db.url, async (c) => {
+          await c.query('begin')
+          await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: ctx.userId, role: 'authenticated', profile_id: ctx.profileId })])
+          try {
+            await c.query(`insert into catalog.search_words (word) values ('forged')`)
+          } finally {
+            await c.query('rollback')
+          }
+        }),
+      ).rejects.toThrow(/permission denied/)
     } finally {
       await withClient(db.url, (c) => c.query(`delete from catalog.torrents where info_hash = $1`, [hash]))
     }

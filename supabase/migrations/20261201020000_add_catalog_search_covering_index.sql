@@ -13,16 +13,22 @@
 -- planner guessed 0.5% for any value and chose bitmaps it should not have); the plain index on
 -- content_type goes — torrents_type_seeders_idx leads with the same column, and bitmaps of half
 -- the table ANDed into word searches were the slowest plans seen.
--- scope: catalog (unchanged). creates: catalog.torrents.search_head, torrents_search_head_idx,
+-- scope: catalog (unchanged). creates: catalog.torrents.search_head (through
+-- private.tsvector_if_indexable), torrents_search_head_idx,
 -- torrents_search_vector_long_idx, torrents_seeders_search_idx, two statistics objects; replaces
 -- the view catalog.visible_torrents (same columns, search_head added at the end).
 -- destructive: drops torrents_search_vector_idx, torrents_seeders_sort_idx and
 -- torrents_content_type_idx (each replaced as above); adding a stored column rewrites the table.
+-- The words as they are when they fit in an index entry with the other columns, else null. Their
+-- text form is 1,400 characters at most: the stored form is then under ~2,250 bytes, room left.
+create function private.tsvector_if_indexable(words tsvector) returns tsvector
+  language sql immutable parallel safe set search_path = ''
+  as $$ select case when octet_length(words::text) <= 1400 then words end $$;
+-- Execute stays public: whoever inserts a torrent computes the column (a pure function of its argument).
+
 alter table catalog.torrents
   add column search_head tsvector generated always as (
-    case when octet_length((setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', regexp_replace(name, '[._\-\[\]()]+', ' ', 'g')), 'B'))::text) <= 1400
-         then setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', regexp_replace(name, '[._\-\[\]()]+', ' ', 'g')), 'B')
-    end
+    private.tsvector_if_indexable(setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', regexp_replace(name, '[._\-\[\]()]+', ' ', 'g')), 'B'))
   ) stored;
 
 drop index catalog.torrents_search_vector_idx;

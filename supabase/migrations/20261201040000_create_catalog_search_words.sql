@@ -22,14 +22,23 @@ grant select on catalog.search_words to authenticated;
 grant all on catalog.search_words to service_role;
 
 -- Statement triggers with the new rows as a table: one insert per import batch, not one per torrent.
+-- An update brings new words only where the words changed or the torrent stopped being adult;
+-- the rest (seeders refreshed by every import) recorded theirs already, and are not read again.
 create function private.record_search_words() returns trigger
   language plpgsql security definer set search_path = ''
   as $$
   begin
-    insert into catalog.search_words (word)
-      select distinct w from new_rows n, unnest(tsvector_to_array(n.search_vector)) as w
-       where not n.is_adult and char_length(w) between 2 and 64
-      on conflict do nothing;
+    if tg_op = 'INSERT' then
+      insert into catalog.search_words (word)
+        select distinct w from new_rows n, unnest(tsvector_to_array(n.search_vector)) as w
+         where not n.is_adult and char_length(w) between 2 and 64
+        on conflict do nothing;
+    else
+      insert into catalog.search_words (word)
+        select distinct w from new_rows n join old_rows o on o.info_hash = n.info_hash, unnest(tsvector_to_array(n.search_vector)) as w
+         where not n.is_adult and (o.is_adult or n.search_vector is distinct from o.search_vector) and char_length(w) between 2 and 64
+        on conflict do nothing;
+    end if;
     return null;
   end
   $$;
@@ -37,7 +46,7 @@ revoke all on function private.record_search_words() from public;
 create trigger torrents_record_search_words_after_insert after insert on catalog.torrents
   referencing new table as new_rows for each statement execute function private.record_search_words();
 create trigger torrents_record_search_words_after_update after update on catalog.torrents
-  referencing new table as new_rows for each statement execute function private.record_search_words();
+  referencing old table as old_rows new table as new_rows for each statement execute function private.record_search_words();
 
 insert into catalog.search_words (word)
   select distinct w from catalog.torrents t, unnest(tsvector_to_array(t.search_vector)) as w
