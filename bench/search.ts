@@ -45,7 +45,8 @@ const BASELINE_TIMEOUT_S = Number(values['baseline-timeout'])
 const BASELINE_SAMPLES = Number(values['baseline-samples'])
 const EXACT = values['exact-up-to'] ? Number(values['exact-up-to']) : undefined
 const GOALS = { p99_ms: 100, p50_ms: 15, speedup: 10 }
-const SAM = { userId: '00000000-0000-4000-8000-000000000001', profileId: '00000000-0000-4000-9000-000000000012' }
+/** Sam of the seed, as the app's middleware passes him: ids and his profile's (absent) rating ceiling. */
+const SAM = { userId: '00000000-0000-4000-8000-000000000001', profileId: '00000000-0000-4000-9000-000000000012', profile: { maxRating: null } }
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const dbName = `bt_bench_search_${ROWS}`
 const dbUrl = new URL(serverUrl)

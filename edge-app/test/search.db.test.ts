@@ -6,14 +6,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { seed, seedFile, withClient } from '@bittorrented/db'
 import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { RequestDb } from '../app/lib/db.server.ts'
-import { searchCatalog, searchStatements, searchParamsFrom, SearchParamsSchema, type MatchMode } from '../app/lib/search.server.ts'
+import { estimateQuery, searchCatalog, searchStatements, searchParamsFrom, SearchParamsSchema, searchedViewFor, SEARCHED_VIEWS, type MatchMode } from '../app/lib/search.server.ts'
 import { listHomeShelves, listRecentTorrents, listVersions, findTorrent } from '../app/lib/catalog.server.ts'
 
 let db: TestDatabase
 let requestDb: RequestDb
-let ctx: { userId: string; profileId: string }
+/** The profile context as the app's middleware gives it: ids and the profile's ceiling. */
+type Ctx = { userId: string; profileId: string; profile: { maxRating: string | null } }
+/** Sam: a grown-up of the seed, no rating ceiling. */
+let ctx: Ctx
 /** Mia: a kids profile of the seed, rated up to PG. */
-let kid: { userId: string; profileId: string }
+let kid: Ctx
 
 interface Row {
   name: string
@@ -48,11 +51,12 @@ beforeAll(async () => {
       [(i + 1).toString(16).repeat(40), r.name, r.mb * 1024 * 1024, r.type, r.title, r.year, r.resolution, r.seeders, r.adult, i, r.name.includes('1997') ? 'French' : null, r.rating],
     )
   }
-  const { rows: p } = await c.query<{ id: string; owner_id: string; name: string }>(
-    `select p.id, a.owner_id, p.name from public.profiles p join public.accounts a on a.id = p.account_id where p.name in ('Sam', 'Mia') order by p.name desc`,
+  const { rows: p } = await c.query<{ id: string; owner_id: string; name: string; max_rating: string | null }>(
+    `select p.id, a.owner_id, p.name, p.max_rating from public.profiles p join public.accounts a on a.id = p.account_id where p.name in ('Sam', 'Mia') order by p.name desc`,
   )
-  ctx = { userId: p[0]!.owner_id, profileId: p[0]!.id }
-  kid = { userId: p[1]!.owner_id, profileId: p[1]!.id }
+  ctx = { userId: p[0]!.owner_id, profileId: p[0]!.id, profile: { maxRating: p[0]!.max_rating } }
+  kid = { userId: p[1]!.owner_id, profileId: p[1]!.id, profile: { maxRating: p[1]!.max_rating } }
+  await c.query('analyze catalog.torrents')
   await c.end()
   requestDb = new RequestDb(db.url)
 })
@@ -242,7 +246,7 @@ describe(`catalog search on ${testTarget()}`, () => {
       // As Sam (no ceiling) and as the kids profile (the rating condition must not cost an index either).
       for (const who of [ctx, kid])
         for (const [label, query, mode] of shapes)
-          for (const statement of searchStatements(SearchParamsSchema.parse(query), mode)) {
+          for (const statement of searchStatements(SearchParamsSchema.parse(query), mode, searchedViewFor(who))) {
             await c.query('begin')
             // As the person (role, claims), as the search really runs: row-level security changes plans.
             await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
@@ -276,6 +280,42 @@ describe(`catalog search on ${testTarget()}`, () => {
     } finally {
       await withClient(db.url, (c) => c.query(`delete from catalog.torrents where info_hash = $1`, [hash]))
     }
+  })
+
+  test('a profile without a rating ceiling searches its own view: the same results, estimates from the real row counts; a profile with a ceiling finds nothing there', async () => {
+    expect(ctx.profile.maxRating).toBeNull()
+    expect(searchedViewFor(ctx)).toBe(SEARCHED_VIEWS.withoutCeiling)
+    expect(searchedViewFor(kid)).toBe(SEARCHED_VIEWS.anyProfile)
+    // Without the profile's row (a caller that has only the ids) the general view is searched.
+    const idsOnly = { userId: ctx.userId, profileId: ctx.profileId }
+    expect(searchedViewFor(idsOnly)).toBe(SEARCHED_VIEWS.anyProfile)
+    for (const query of [{ q: 'hercules' }, { q: 'hercules', resolution: ['720p'] }, { sort: 'seeders' }, { q: 'walking dead' }]) {
+      const own = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse(query), false)
+      expect(own.hits.length, JSON.stringify(query)).toBeGreaterThan(0)
+      expect(own, JSON.stringify(query)).toEqual(await searchCatalog(requestDb, idsOnly, SearchParamsSchema.parse(query), false))
+    }
+    // A kids profile sent to the view without a ceiling (a stale profile row, a bug): nothing, never more.
+    const wrong = await searchCatalog(requestDb, { ...kid, profile: { maxRating: null } }, SearchParamsSchema.parse({ q: 'hercules' }), false)
+    expect(wrong.hits).toEqual([])
+    expect(wrong.total).toEqual({ count: 0, estimate: false })
+    // The planner's estimate of the matches — what a head term's "about N" shows — is the table's
+    // own, not a third of it (the general view's ceiling test is priced at 1/3 for every profile).
+    const planRows = async (who: Ctx, text: string, values: unknown[]) =>
+      withClient(db.url, async (c) => {
+        await c.query('begin')
+        await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
+        const { rows } = await c.query(text, values)
+        await c.query('rollback')
+        return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number
+      })
+    const p = SearchParamsSchema.parse({ q: 'hercules' })
+    const own = estimateQuery(p, 'words', SEARCHED_VIEWS.withoutCeiling)
+    const table = await withClient(db.url, async (c) => {
+      const { rows } = await c.query(`explain (format json) select 1 from catalog.torrents t where t.search_head @@ websearch_to_tsquery('simple', 'hercules') and not t.is_adult`)
+      return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number
+    })
+    expect(table).toBeGreaterThanOrEqual(2)
+    expect(await planRows(ctx, own.text, own.values)).toBeGreaterThanOrEqual(table * 0.9)
   })
 
   test('a kids profile (up to PG) finds, browses and opens only titles rated for it; the same search as Sam finds more', async () => {

@@ -65,9 +65,18 @@ const EXACT_UP_TO = 1_000
 /**
  * What a person searches: the catalog as their profile may see it, as a view whose filter the
  * planner can combine with the search (the table's own policy would keep every non-leakproof
- * search operator off the indexes; see the view's migration).
+ * search operator off the indexes; see the view's migration). A profile without a rating ceiling
+ * searches the view made for it, where the ceiling is a one-time test the planner does not count
+ * against the rows (in the general view it priced it at 1/3: every estimate a third of the truth);
+ * for a profile with a ceiling that view is empty, so a wrong choice can only hide rows.
  */
-const SEARCHED = 'catalog.visible_torrents'
+export const SEARCHED_VIEWS = { anyProfile: 'catalog.visible_torrents', withoutCeiling: 'catalog.visible_torrents_without_ceiling' } as const
+export type SearchedView = (typeof SEARCHED_VIEWS)[keyof typeof SEARCHED_VIEWS]
+
+/** The view for this profile: the one without a ceiling when its row (read by the middleware) has none. */
+export function searchedViewFor(ctx: ProfileContext & { profile?: { maxRating: string | null } }): SearchedView {
+  return ctx.profile && ctx.profile.maxRating === null ? SEARCHED_VIEWS.withoutCeiling : SEARCHED_VIEWS.anyProfile
+}
 
 /**
  * How a search's text is matched, tried in this order until one finds something: `words` (every
@@ -123,6 +132,7 @@ function decodeCursor(s: string | undefined): Cursor | null {
 /** One query's parameters: each statement gets its own list, numbered from $1. */
 class Params {
   readonly values: unknown[] = []
+  constructor(readonly view: SearchedView) {}
   arg(v: unknown, type: string): string {
     return `$${this.values.push(v)}::${type}`
   }
@@ -180,7 +190,7 @@ function matches(b: Params, p: SearchParams, mode: MatchMode, skip?: FacetName, 
     const c = conditions(b, p, mode, which, skip)
     const rows = `select t.info_hash, t.content_type, lower(t.resolution) as resolution, lower(t.language) as language, (${c.rank})::float8 as rank,
                    coalesce(t.seeders, -1)::float8 as seeders_key, t.size_bytes::float8 as size_key, t.discovered_at
-              from ${SEARCHED} t where ${c.where}`
+              from ${b.view} t where ${c.where}`
     if (!ordered) return rows
     return `(select x.* from (${rows}) x where ${ordered.after ? afterCursor(b, p, 'x') : 'true'} order by x.${ordered.column} desc, x.info_hash limit ${Math.max(1, Math.floor(ordered.limit))})`
   }
@@ -209,12 +219,12 @@ function afterCursor(b: Params, p: SearchParams, alias: string): string {
 }
 
 /** A page's rows as JSON, in the page's order, with what the result list shows. */
-function pageJson(from: string, p: SearchParams): string {
+function pageJson(b: Params, from: string, p: SearchParams): string {
   const key = `x.${SORT_KEYS[p.sort].column}`
   return `(select coalesce(json_agg(json_build_object(
               'infoHash', d.info_hash, 'name', d.name, 'title', d.title, 'contentType', d.content_type, 'year', d.year, 'resolution', d.resolution,
               'sizeBytes', d.size_bytes::float8, 'seeders', d.seeders, 'discoveredAt', d.discovered_at, 'sortValue', ${key}) order by ${key} desc, x.info_hash), '[]'::json)
-            from (${from}) x join ${SEARCHED} d on d.info_hash = x.info_hash)`
+            from (${from}) x join ${b.view} d on d.info_hash = x.info_hash)`
 }
 
 /**
@@ -225,8 +235,8 @@ function pageJson(from: string, p: SearchParams): string {
  * whenever the candidates hold every match, and for relevance always (past `cap` matches
  * relevance orders the `cap` best-seeded; pages stay consistent, the set is the same for every page).
  */
-export function firstQuery(p: SearchParams, mode: MatchMode, cap = EXACT_UP_TO): { text: string; values: unknown[] } {
-  const b = new Params()
+export function firstQuery(p: SearchParams, mode: MatchMode, cap = EXACT_UP_TO, view: SearchedView = SEARCHED_VIEWS.anyProfile): { text: string; values: unknown[] } {
+  const b = new Params(view)
   const limit = Math.max(1, Math.floor(cap))
   const key = `c.${SORT_KEYS[p.sort].column}`
   const page = `select c.* from (select * from c order by c.seeders_key desc, c.info_hash limit ${limit}) c
@@ -237,7 +247,7 @@ export function firstQuery(p: SearchParams, mode: MatchMode, cap = EXACT_UP_TO):
                   (select coalesce(json_agg(json_build_object('g', g, 'value', value, 'count', count)), '[]'::json) from (
                      select grouping(c.content_type, c.resolution, c.language)::int as g, coalesce(c.content_type, c.resolution, c.language) as value, count(*)::int as count
                        from c group by grouping sets ((c.content_type), (c.resolution), (c.language))) g) as groups,
-                  ${pageJson(page, p)} as page`,
+                  ${pageJson(b, page, p)} as page`,
     values: b.values,
   }
 }
@@ -247,8 +257,8 @@ export function firstQuery(p: SearchParams, mode: MatchMode, cap = EXACT_UP_TO):
  * `cap` + 1 while the search has at most `cap` matches (so they are exact), fewer past it, where
  * they are estimates anyway. Rows: each value (g 0) and how many matches were read (g 1).
  */
-export function facetQuery(p: SearchParams, mode: MatchMode, facet: FacetName, sample = EXACT_UP_TO + 1): { text: string; values: unknown[] } {
-  const b = new Params()
+export function facetQuery(p: SearchParams, mode: MatchMode, facet: FacetName, sample = EXACT_UP_TO + 1, view: SearchedView = SEARCHED_VIEWS.anyProfile): { text: string; values: unknown[] } {
+  const b = new Params(view)
   const column = facet === 'type' ? 'content_type' : facet
   // The limit bounds the matches read, whatever share of them has a value: a facet most torrents
   // leave empty (language) must not read every match to find enough. Taken in seeders order, so
@@ -262,8 +272,8 @@ export function facetQuery(p: SearchParams, mode: MatchMode, facet: FacetName, s
 }
 
 /** PostgreSQL's estimate of all the matches (planning only). */
-export function estimateQuery(p: SearchParams, mode: MatchMode): { text: string; values: unknown[] } {
-  const b = new Params()
+export function estimateQuery(p: SearchParams, mode: MatchMode, view: SearchedView = SEARCHED_VIEWS.anyProfile): { text: string; values: unknown[] } {
+  const b = new Params(view)
   return { text: `explain (format json) select 1 from ${matches(b, p, mode)}`, values: b.values }
 }
 
@@ -271,32 +281,37 @@ export function estimateQuery(p: SearchParams, mode: MatchMode): { text: string;
  * A page of a search with more matches than the candidates hold, in an order other than relevance:
  * through that order's index (seeders, size, date), from the cursor on.
  */
-export function pageQuery(p: SearchParams, mode: MatchMode): { text: string; values: unknown[] } {
-  const b = new Params()
+export function pageQuery(p: SearchParams, mode: MatchMode, view: SearchedView = SEARCHED_VIEWS.anyProfile): { text: string; values: unknown[] } {
+  const b = new Params(view)
   const key = `m.${SORT_KEYS[p.sort].column}`
   const from = `select m.* from ${matches(b, p, mode, undefined, { column: SORT_KEYS[p.sort].column, limit: p.limit + 1, after: true })} order by ${key} desc, m.info_hash limit ${p.limit + 1}`
-  return { text: `select ${pageJson(from, p)} as page`, values: b.values }
+  return { text: `select ${pageJson(b, from, p)} as page`, values: b.values }
 }
 
 /** Every statement a search may run, for tests that EXPLAIN exactly what runs. */
-export function searchStatements(p: SearchParams, mode: MatchMode, cap = EXACT_UP_TO): Array<{ label: string; text: string; values: unknown[] }> {
+export function searchStatements(p: SearchParams, mode: MatchMode, view: SearchedView, cap = EXACT_UP_TO): Array<{ label: string; text: string; values: unknown[] }> {
   return [
-    { label: 'first', ...firstQuery(p, mode, cap) },
-    ...FACETS.filter((f) => filtered(p, f)).map((f) => ({ label: `facet ${f}`, ...facetQuery(p, mode, f, cap + 1) })),
-    { label: 'estimate', ...estimateQuery(p, mode) },
-    { label: 'page', ...pageQuery(p, mode) },
+    { label: 'first', ...firstQuery(p, mode, cap, view) },
+    ...FACETS.filter((f) => filtered(p, f)).map((f) => ({ label: `facet ${f}`, ...facetQuery(p, mode, f, cap + 1, view) })),
+    { label: 'estimate', ...estimateQuery(p, mode, view) },
+    { label: 'page', ...pageQuery(p, mode, view) },
   ]
 }
 
 type PageRow = Omit<SearchHit, 'discoveredAt'> & { discoveredAt: string; sortValue: number | string }
 
-export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParams, recordHistory = true, exactUpTo = EXACT_UP_TO): Promise<SearchResult> {
+/**
+ * `ctx.profile`: the selected profile's row as the middleware read it; without it the search
+ * takes the view for any profile (same rows, rougher estimates).
+ */
+export function searchCatalog(db: RequestDb, ctx: ProfileContext & { profile?: { maxRating: string | null } }, p: SearchParams, recordHistory = true, exactUpTo = EXACT_UP_TO): Promise<SearchResult> {
   const cap = Math.max(1, Math.floor(exactUpTo))
+  const view = searchedViewFor(ctx)
   return db.asPerson(ctx, async (tx) => {
     const hasText = p.q.trim() !== ''
     const cursor = decodeCursor(p.after)
     const first = async (mode: MatchMode) => {
-      const q = firstQuery(p, mode, cap)
+      const q = firstQuery(p, mode, cap, view)
       const { rows } = await tx.query<{ n: number; groups: Array<{ g: number; value: string | null; count: number }> | null; page: PageRow[] }>(q.text, q.values)
       return rows[0]!
     }
@@ -327,7 +342,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     let total = n
     if (many) {
       // PostgreSQL's estimate of all the matches (planning only), never below what was seen.
-      const q = estimateQuery(p, mode)
+      const q = estimateQuery(p, mode, view)
       const { rows: plan } = await tx.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(q.text, q.values)
       total = Math.max(n, Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? n))
     }
@@ -345,7 +360,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     const facet = async (f: FacetName, g: number): Promise<Facet> => {
       if (!filtered(p, f)) return grouped(g)
       const sample = many ? FACET_SAMPLE : cap + 1
-      const q = facetQuery(p, mode, f, sample)
+      const q = facetQuery(p, mode, f, sample, view)
       const { rows } = await tx.query<{ g: number; value: string | null; count: number }>(q.text, q.values)
       const read = rows.find((r) => r.g === 1)?.count ?? 0
       const values = top(rows.filter((r) => r.g === 0 && r.value !== null).map((r) => ({ value: r.value!, count: r.count })))
@@ -361,7 +376,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext, p: SearchParam
     // the page comes through its order's index, over every match.
     const pageFromCandidates = p.sort === 'relevance' || (p.sort === 'seeders' && rows.length === p.limit + 1)
     if (many && !pageFromCandidates) {
-      const q = pageQuery(p, mode)
+      const q = pageQuery(p, mode, view)
       rows = (await tx.query<{ page: PageRow[] }>(q.text, q.values)).rows[0]!.page
     }
     const more = rows.length > p.limit
