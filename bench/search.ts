@@ -9,7 +9,10 @@
  * - Workload: C clients (16) for S seconds (30), each running the edge app's own searchCatalog as
  *   a person with a profile, through a mix: rare word, head terms (`the`, `1080p`, the most
  *   common title word), two words, a phrase, a typo, a prefix while typing, a facet filter,
- *   sorted by seeders, a deep page. p50/p95/p99 overall and per shape, queries/s.
+ *   sorted by seeders, a deep page. p50/p95/p99 overall and per shape, queries/s — twice: in a
+ *   closed loop (every client searches again the moment it has its answer: the box's capacity,
+ *   where on 2 cores latency ≈ clients ÷ throughput), then paced (each client one search every
+ *   `--paced-interval-ms`, 1,000: people searching; the latency of a search at a stated load).
  * - Baseline, same run: the seed-shaped query (`name % $q OR to_tsvector('simple', name) @@
  *   plainto_tsquery('simple', $q)` ordered by `similarity(name, $q)`, GIN trigram and GIN
  *   tsvector indexes) on a sample of the same queries, one at a time, under statement_timeout
@@ -22,8 +25,9 @@ import { parseArgs } from 'node:util'
 import { listMigrations, migrate, migrationsDir, seed, seedFile, withClient } from '@bittorrented/db'
 import pg from 'pg'
 import { RequestDb } from '../edge-app/app/lib/db.server.ts'
-import { searchCatalog, SearchParamsSchema, type SearchParams } from '../edge-app/app/lib/search.server.ts'
+import { searchCatalog, SearchParamsSchema, type SearchLimits, type SearchParams } from '../edge-app/app/lib/search.server.ts'
 import { latencyStats } from './lib/latency-stats.ts'
+import { pacedLoop, type LoopResult } from './lib/closed-loop.ts'
 import type { ReleaseInfo } from '../media-node/src/catalog/release-name.ts'
 
 const { values } = parseArgs({
@@ -34,8 +38,11 @@ const { values } = parseArgs({
     'baseline-timeout': { type: 'string', default: '10' },
     'skip-baseline': { type: 'boolean', default: false },
     'baseline-samples': { type: 'string', default: '2' },
-    // Experiments only: searchCatalog's exact-count threshold (its default when unset).
+    // The paced run: each client starts one search every this many ms (0 skips the run).
+    'paced-interval-ms': { type: 'string', default: '1000' },
+    // Experiments only: searchCatalog's limits (SEARCH_LIMITS when unset).
     'exact-up-to': { type: 'string' },
+    'head-candidates': { type: 'string' },
   },
 })
 const ROWS = Number(values.rows)
@@ -43,7 +50,11 @@ const DURATION_S = Number(values.duration)
 const CLIENTS = Number(values.clients)
 const BASELINE_TIMEOUT_S = Number(values['baseline-timeout'])
 const BASELINE_SAMPLES = Number(values['baseline-samples'])
-const EXACT = values['exact-up-to'] ? Number(values['exact-up-to']) : undefined
+const PACED_INTERVAL_MS = Number(values['paced-interval-ms'])
+const LIMITS: Partial<SearchLimits> = {
+  ...(values['exact-up-to'] ? { exactUpTo: Number(values['exact-up-to']) } : {}),
+  ...(values['head-candidates'] ? { headCandidates: Number(values['head-candidates']) } : {}),
+}
 const GOALS = { p99_ms: 100, p50_ms: 15, speedup: 10 }
 /** Sam of the seed, as the app's middleware passes him: ids and his profile's (absent) rating ceiling. */
 const SAM = { userId: '00000000-0000-4000-8000-000000000001', profileId: '00000000-0000-4000-9000-000000000012', profile: { maxRating: null } }
@@ -207,40 +218,37 @@ function workload(head: string): Array<{ shape: string; params: Partial<SearchPa
   ]
 }
 
-async function runWorkload(queries: ReturnType<typeof workload>) {
-  const perShape = new Map<string, number[]>()
-  const all: number[] = []
-  let errors = 0
-  const deadline = Date.now() + DURATION_S * 1000
+/**
+ * The workload through C clients of their own (a connection each): `intervalMs` 0 is a closed loop
+ * (each client searches again the moment it has its answer: the machine's capacity), otherwise
+ * each client starts one search every `intervalMs` (people searching, not a flood).
+ */
+async function runWorkload(queries: ReturnType<typeof workload>, intervalMs: number): Promise<LoopResult> {
   const clients = Array.from({ length: CLIENTS }, () => new RequestDb(dbUrl.toString()))
-  await Promise.all(
-    clients.map(async (db, ci) => {
-      for (let k = ci; Date.now() < deadline; k++) {
-        const q = queries[k % queries.length]!
-        let params = SearchParamsSchema.parse(q.params)
-        const t = performance.now()
-        try {
-          let result = await searchCatalog(db, SAM, params, false, EXACT)
-          if (q.shape === 'deep page') {
-            // Five pages on, following the keyset cursor.
-            for (let p = 0; p < 5 && result.next; p++) {
-              params = { ...params, after: result.next }
-              result = await searchCatalog(db, SAM, params, false, EXACT)
-            }
+  let logged = 0
+  try {
+    return await pacedLoop(CLIENTS, DURATION_S, intervalMs, async (ci, round) => {
+      const q = queries[(ci + round) % queries.length]!
+      let params = SearchParamsSchema.parse(q.params)
+      try {
+        let result = await searchCatalog(clients[ci]!, SAM, params, false, LIMITS)
+        if (q.shape === 'deep page') {
+          // Five pages on, following the keyset cursor.
+          for (let p = 0; p < 5 && result.next; p++) {
+            params = { ...params, after: result.next }
+            result = await searchCatalog(clients[ci]!, SAM, params, false, LIMITS)
           }
-          const ms = performance.now() - t
-          all.push(ms)
-          perShape.set(q.shape, [...(perShape.get(q.shape) ?? []), ms])
-        } catch (err) {
-          errors++
-          if (errors < 5) log(`error in ${q.shape}: ${(err as Error).message}`)
         }
+        return { kind: q.shape, ok: true }
+      } catch (err) {
+        if (logged++ < 5) log(`error in ${q.shape}: ${(err as Error).message}`)
+        return { kind: q.shape, ok: false }
       }
-    }),
-  )
-  // Closed, or the process would wait on their sockets and never exit.
-  await Promise.all(clients.map((db) => db.close()))
-  return { all, perShape, errors }
+    })
+  } finally {
+    // Closed, or the process would wait on their sockets and never exit.
+    await Promise.all(clients.map((db) => db.close()))
+  }
 }
 
 async function runBaseline(queries: ReturnType<typeof workload>) {
@@ -284,32 +292,46 @@ log(`workload: ${CLIENTS} clients × ${DURATION_S} s over ${queries.length} quer
 await withClient(dbUrl.toString(), async (c) => {
   await c.query(`select count(*) from catalog.torrents where search_head @@ to_tsquery('simple', 'the')`)
 })
-const started = Date.now()
-const run = await runWorkload(queries)
-const elapsedS = (Date.now() - started) / 1000
+const run = await runWorkload(queries, 0)
+const paced = PACED_INTERVAL_MS > 0 ? await runWorkload(queries, PACED_INTERVAL_MS) : null
 log(`baseline: the seed-shaped query, ${BASELINE_SAMPLES} samples per shape, one at a time, statement_timeout ${BASELINE_TIMEOUT_S} s`)
 const baseline = values['skip-baseline'] ? { samples: [], timeouts: 0 } : await runBaseline(queries)
 
-const ours = latencyStats(run.all)
+const allOf = (r: LoopResult) => Object.values(r.samples).flat()
+const ours = latencyStats(allOf(run))
+const pacedStats = paced ? latencyStats(allOf(paced)) : null
 const base = latencyStats(baseline.samples)
 console.log(`catalog search benchmark: ${ROWS.toLocaleString('en')} torrents, PostgreSQL at ${new URL(serverUrl).host}, ${os.cpus().length} cores`)
 if (catalog.loadS !== null) console.log(`load ${catalog.loadS.toFixed(0)} s; index builds: ${Object.entries(catalog.indexS!).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`)
 console.log(`disk: ${(catalog.bytesPerMillion / 1024 / 1024).toFixed(0)} MB per million torrents (table, TOAST and indexes)`)
-console.log(`ours: ${run.all.length} searches in ${elapsedS.toFixed(0)} s = ${(run.all.length / elapsedS).toFixed(1)} q/s; p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, max ${ours.max} ms; ${run.errors} errors   (goals p50 < ${GOALS.p50_ms}, p99 < ${GOALS.p99_ms} ms)`)
-for (const [shape, xs] of run.perShape) {
-  const s = latencyStats(xs)
-  console.log(`  ${shape.padEnd(16)} n=${String(s.count).padStart(5)}  p50 ${String(s.p50).padStart(9)}  p99 ${String(s.p99).padStart(9)} ms`)
+const perShape = (r: LoopResult) => {
+  for (const [shape, xs] of Object.entries(r.samples)) {
+    const st = latencyStats(xs)
+    console.log(`  ${shape.padEnd(16)} n=${String(st.count).padStart(5)}  p50 ${String(st.p50).padStart(9)}  p99 ${String(st.p99).padStart(9)} ms`)
+  }
+}
+console.log(`ours, closed loop (capacity): ${ours.count} searches, ${run.throughput} q/s; p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, max ${ours.max} ms; ${run.errors} errors   (goals p50 < ${GOALS.p50_ms}, p99 < ${GOALS.p99_ms} ms)`)
+perShape(run)
+if (paced && pacedStats) {
+  console.log(`ours, paced (${CLIENTS} clients, one search every ${PACED_INTERVAL_MS} ms each, ${Math.round((CLIENTS * 1000) / PACED_INTERVAL_MS)} q/s offered): ${pacedStats.count} searches, ${paced.throughput} q/s; p50 ${pacedStats.p50} ms, p95 ${pacedStats.p95} ms, p99 ${pacedStats.p99} ms, max ${pacedStats.max} ms; ${paced.errors} errors`)
+  perShape(paced)
 }
 console.log(`baseline (seed-shaped query): p50 ${base.p50} ms, p99 ${base.p99} ms over ${base.count} samples, ${baseline.timeouts} timeouts at ${BASELINE_TIMEOUT_S} s; p99 ratio ${(base.p99 / ours.p99).toFixed(1)}×   (goal ≥ ${GOALS.speedup}×)`)
 console.log(
   JSON.stringify({
     rows: ROWS,
     clients: CLIENTS,
-    qps: Math.round((run.all.length / elapsedS) * 10) / 10,
+    qps: run.throughput,
     p50_ms: ours.p50,
     p95_ms: ours.p95,
     p99_ms: ours.p99,
     errors: run.errors,
+    paced_interval_ms: paced ? PACED_INTERVAL_MS : null,
+    paced_qps: paced?.throughput ?? null,
+    paced_p50_ms: pacedStats?.p50 ?? null,
+    paced_p95_ms: pacedStats?.p95 ?? null,
+    paced_p99_ms: pacedStats?.p99 ?? null,
+    paced_errors: paced?.errors ?? null,
     baseline_p50_ms: base.p50,
     baseline_p99_ms: base.p99,
     baseline_timeouts: baseline.timeouts,

@@ -163,7 +163,7 @@ describe(`catalog search on ${testTarget()}`, () => {
 
   test('a head term (more matches than are counted exactly): an estimated total, facets scaled from a sample, relevance among the best-seeded matches', async () => {
     // Counting exactly up to 2 matches here stands for the 1,000 of real searches.
-    const r = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules' }), false, 2)
+    const r = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules' }), false, { exactUpTo: 2 })
     expect(r.total.estimate).toBe(true)
     expect(r.total.count).toBeGreaterThanOrEqual(3)
     expect(r.facets.estimate).toBe(true)
@@ -173,11 +173,11 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(names(r).sort()).toEqual(['Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.2014.720p.WEB-DL.x264'])
     // Sorted by seeders the search pages through every match: pages within the candidates come
     // from them, the page past them from the seeders index; none repeated or skipped.
-    expect(names(await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders' }), false, 2))).toHaveLength(3)
+    expect(names(await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders' }), false, { exactUpTo: 2 }))).toHaveLength(3)
     const bySeeders: string[] = []
     let after: string | undefined
     do {
-      const page = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders', limit: 1, ...(after ? { after } : {}) }), false, 2)
+      const page = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders', limit: 1, ...(after ? { after } : {}) }), false, { exactUpTo: 2 })
       bySeeders.push(...names(page))
       after = page.next ?? undefined
     } while (after)
@@ -186,10 +186,40 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect((await search({ q: 'hercules' })).total).toEqual({ count: 3, estimate: false })
     // Past it, a set filter's own facet (the filter left out) still counts all its matches when
     // they fit in its sample: 2 of 720p and the 1080p one the filter hides.
-    const filtered = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', resolution: ['720p'] }), false, 1)
+    const filtered = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', resolution: ['720p'] }), false, { exactUpTo: 1 })
     expect(filtered.total.estimate).toBe(true)
     expect(filtered.facets.resolution).toEqual([{ value: '720p', count: 2 }, { value: '1080p', count: 1 }])
     expect(filtered.facets.type[0]).toMatchObject({ value: 'movie' })
+  })
+
+  test('a search the planner expects to be common takes only its best-seeded few as candidates; its later pages keep them', async () => {
+    // headEstimate 1: every search counts as expected to be common; 1 candidate stands for 200.
+    const head = { exactUpTo: 3, headCandidates: 1, headEstimate: 1 }
+    const r = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules' }), false, head)
+    expect(r.total.estimate).toBe(true)
+    expect(r.total.count).toBeGreaterThanOrEqual(2)
+    // Relevance among the candidates: the best-seeded one (80 seeders), and no page past it.
+    expect(names(r)).toEqual(['Hercules.2014.720p.WEB-DL.x264'])
+    expect(r.next).toBeNull()
+    // Expected to be rare, the same search reads up to exactUpTo + 1 and counts them.
+    const rare = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules' }), false, { ...head, headEstimate: 1e9 })
+    expect(rare.total).toEqual({ count: 3, estimate: false })
+    expect(names(rare)).toHaveLength(3)
+    // Sorted by seeders it still pages through every match, each page from the cursor on.
+    const bySeeders: string[] = []
+    let after: string | undefined
+    do {
+      const page = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders', limit: 1, ...(after ? { after } : {}) }), false, head)
+      bySeeders.push(...names(page))
+      after = page.next ?? undefined
+    } while (after)
+    expect(bySeeders).toEqual(['Hercules.2014.720p.WEB-DL.x264', 'Hercules.2014.1080p.BluRay.x264-RARBG', 'Hercules.1997.Animated.720p.BluRay'])
+    // A cursor with a nonsensical candidate count is no cursor: the first page.
+    for (const k of [0, -5, 1.5, 'all']) {
+      const bad = Buffer.from(JSON.stringify({ v: 80, h: '2'.repeat(40), k })).toString('base64url')
+      const page = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', sort: 'seeders', limit: 1, after: bad }), false, head)
+      expect(names(page), String(k)).toEqual(['Hercules.2014.720p.WEB-DL.x264'])
+    }
   })
 
   test('sorting by seeders and keyset pages that never repeat or skip', async () => {
