@@ -14,7 +14,7 @@
  * only the pieces it needs, and runs `nice`d behind the bounded queue.
  */
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
@@ -53,6 +53,9 @@ export interface SegmentPlan {
   /** The container's first timestamp: FFmpeg's -ss counts from it. */
   sourceStartS: number
 }
+
+/** A segment to send: a whole file, or the bytes of one still being made (see openSegment). */
+export type SegmentBody = { whole: string } | { growing: AsyncGenerator<Uint8Array> }
 
 export type HlsStatus = { state: 'queued'; position: number } | { state: 'starting' } | { state: 'converting'; from: number; ready: number } | { state: 'idle' }
 
@@ -123,6 +126,29 @@ export class HlsJobs {
 
   /** Path of segment `n` of a rendition once it is whole, making it if needed. */
   async segment(plan: SegmentPlan, source: () => Promise<string>, n: number): Promise<string> {
+    await this.produce(plan, source, n, false)
+    return this.served(this.segmentPath(plan.key, n))
+  }
+
+  /**
+   * Segment `n` as soon as there is any of it: the whole file when it is made, else its bytes as
+   * its job writes them, ending when it is whole — a player downloads a segment while it is being
+   * made instead of after (a remuxed segment is one keyframe interval of the source, 17 MB at
+   * 1080p). The generator fails if the job stops before the segment is whole; the player asks
+   * again and gets it from the job that takes over.
+   */
+  async openSegment(plan: SegmentPlan, source: () => Promise<string>, n: number): Promise<SegmentBody> {
+    const job = await this.produce(plan, source, n, true)
+    const path = this.segmentPath(plan.key, n)
+    if (!job || existsSync(path)) return { whole: await this.served(path) }
+    return { growing: this.follow(job, n) }
+  }
+
+  /**
+   * Waits until segment `n` is whole (returns null) or, with `growing`, until a running job has
+   * begun writing it (returns that job), starting or restarting a job as needed.
+   */
+  private async produce(plan: SegmentPlan, source: () => Promise<string>, n: number, growing: boolean): Promise<Job | null> {
     const { key } = plan
     const path = this.segmentPath(key, n)
     const job = this.jobs.get(key)
@@ -130,12 +156,13 @@ export class HlsJobs {
       job.lastRequest = Date.now()
       job.requested = Math.max(job.requested, n)
     }
-    if (existsSync(path)) return this.served(path)
+    if (existsSync(path)) return null
     let current = job
     if (!current || current.exited || n < current.start || n > this.nextSegment(current) + NEAR) current = await this.restart(plan, source, n)
     current.requested = Math.max(current.requested, n)
     const deadline = Date.now() + WAIT_TIMEOUT_MS
     while (!existsSync(path)) {
+      if (growing && !current.exited && existsSync(this.workPath(current, n))) return current
       await this.promote(current)
       if (existsSync(path)) break
       if (current.exited) {
@@ -150,9 +177,53 @@ export class HlsJobs {
         }
       }
       if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
-      await new Promise((r) => setTimeout(r, 50))
+      await new Promise((r) => setTimeout(r, 20))
     }
-    return this.served(path)
+    return null
+  }
+
+  private workPath(job: Job, n: number): string {
+    return join(job.workDir, `seg-${n}.ts`)
+  }
+
+  /**
+   * The bytes of segment `n` as `job` writes them. It is whole once promoted into the cache (the
+   * same file, renamed: this handle keeps reading it to its end). A cached file that is not this
+   * one came from another job, and this one was cut short: fail, the player asks again.
+   */
+  private async *follow(job: Job, n: number): AsyncGenerator<Uint8Array> {
+    const cached = this.segmentPath(job.key, n)
+    const handle = await open(this.workPath(job, n), 'r').catch(() => open(cached, 'r'))
+    const cut = () => new AppError('upstream_unavailable', 'This part of the video stopped being made; ask for it again.')
+    const deadline = Date.now() + WAIT_TIMEOUT_MS
+    try {
+      const ino = (await handle.stat()).ino
+      let position = 0
+      for (;;) {
+        const chunk = new Uint8Array(256 * 1024)
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position)
+        if (bytesRead > 0) {
+          position += bytesRead
+          yield chunk.subarray(0, bytesRead)
+          continue
+        }
+        const whole = await stat(cached).catch(() => null)
+        if (whole) {
+          if (whole.ino !== ino) throw cut()
+          if (position >= whole.size) {
+            await this.served(cached)
+            return
+          }
+          continue
+        }
+        if (job.exited) throw cut()
+        if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
+        await this.promote(job)
+        if (!existsSync(cached)) await new Promise((r) => setTimeout(r, 20))
+      }
+    } finally {
+      await handle.close()
+    }
   }
 
   /**

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { signUrl } from '@bittorrented/common'
@@ -200,8 +203,11 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     if (!m) throw new AppError('not_found', 'No such HLS file.')
     const n = Number(m[1])
     if (n >= plan.starts.length) throw new AppError('not_found', 'The file is shorter than that.')
-    const path = await deps.hls.segment(plan, selfStream(infoHash, fileIndex), n)
-    const { readFile } = await import('node:fs/promises')
-    return c.body(new Uint8Array(await readFile(path)), 200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' })
+    const segment = await deps.hls.openSegment(plan, selfStream(infoHash, fileIndex), n)
+    const headers = { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' }
+    // A segment still being made goes out as it is written (chunked); a whole one as a file stream.
+    if ('growing' in segment) return c.body(Readable.toWeb(Readable.from(segment.growing)) as ReadableStream<Uint8Array>, 200, headers)
+    const { size } = await stat(segment.whole)
+    return c.body(Readable.toWeb(createReadStream(segment.whole)) as ReadableStream<Uint8Array>, 200, { ...headers, 'Content-Length': String(size) })
   })
 }
