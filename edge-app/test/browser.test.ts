@@ -37,11 +37,18 @@ async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ conte
 }
 
 async function signIn(page: Page, email: string, password = 'watch-together') {
-  // A rare stall of this page load (over 30 s, once in several runs, cause not yet found; the
-  // page's loader reads no database) gets a minute, and is reported, so it stays visible.
+  // A rare stall of this page load, once in several runs: three of its scripts answered by
+  // `wrangler dev`'s asset server only when the browser gave up, 60 s later (seen in
+  // test-results/platform-browser-tests.log; cause in the local dev server not found, a reload
+  // gets them at once). After 20 s the page is loaded again, once, and the stall is reported.
   const t0 = Date.now()
-  await page.goto('/sign-in', { timeout: 60_000 })
-  if (Date.now() - t0 > 10_000) console.warn(`slow sign-in page load: ${Date.now() - t0} ms (see test-results/platform-browser-tests.log)`)
+  try {
+    await page.goto('/sign-in', { timeout: 20_000 })
+  } catch (err) {
+    if ((err as Error).name !== 'TimeoutError') throw err
+    console.warn(`sign-in page load stalled for ${Date.now() - t0} ms; loading it again (see test-results/platform-browser-tests.log)`)
+    await page.goto('/sign-in', { timeout: 60_000 })
+  }
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()

@@ -61,7 +61,17 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true, maxRetries: 5 })
 })
 
+/** Jobs of their own for each test: one slot, in the test's own folder. */
+const jobsIn = (folder: string) => new HlsJobs({ dir: join(work, folder), runner: new LocalRunner(new TranscodeQueue(1, 5)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
 const planFor = (key: string) => ({ key, starts: gridStarts(12), video: 'encode' as const, audio: 'encode' as const, audioStream: null, sourceStartS: 0 })
+
+/** Segment 0 of `key`, asked for while the source is held back: still being made. */
+async function openWhileHeld(hls: HlsJobs, key: string): Promise<AsyncGenerator<Uint8Array>> {
+  holdNextRequest()
+  const body = await hls.openSegment(planFor(key), async () => url, 0)
+  if (!('growing' in body)) throw new Error('segment 0 was whole while its source was held back')
+  return body.growing
+}
 
 async function collect(body: SegmentBody): Promise<Uint8Array> {
   if ('whole' in body) return readFile(body.whole)
@@ -72,18 +82,15 @@ async function collect(body: SegmentBody): Promise<Uint8Array> {
 
 describe('segments sent while they are being made', () => {
   test('the bytes flow before the segment is whole, and add up to exactly the whole segment', async () => {
-    const hls = new HlsJobs({ dir: join(work, 'hls-a'), runner: new LocalRunner(new TranscodeQueue(1, 5)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+    const hls = jobsIn('hls-a')
     try {
-      holdNextRequest()
-      const body = await hls.openSegment(planFor('clip-a'), async () => url, 0)
-      expect('growing' in body).toBe(true)
-      if (!('growing' in body)) return
+      const growing = await openWhileHeld(hls, 'clip-a')
       // FFmpeg has only part of the source: the first bytes of segment 0 arrive anyway.
-      const first = await body.growing.next()
+      const first = await growing.next()
       expect(first.done).toBe(false)
       const parts = [first.value as Uint8Array]
       release()
-      for await (const chunk of body.growing) parts.push(chunk)
+      for await (const chunk of growing) parts.push(chunk)
       const sent = Buffer.concat(parts)
       // What was sent is the segment as the cache now holds it, byte for byte.
       const whole = await hls.segment(planFor('clip-a'), async () => url, 0)
@@ -98,16 +105,13 @@ describe('segments sent while they are being made', () => {
   }, 60_000)
 
   test('a job killed while its segment is being sent fails that response; asking again gets the whole segment', async () => {
-    const hls = new HlsJobs({ dir: join(work, 'hls-b'), runner: new LocalRunner(new TranscodeQueue(1, 5)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+    const hls = jobsIn('hls-b')
     try {
-      holdNextRequest()
-      const body = await hls.openSegment(planFor('clip-b'), async () => url, 0)
-      expect('growing' in body).toBe(true)
-      if (!('growing' in body)) return
-      expect((await body.growing.next()).done).toBe(false)
+      const growing = await openWhileHeld(hls, 'clip-b')
+      expect((await growing.next()).done).toBe(false)
       expect(hls.crash('clip-b')).toBe(true)
       // Never a short segment passed off as whole: the rest of this response is an error.
-      await expect(collect(body)).rejects.toMatchObject({ code: 'upstream_unavailable' })
+      await expect(collect({ growing })).rejects.toMatchObject({ code: 'upstream_unavailable' })
       release()
       // The next request starts a new job (the source now arrives whole) and gets all of it.
       const again = await collect(await hls.openSegment(planFor('clip-b'), async () => url, 0))

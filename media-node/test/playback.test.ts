@@ -238,6 +238,37 @@ describe('HLS on demand', () => {
     expect((await probeBytes(new Uint8Array(await res.arrayBuffer()))).streams[0]!.codec).toBe('h264')
   })
 
+  test('a segment whose job is stopped while it is being sent ends the connection: never a short segment that looks whole', async () => {
+    const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === 'g.hevc.long.mkv')
+    const key = `${seeder.infoHash}-${index}-h264`
+    const { existsSync } = await import('node:fs')
+    let cut = 0
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await hls.destroy(false)
+      const { rm: remove } = await import('node:fs/promises')
+      await remove(join(work, 'hls', key), { recursive: true, force: true, maxRetries: 5 })
+      const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
+      const res = await fetch(urls[2]!)
+      expect(res.status).toBe(200)
+      // The headers came as soon as FFmpeg began the segment; stop the job before it is whole.
+      hls.crash(key)
+      const body = await res.arrayBuffer().then(
+        (b) => new Uint8Array(b),
+        () => null,
+      )
+      if (body === null) {
+        cut++
+        continue
+      }
+      // It finished before the stop: then what came is the whole segment, byte for byte.
+      const cached = join(work, 'hls', key, 'seg-2.ts')
+      expect(existsSync(cached)).toBe(true)
+      expect(Buffer.compare(body, await readFile(cached))).toBe(0)
+    }
+    // Made at a few times real time, a 4 s segment takes long enough that the stop lands in it.
+    expect(cut).toBeGreaterThan(0)
+  })
+
   test('two conversions with room for one: the second waits its turn, neither is lost', async () => {
     const [a, b] = await Promise.all([playlistOf('d.mpeg4.avi'), playlistOf('b.h264.mkv')])
     let deepest = 0

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
+import type { HttpBindings } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { signUrl } from '@bittorrented/common'
@@ -206,7 +207,22 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
     const segment = await deps.hls.openSegment(plan, selfStream(infoHash, fileIndex), n)
     const headers = { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=86400' }
     // A segment still being made goes out as it is written (chunked); a whole one as a file stream.
-    if ('growing' in segment) return c.body(Readable.toWeb(Readable.from(segment.growing)) as ReadableStream<Uint8Array>, 200, headers)
+    if ('growing' in segment) {
+      const { growing } = segment
+      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
+      const sent = async function* () {
+        try {
+          yield* growing
+        } catch (err) {
+          // Its job stopped before the segment was whole: the connection ends mid-body, so the
+          // player sees a failed download (and asks again), never a short segment that looks whole.
+          deps.log?.info({ err: (err as Error).message, infoHash, fileIndex, segment: n }, 'segment cut short while being sent')
+          if (!outgoing) throw err
+          outgoing.destroy()
+        }
+      }
+      return c.body(Readable.toWeb(Readable.from(sent())) as ReadableStream<Uint8Array>, 200, headers)
+    }
     const { size } = await stat(segment.whole)
     return c.body(Readable.toWeb(createReadStream(segment.whole)) as ReadableStream<Uint8Array>, 200, { ...headers, 'Content-Length': String(size) })
   })
