@@ -74,6 +74,8 @@ export interface SearchLimits {
 }
 export const SEARCH_LIMITS: SearchLimits = { exactUpTo: 1_000, headCandidates: 200, headEstimate: 20_000 }
 const EXACT_UP_TO = SEARCH_LIMITS.exactUpTo
+/** The candidates of a search expected to be a head term: headCandidates, never more than the cap. */
+const headCap = (cap: number, headCandidates: number) => Math.max(1, Math.min(cap, Math.floor(headCandidates)))
 /**
  * What a person searches: the catalog as their profile may see it, as a view whose filter the
  * planner can combine with the search (the table's own policy would keep every non-leakproof
@@ -85,8 +87,14 @@ const EXACT_UP_TO = SEARCH_LIMITS.exactUpTo
 export const SEARCHED_VIEWS = { anyProfile: 'catalog.visible_torrents', withoutCeiling: 'catalog.visible_torrents_without_ceiling' } as const
 export type SearchedView = (typeof SEARCHED_VIEWS)[keyof typeof SEARCHED_VIEWS]
 
+/**
+ * Who searches: the profile context and, as the middleware read it, the selected profile's row;
+ * without it the search takes the view for any profile (same rows, rougher estimates).
+ */
+export type SearchContext = ProfileContext & { profile?: { maxRating: string | null } }
+
 /** The view for this profile: the one without a ceiling when its row (read by the middleware) has none. */
-export function searchedViewFor(ctx: ProfileContext & { profile?: { maxRating: string | null } }): SearchedView {
+export function searchedViewFor(ctx: SearchContext): SearchedView {
   return ctx.profile && ctx.profile.maxRating === null ? SEARCHED_VIEWS.withoutCeiling : SEARCHED_VIEWS.anyProfile
 }
 
@@ -308,7 +316,7 @@ export function pageQuery(p: SearchParams, mode: MatchMode, view: SearchedView =
 export function searchStatements(p: SearchParams, mode: MatchMode, view: SearchedView, cap = EXACT_UP_TO): Array<{ label: string; text: string; values: unknown[] }> {
   return [
     { label: 'first', ...firstQuery(p, mode, cap, view) },
-    { label: 'first (head term)', ...firstQuery(p, mode, Math.min(cap, SEARCH_LIMITS.headCandidates), view) },
+    { label: 'first (head term)', ...firstQuery(p, mode, headCap(cap, SEARCH_LIMITS.headCandidates), view) },
     ...FACETS.filter((f) => filtered(p, f)).map((f) => ({ label: `facet ${f}`, ...facetQuery(p, mode, f, cap + 1, view) })),
     { label: 'estimate', ...estimateQuery(p, mode, view) },
     { label: 'page', ...pageQuery(p, mode, view) },
@@ -317,11 +325,7 @@ export function searchStatements(p: SearchParams, mode: MatchMode, view: Searche
 
 type PageRow = Omit<SearchHit, 'discoveredAt'> & { discoveredAt: string; sortValue: number | string }
 
-/**
- * `ctx.profile`: the selected profile's row as the middleware read it; without it the search
- * takes the view for any profile (same rows, rougher estimates).
- */
-export function searchCatalog(db: RequestDb, ctx: ProfileContext & { profile?: { maxRating: string | null } }, p: SearchParams, recordHistory = true, limits: Partial<SearchLimits> = {}): Promise<SearchResult> {
+export function searchCatalog(db: RequestDb, ctx: SearchContext, p: SearchParams, recordHistory = true, limits: Partial<SearchLimits> = {}): Promise<SearchResult> {
   const { exactUpTo, headCandidates, headEstimate } = { ...SEARCH_LIMITS, ...limits }
   const cap = Math.max(1, Math.floor(exactUpTo))
   const view = searchedViewFor(ctx)
@@ -346,7 +350,7 @@ export function searchCatalog(db: RequestDb, ctx: ProfileContext & { profile?: {
     // page takes what its first page took (its cursor says), so relevance pages one set.
     let estimated: number | null = null
     if (cursor?.k) candidates = Math.min(cap, cursor.k)
-    else if ((estimated = await estimate('words')) >= headEstimate) candidates = Math.max(1, Math.min(cap, Math.floor(headCandidates)))
+    else if ((estimated = await estimate('words')) >= headEstimate) candidates = headCap(cap, headCandidates)
     // The words as typed; if they find nothing, the last as a prefix while it is being typed; if
     // still nothing, names that look alike (typos).
     let mode: MatchMode = 'words'

@@ -69,6 +69,10 @@ const NEAR = 3
 const AHEAD = 6
 const AHEAD_WHILE_OTHERS_WAIT = 2
 const WAIT_TIMEOUT_MS = 90_000
+/** How often a request waiting on FFmpeg looks again. */
+const POLL_MS = 20
+const pause = () => new Promise((r) => setTimeout(r, POLL_MS))
+const tooLong = () => new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
 const SEGMENT_FILE = /^seg-(\d+)\.ts$/
 
 interface Job {
@@ -176,8 +180,8 @@ export class HlsJobs {
           current = await this.restart(plan, source, n)
         }
       }
-      if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
-      await new Promise((r) => setTimeout(r, 20))
+      if (Date.now() > deadline) throw tooLong()
+      await pause()
     }
     return null
   }
@@ -199,12 +203,14 @@ export class HlsJobs {
     try {
       const ino = (await handle.stat()).ino
       let position = 0
+      // A fresh buffer only once the last one went out (the stream may still hold it), not on every look.
+      let chunk = new Uint8Array(256 * 1024)
       for (;;) {
-        const chunk = new Uint8Array(256 * 1024)
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, position)
         if (bytesRead > 0) {
           position += bytesRead
           yield chunk.subarray(0, bytesRead)
+          chunk = new Uint8Array(chunk.length)
           continue
         }
         const whole = await stat(cached).catch(() => null)
@@ -217,9 +223,9 @@ export class HlsJobs {
           continue
         }
         if (job.exited) throw cut()
-        if (Date.now() > deadline) throw new AppError('upstream_unavailable', 'Converting this part of the file is taking too long.')
+        if (Date.now() > deadline) throw tooLong()
         await this.promote(job)
-        if (!existsSync(cached)) await new Promise((r) => setTimeout(r, 20))
+        if (!existsSync(cached)) await pause()
       }
     } finally {
       await handle.close()
