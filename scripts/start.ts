@@ -16,7 +16,9 @@ import {
 } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
 import { loadDemoCatalog } from '../media-node/src/demo/demo-catalog.ts'
+import { derivePurposeKey } from '@bittorrented/common'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
+import { edgeDevSpec, partyDevSpec } from './lib/dev-servers.ts'
 import { freePort } from './lib/free-port.ts'
 import { loadStartConfig } from './lib/start-config.ts'
 import { waitForHealth } from './lib/wait-for-health.ts'
@@ -116,7 +118,8 @@ try {
       ...baseEnv,
       DATABASE_URL: databaseUrl,
       MEDIA_NODE_PORT: String(config.MEDIA_NODE_PORT),
-      URL_SIGNING_KEY: secrets.URL_SIGNING_KEY,
+      // The media node holds the media-URL key only.
+      MEDIA_SIGNING_KEY: await derivePurposeKey(secrets.URL_SIGNING_KEY, 'media-url'),
       LOG_LEVEL: config.LOG_LEVEL,
       MEDIA_CACHE_DIR: join(config.BT_DATA_DIR, 'cache'),
       STATIC_PEERS: swarm.peer,
@@ -124,38 +127,28 @@ try {
   })
   run({
     name: 'party',
-    command: process.execPath,
-    args: [
-      bin('partykit'), 'dev',
-      '--port', String(config.PARTY_PORT),
-      '--disable-request-cf-fetch',
-      '--persist', join(config.BT_DATA_DIR, 'partykit'),
-      // The room checks the connection URLs the edge app signs with the same key.
-      '--var', `URL_SIGNING_KEY=${secrets.URL_SIGNING_KEY}`,
-    ],
-    cwd: repoRoot,
-    env: baseEnv,
+    ...(await partyDevSpec({
+      port: config.PARTY_PORT,
+      persistDir: join(config.BT_DATA_DIR, 'partykit'),
+      runDir: join(config.BT_DATA_DIR, 'run', 'party'),
+      // The room checks the connection URLs the edge app signs; it holds that key only.
+      vars: { PARTY_SIGNING_KEY: await derivePurposeKey(secrets.URL_SIGNING_KEY, 'party-connection') },
+      env: baseEnv,
+    })),
   })
 
   if ((await built) !== 0) throw new Error('the edge app build failed (see [build] lines above)')
   run({
     name: 'edge',
-    command: process.execPath,
-    args: [
-      bin('wrangler'), 'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(config.EDGE_PORT),
-      '--persist-to', join(config.BT_DATA_DIR, 'wrangler'),
-      '--show-interactive-dev-session=false',
-      // The DevTools inspector would take 9229 by default; two runs side by side must not collide.
-      '--inspector-port', String(await freePort()),
-      '--var', `MEDIA_NODE_URL:${mediaNodeUrl}`,
-      '--var', `PARTY_URL:${partyUrl}`,
-      '--var', `URL_SIGNING_KEY:${secrets.URL_SIGNING_KEY}`,
-      '--var', `AUTH_JWT_SECRET:${secrets.AUTH_JWT_SECRET}`,
-    ],
-    cwd: repoRoot,
-    env: { ...baseEnv, WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(databaseUrl) },
+    ...(await edgeDevSpec({
+      port: config.EDGE_PORT,
+      inspectorPort: await freePort(),
+      persistDir: join(config.BT_DATA_DIR, 'wrangler'),
+      runDir: join(config.BT_DATA_DIR, 'run', 'edge'),
+      vars: { MEDIA_NODE_URL: mediaNodeUrl, PARTY_URL: partyUrl },
+      secrets: { URL_SIGNING_KEY: secrets.URL_SIGNING_KEY, AUTH_JWT_SECRET: secrets.AUTH_JWT_SECRET },
+      env: { ...baseEnv, WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(databaseUrl) },
+    })),
   })
 
   const timeoutMs = config.START_TIMEOUT_S * 1000 - (Date.now() - started)

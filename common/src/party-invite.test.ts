@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { newPartyRoomId, signPartyInvite, verifyPartyInvite } from './party-invite.ts'
-import { signUrl } from './signed-url.ts'
+import { hmacSha256, SIGNED_TTL_S, signUrl } from './signed-url.ts'
 
 const secret = 's'.repeat(40)
 const now = Date.UTC(2026, 10, 25, 12)
@@ -47,5 +47,15 @@ describe('party invites', () => {
     const url = new URL(await signUrl({ secret, method: 'GET', url: `/party/${room}`, subject: { userId: 'u', resource: `${media.infoHash}.3` }, ttlSeconds: 60, now }), 'http://x')
     url.searchParams.set('m', `${media.infoHash}.3`)
     expect(await verifyPartyInvite(secret, room, url.searchParams, now)).toEqual({ ok: false, reason: 'bad_signature' })
+  })
+
+  test('an invite that would outlive the longest issued lifetime is refused, and cannot be signed', async () => {
+    const room = newPartyRoomId()
+    await expect(signPartyInvite(secret, room, media, SIGNED_TTL_S.partyInvite + 1, now)).rejects.toThrow()
+    // Forge one with the right key and a far expiry, as a leaked key would.
+    const expiresAt = now / 1000 + 10 * 365 * 24 * 3600
+    const m = `${media.infoHash}.${media.fileIndex}`
+    const sig = await hmacSha256(secret, ['party-invite-v1', room, m, String(expiresAt)].join('\n'))
+    expect(await verifyPartyInvite(secret, room, new URLSearchParams({ m, exp: String(expiresAt), sig }), now)).toEqual({ ok: false, reason: 'expiry_too_far' })
   })
 })

@@ -6,7 +6,7 @@
  * canonical string that no other signed thing of the platform can produce (it starts with its
  * own tag), so a signed media URL can never be replayed as an invite or the other way round.
  */
-import { hmacSha256, signUrl, timingSafeEqual } from './signed-url.ts'
+import { CLOCK_SKEW_S, hmacSha256, SIGNED_TTL_S, signUrl, timingSafeEqual } from './signed-url.ts'
 
 export const PARTY_ROOM_PATTERN = /^[A-Za-z0-9_-]{16,32}$/
 const MEDIA_PATTERN = /^([0-9a-f]{40})\.(\d{1,6})$/
@@ -22,7 +22,7 @@ export interface PartyInvite {
   expiresAt: number
 }
 
-export type InviteCheck = { ok: true; invite: PartyInvite } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' }
+export type InviteCheck = { ok: true; invite: PartyInvite } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'expiry_too_far' }
 
 function canonical(room: string, media: string, expiresAt: number): string {
   return ['party-invite-v1', room, media, String(expiresAt)].join('\n')
@@ -38,6 +38,7 @@ export function newPartyRoomId(): string {
 
 /** The invite's path and query for `room`, valid `ttlSeconds` from `now`. */
 export async function signPartyInvite(secret: string, room: string, media: PartyMedia, ttlSeconds: number, now = Date.now()): Promise<string> {
+  if (ttlSeconds > SIGNED_TTL_S.partyInvite) throw new Error('an invite lives at most SIGNED_TTL_S.partyInvite')
   if (!PARTY_ROOM_PATTERN.test(room)) throw new Error('bad party room id')
   const m = `${media.infoHash}.${media.fileIndex}`
   if (!MEDIA_PATTERN.test(m)) throw new Error('bad party media')
@@ -56,6 +57,7 @@ export async function verifyPartyInvite(secret: string, room: string, query: URL
   const expiresAt = Number(exp)
   if (!timingSafeEqual(sig, await hmacSha256(secret, canonical(room, m, expiresAt)))) return { ok: false, reason: 'bad_signature' }
   if (expiresAt <= Math.floor(now / 1000)) return { ok: false, reason: 'expired' }
+  if (expiresAt > Math.floor(now / 1000) + SIGNED_TTL_S.partyInvite + CLOCK_SKEW_S) return { ok: false, reason: 'expiry_too_far' }
   return { ok: true, invite: { room, media: { infoHash: media[1]!, fileIndex: Number(media[2]) }, expiresAt } }
 }
 

@@ -25,7 +25,25 @@ export const SIGNATURE_PARAMS = { expires: 'exp', user: 'u', profile: 'p', resou
 
 export type SignatureCheck =
   | { ok: true; subject: SignedSubject; expiresAt: number }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' }
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' | 'expiry_too_far' }
+
+/**
+ * Lifetimes of what the platform signs, in seconds. Verifiers refuse an expiry further ahead
+ * than the longest lifetime they issue (plus CLOCK_SKEW_S), so even a leaked key cannot mint a
+ * URL that outlives the day.
+ */
+export const SIGNED_TTL_S = {
+  /** Stream, HLS playlist and segments, subtitles, comic pages: a long film with pauses. */
+  media: 4 * 3600,
+  /** A torrent's file list, an album's tags: fetched once by the edge app. */
+  metadata: 60,
+  /** The WebSocket URL by which a profile joins a party room. */
+  partyConnection: 6 * 3600,
+  /** A watch-party invite link. */
+  partyInvite: 24 * 3600,
+} as const
+/** How far a signer's clock may run ahead of a verifier's. */
+export const CLOCK_SKEW_S = 120
 
 const encoder = new TextEncoder()
 const keyCache = new Map<string, Promise<CryptoKey>>()
@@ -111,6 +129,8 @@ export interface VerifyOptions {
   secret: string
   method: string
   url: string
+  /** The longest lifetime this verifier's signers issue; an expiry further ahead is refused. */
+  maxTtlSeconds: number
   now?: number
 }
 
@@ -141,6 +161,8 @@ export async function verifySignedUrl(opts: VerifyOptions): Promise<SignatureChe
   const expected = await hmacSha256(opts.secret, canonical(opts.method, url.pathname, expiresAt, parsed.data))
   // Signature first, expiry second: an attacker learns nothing about expiry handling from a forged URL.
   if (!timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' }
-  if (expiresAt <= Math.floor((opts.now ?? Date.now()) / 1000)) return { ok: false, reason: 'expired' }
+  const nowS = Math.floor((opts.now ?? Date.now()) / 1000)
+  if (expiresAt <= nowS) return { ok: false, reason: 'expired' }
+  if (expiresAt > nowS + opts.maxTtlSeconds + CLOCK_SKEW_S) return { ok: false, reason: 'expiry_too_far' }
   return { ok: true, subject: parsed.data, expiresAt }
 }

@@ -12,7 +12,7 @@ const handleRemixRequest = createRequestHandler(serverBuild)
 
 export default {
   async fetch(request: Request, env: EdgeEnv, ctx: ExecutionContext): Promise<Response> {
-    const config = getConfig(env)
+    const config = await getConfig(env)
     const db = new RequestDb(config.databaseUrl)
     try {
       const decision = await enforceRouteScope(serverBuild, request, config, db)

@@ -1,3 +1,4 @@
+import { derivePurposeKey } from '@bittorrented/common'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { X264_PRESETS } from './transcode/hardware-encoders.ts'
@@ -13,8 +14,14 @@ const ConfigSchema = z.object({
   MEDIA_NODE_HOST: z.string().default('127.0.0.1'),
   /** PostgreSQL the node reads the catalog from; `npm start` points it at the embedded database. */
   DATABASE_URL: z.string().url(),
-  /** HMAC key shared with the edge app; every route but /healthz requires a URL signed with it. */
-  URL_SIGNING_KEY: z.string().min(32),
+  /**
+   * The media-URL key (derived from the edge app's URL_SIGNING_KEY, purpose `media-url`); every
+   * route but /healthz and /metrics requires a URL signed with it. `npm start` passes it; on a
+   * server: `npm run keys:derive -- media-url` with URL_SIGNING_KEY in the environment.
+   */
+  MEDIA_SIGNING_KEY: z.string().min(32).optional(),
+  /** The edge app's root key instead; the node derives its media-URL key from it and keeps only that. */
+  URL_SIGNING_KEY: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Where torrent pieces are kept (the cache), and how much of the disk it may take. */
   MEDIA_CACHE_DIR: z.string().default(fileURLToPath(new URL('../../.data/cache', import.meta.url))),
@@ -62,10 +69,16 @@ export type Config = z.infer<typeof ConfigSchema>
 
 /** Reads the node's settings once at start; each bad key is named. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = ConfigSchema.safeParse(env)
+  const parsed = ConfigSchema.refine((c) => c.MEDIA_SIGNING_KEY || c.URL_SIGNING_KEY, { message: 'set MEDIA_SIGNING_KEY (or URL_SIGNING_KEY)', path: ['MEDIA_SIGNING_KEY'] }).safeParse(env)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`invalid media-node configuration:\n${lines.join('\n')}`)
   }
   return parsed.data
+}
+
+/** The key media URLs are checked with: MEDIA_SIGNING_KEY, or the one derived from URL_SIGNING_KEY. */
+export async function mediaSigningKey(config: Config): Promise<string> {
+  if (config.MEDIA_SIGNING_KEY) return config.MEDIA_SIGNING_KEY
+  return derivePurposeKey(config.URL_SIGNING_KEY!, 'media-url')
 }

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { TorrentEngine } from './adapters/torrent-engine.ts'
-import { loadConfig } from './config.ts'
+import { loadConfig, mediaSigningKey } from './config.ts'
 import { createDatabase } from './db.ts'
 import { createApp } from './http/app.ts'
 import { PieceCache } from './streaming/piece-cache.ts'
@@ -14,6 +14,10 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 
 const config = loadConfig(process.env)
+const signingKey = await mediaSigningKey(config)
+// The roots stay out of this process's environment (and of anything it spawns).
+delete process.env.URL_SIGNING_KEY
+delete process.env.MEDIA_SIGNING_KEY
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
 const db = createDatabase(config.DATABASE_URL)
 const cache = new PieceCache(config.MEDIA_CACHE_DIR, config.MEDIA_CACHE_MAX_MB * 1024 * 1024, config.INSTANT_START_MB * 1024 * 1024)
@@ -41,7 +45,7 @@ const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
 const x264Preset = config.TRANSCODE_X264_PRESET ?? defaultX264Preset(availableParallelism())
 log.info({ encoder, x264Preset, concurrency, queue: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'transcoding ready')
 const hls = new HlsJobs({ dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'), runner, log: transcodeLog, maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, x264Preset, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
-const app = createApp({ withDb: db.withDb, signingKey: config.URL_SIGNING_KEY, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
+const app = createApp({ withDb: db.withDb, signingKey, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, processMetrics: true })
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
   log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')

@@ -5,7 +5,7 @@
  * party live in PartyState; this class only wires PartyKit's connections and storage to it.
  */
 import type * as Party from 'partykit/server'
-import { PARTY_ROOM_PATTERN, verifySignedUrl } from '@bittorrented/common'
+import { PARTY_ROOM_PATTERN, SIGNED_TTL_S, verifySignedUrl } from '@bittorrented/common'
 import { DEFAULT_TIMINGS, PartyState, type PartySnapshot, type RoomTimings } from './party-state.ts'
 import { parseClientMessage, type ServerMessage } from './protocol.ts'
 
@@ -60,10 +60,11 @@ export default class WatchRoom implements Party.Server {
 
   /** Every socket must come with a URL the edge app signed for this room and a profile. */
   static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
-    const secret = lobby.env.URL_SIGNING_KEY
+    // The party-connection key (derived from the edge app's root key): all this server can sign.
+    const secret = lobby.env.PARTY_SIGNING_KEY
     if (typeof secret !== 'string' || secret.length < 32) return refuse(500, 'misconfigured', 'The party server has no signing key.')
     if (!PARTY_ROOM_PATTERN.test(lobby.id)) return refuse(404, 'not_found', 'No such party.')
-    const check = await verifySignedUrl({ secret, method: 'GET', url: req.url })
+    const check = await verifySignedUrl({ secret, method: 'GET', url: req.url, maxTtlSeconds: SIGNED_TTL_S.partyConnection })
     if (!check.ok) {
       const message = check.reason === 'expired' ? 'This party link has expired; open the invite again.' : 'This party link is not valid.'
       return refuse(check.reason === 'expired' ? 410 : 403, check.reason, message)

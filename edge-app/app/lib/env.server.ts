@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { derivePurposeKey } from '@bittorrented/common'
 
 /** Worker bindings as wrangler passes them (wrangler.toml, --var, secrets). */
 export interface EdgeEnv {
@@ -20,12 +21,29 @@ const ConfigSchema = z.object({
   signingKey: secret('URL_SIGNING_KEY'),
   jwtSecret: secret('AUTH_JWT_SECRET'),
 })
-export type EdgeConfig = z.infer<typeof ConfigSchema>
+type ParsedConfig = z.infer<typeof ConfigSchema>
 
-const parsed = new WeakMap<object, EdgeConfig>()
+/**
+ * The edge app's settings, with one key per purpose derived from the two roots (see
+ * common/src/signing-keys.ts): the roots themselves are not kept.
+ */
+export interface EdgeConfig extends Omit<ParsedConfig, 'signingKey'> {
+  keys: {
+    /** Media-node URLs (the media node holds this key). */
+    mediaUrl: string
+    /** Watch-party invite links (only the edge app verifies them). */
+    partyInvite: string
+    /** Party-room connection URLs (the party server holds this key). */
+    partyConnection: string
+    /** The selected-profile cookies. */
+    profileCookie: string
+  }
+}
+
+const parsed = new WeakMap<object, Promise<EdgeConfig>>()
 
 /** Parses the bindings once per isolate; a missing or bad binding fails loudly, naming it. */
-export function getConfig(env: EdgeEnv): EdgeConfig {
+export function getConfig(env: EdgeEnv): Promise<EdgeConfig> {
   let config = parsed.get(env)
   if (!config) {
     const result = ConfigSchema.safeParse({
@@ -38,7 +56,13 @@ export function getConfig(env: EdgeEnv): EdgeConfig {
     if (!result.success) {
       throw new Error(`edge app configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
     }
-    config = result.data
+    const { signingKey, ...rest } = result.data
+    config = Promise.all([
+      derivePurposeKey(signingKey, 'media-url'),
+      derivePurposeKey(signingKey, 'party-invite'),
+      derivePurposeKey(signingKey, 'party-connection'),
+      derivePurposeKey(rest.jwtSecret, 'profile-cookie'),
+    ]).then(([mediaUrl, partyInvite, partyConnection, profileCookie]) => ({ ...rest, keys: { mediaUrl, partyInvite, partyConnection, profileCookie } }))
     parsed.set(env, config)
   }
   return config

@@ -2,17 +2,17 @@
  * URLs of the media node, signed for the person asking: the media node trusts nothing else.
  * A stream URL names one file of one torrent and lives long enough to watch a film.
  */
-import { signUrl } from '@bittorrented/common'
+import { SIGNED_TTL_S, signUrl } from '@bittorrented/common'
 import type { EdgeConfig } from './env.server.ts'
 import type { ProfileContext } from './profile-data.server.ts'
 
-const STREAM_TTL_S = 6 * 3600
-const METADATA_TTL_S = 60
+const STREAM_TTL_S = SIGNED_TTL_S.media
+const METADATA_TTL_S = SIGNED_TTL_S.metadata
 
 /** A media-node URL signed for this person, for `resource` (`torrent:<hash>` or `torrent:<hash>/<file>`). */
 export function signFor(config: EdgeConfig, ctx: ProfileContext, path: string, resource: string, ttlSeconds: number): Promise<string> {
   return signUrl({
-    secret: config.signingKey,
+    secret: config.keys.mediaUrl,
     method: 'GET',
     url: new URL(path, config.mediaNodeUrl).toString(),
     subject: { userId: ctx.userId, profileId: ctx.profileId, resource },

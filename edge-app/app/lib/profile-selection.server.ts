@@ -19,8 +19,8 @@ export async function selectProfile(request: Request, config: EdgeConfig, db: Re
   const profile = await verifyProfileOwnership(db, user.id, profileId)
   if (!profile) throw new AppError('not_found', 'That profile is not one of yours.')
   const headers = new Headers()
-  headers.append('Set-Cookie', await selectedProfileCookie(request, config.jwtSecret, user.id, profile.id))
-  if (remember) headers.append('Set-Cookie', await deviceDefaultCookie(request, config.jwtSecret, user.id, profile.id))
+  headers.append('Set-Cookie', await selectedProfileCookie(request, config.keys.profileCookie, user.id, profile.id))
+  if (remember) headers.append('Set-Cookie', await deviceDefaultCookie(request, config.keys.profileCookie, user.id, profile.id))
   return { profile, headers }
 }
 
@@ -30,6 +30,6 @@ export async function selectProfile(request: Request, config: EdgeConfig, db: Re
  */
 export async function automaticProfile(request: Request, config: EdgeConfig, user: SessionUser, profiles: Profile[]): Promise<Profile | null> {
   if (profiles.length === 1) return profiles[0]!
-  const deviceDefault = await readDeviceDefaultProfile(request, config.jwtSecret, user.id)
+  const deviceDefault = await readDeviceDefaultProfile(request, config.keys.profileCookie, user.id)
   return profiles.find((p) => p.id === deviceDefault) ?? null
 }

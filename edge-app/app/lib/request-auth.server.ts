@@ -59,7 +59,7 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   if (!user) return deny(request, path, isData, 'sign_in_required', `/sign-in?next=${next}`, headers)
   if (scope === 'account') return { allowed: true, auth: { user, profile: null }, request }
 
-  const profileId = await readSelectedProfile(request, config.jwtSecret, user.id)
+  const profileId = await readSelectedProfile(request, config.keys.profileCookie, user.id)
   const profile = profileId ? await verifyProfileOwnership(db, user.id, profileId) : null
   if (!profile) {
     // A cookie that is forged, foreign or names a deleted profile is dropped, not kept around.

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { redirect } from '@remix-run/cloudflare'
-import { newPartyRoomId, signPartyInvite } from '@bittorrented/common'
+import { newPartyRoomId, SIGNED_TTL_S, signPartyInvite } from '@bittorrented/common'
 import { z } from 'zod'
 import { findTorrent } from '../lib/catalog.server.ts'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
@@ -11,7 +11,7 @@ import type { ScopedHandle } from '../lib/route-scope.server.ts'
 export const handle: ScopedHandle = { scope: 'profile' }
 
 /** How long an invite link lets people join. */
-export const INVITE_TTL_S = 24 * 3600
+export const INVITE_TTL_S = SIGNED_TTL_S.partyInvite
 
 const NewPartySchema = z.object({
   infoHash: z.string().regex(/^[0-9a-fA-F]{40}$/, 'Pick something to watch.').transform((s) => s.toLowerCase()),
@@ -29,7 +29,7 @@ export function action({ request, context }: ActionFunctionArgs) {
     const found = await findTorrent(context.db, ctx, infoHash)
     const file = found?.files.find((f) => f.index === fileIndex)
     if (!file || (file.mediaType !== 'video' && file.mediaType !== 'audio')) throw new AppError('not_found', 'There is no such film or song to watch together.')
-    return redirect(await signPartyInvite(context.config.signingKey, newPartyRoomId(), { infoHash, fileIndex }, INVITE_TTL_S))
+    return redirect(await signPartyInvite(context.config.keys.partyInvite, newPartyRoomId(), { infoHash, fileIndex }, INVITE_TTL_S))
   })
 }
 

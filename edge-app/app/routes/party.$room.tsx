@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useRef } from 'react'
-import { signPartyConnection, verifyPartyInvite } from '@bittorrented/common'
+import { SIGNED_TTL_S, signPartyConnection, verifyPartyInvite } from '@bittorrented/common'
 import { AppShell } from '../components/app-shell.tsx'
 import { PartyPanel } from '../components/party/party-panel.tsx'
 import { useWatchParty } from '../components/party/use-watch-party.ts'
@@ -19,7 +19,7 @@ export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Watch party — BitTorrented' }]
 
 /** The party connection lives as long as a long film; a reconnect after that needs the page again. */
-const CONNECTION_TTL_S = 6 * 3600
+const CONNECTION_TTL_S = SIGNED_TTL_S.partyConnection
 
 type LoaderData =
   | { ok: true; profile: Profile; playable: PlayableFile; connectUrl: string; inviteUrl: string; settings: PlayerSettings }
@@ -35,7 +35,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
   const url = new URL(request.url)
   const room = params.room ?? ''
-  const check = await verifyPartyInvite(context.config.signingKey, room, url.searchParams)
+  const check = await verifyPartyInvite(context.config.keys.partyInvite, room, url.searchParams)
   const fail = (status: number, message: string) => Response.json({ ok: false, profile: ctx.profile, message } satisfies LoaderData, { status, headers: { 'Cache-Control': 'no-store' } })
   if (!check.ok) {
     return fail(check.reason === 'expired' ? 410 : 403, check.reason === 'expired' ? 'This invite has expired. Ask for a new link.' : 'This invite link is not valid. Ask for the link again.')
@@ -44,7 +44,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const playable = await loadPlayable(context, ctx, infoHash, fileIndex)
   if (!playable) return fail(404, 'What this party is watching is not available on this profile.')
   const connectUrl = await signPartyConnection(
-    context.config.signingKey,
+    context.config.keys.partyConnection,
     context.config.partyUrl,
     room,
     check.invite.media,

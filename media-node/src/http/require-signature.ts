@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { z } from 'zod'
-import { signUrl, verifySignedUrl, type SignedSubject } from '@bittorrented/common'
+import { SIGNED_TTL_S, signUrl, verifySignedUrl, type SignedSubject } from '@bittorrented/common'
 import { AppError } from '../errors.ts'
 import { parseInfoHash } from '../streaming/torrent-id.ts'
 
@@ -12,7 +12,9 @@ export type SignedEnv = { Variables: { subject: SignedSubject } }
  */
 export function requireSignature(secret: string, now: () => number = Date.now): MiddlewareHandler<SignedEnv> {
   return async (c, next) => {
-    const check = await verifySignedUrl({ secret, method: c.req.method, url: c.req.url, now: now() })
+    // HEAD is GET without a body: a URL signed for GET is good for HEAD on the same path.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const check = await verifySignedUrl({ secret, method, url: c.req.url, maxTtlSeconds: SIGNED_TTL_S.media, now: now() })
     if (!check.ok) throw new AppError('not_allowed', `signed URL refused: ${check.reason}`)
     c.set('subject', check.subject)
     await next()

@@ -1,10 +1,9 @@
 /** Starts the real PartyKit dev server (workerd) on a free loopback port, for tests and bench:party. */
-import { realpathSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newPartyRoomId, signPartyConnection, type PartyMedia } from '@bittorrented/common'
-import { repoRoot } from '@bittorrented/db'
+import { partyDevSpec } from '../../../scripts/lib/dev-servers.ts'
 import { freePort } from '../../../scripts/lib/free-port.ts'
 import { spawnLogged, type LoggedProcess } from '../../../test/helpers/spawn-logged.ts'
 
@@ -23,12 +22,14 @@ export const DEMO_MEDIA: PartyMedia = { infoHash: 'c0ffee'.padEnd(40, '0'), file
 export async function startPartyServer(vars: Record<string, string> = {}): Promise<PartyServer> {
   const port = await freePort()
   const persistDir = await mkdtemp(join(tmpdir(), 'bt-party-'))
-  const partykit = realpathSync(join(repoRoot, 'node_modules', '.bin', 'partykit'))
-  const varArgs = Object.entries({ URL_SIGNING_KEY: TEST_SIGNING_KEY, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`])
-  const process_ = spawnLogged([partykit, 'dev', '--port', String(port), '--disable-request-cf-fetch', '--persist', persistDir, ...varArgs], {
-    cwd: repoRoot,
+  const spec = await partyDevSpec({
+    port,
+    persistDir: join(persistDir, 'rooms'),
+    runDir: join(persistDir, 'run'),
+    vars: { PARTY_SIGNING_KEY: TEST_SIGNING_KEY, ...vars },
     env: { ...process.env, NO_COLOR: '1' },
   })
+  const process_ = spawnLogged([...spec.args], { cwd: spec.cwd, env: spec.env })
   await process_.waitFor(/Ready on/, 90_000)
   const url = `http://127.0.0.1:${port}`
   return {

@@ -1,3 +1,4 @@
+import { SIGNED_TTL_S } from '@bittorrented/common'
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
@@ -5,7 +6,7 @@ import { listComicPages, readComicPage, type ChunkReader } from '../../books/com
 import { AppError } from '../../errors.ts'
 import { signedFileTarget, signedPathFor, type SignedEnv } from '../require-signature.ts'
 
-const PAGE_URL_TTL_S = 6 * 3600
+const PAGE_URL_TTL_S = SIGNED_TTL_S.media
 
 /**
  * Comic books page by page. `GET /v1/comic/:infoHash/:fileIndex/pages`: the pages in reading

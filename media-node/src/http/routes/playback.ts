@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import type { HttpBindings } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { signUrl } from '@bittorrented/common'
+import { signUrl, SIGNED_TTL_S } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { AppError } from '../../errors.ts'
 import { ClientCapabilitiesSchema, decidePlayback, mainVideoStream, REMUX_AUDIO, remuxUnavailable } from '../../playback/playback-decision.ts'
@@ -21,7 +21,7 @@ import { signedFileTarget, signedPathFor, type SignedEnv } from '../require-sign
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
 const SEGMENT = /^seg-(\d{1,6})\.ts$/
-const SEGMENT_URL_TTL_S = 6 * 3600
+const SEGMENT_URL_TTL_S = SIGNED_TTL_S.media
 
 export interface PlaybackDeps {
   engine: TorrentEngine
