@@ -8,6 +8,8 @@ declare module '@remix-run/cloudflare' {
     config: EdgeConfig
     db: RequestDb
     auth: RequestAuth
+    /** This response's CSP nonce, for the scripts Remix writes into the page. */
+    nonce: string
   }
 }
 

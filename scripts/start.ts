@@ -26,6 +26,13 @@ import { waitForHealth } from './lib/wait-for-health.ts'
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`)
 const bin = (name: string) => realpathSync(join(repoRoot, 'node_modules', '.bin', name))
 
+/** A connection string fit for a log line. */
+function redactPassword(url: string): string {
+  const u = new URL(url)
+  if (u.password) u.password = '***'
+  return u.toString()
+}
+
 /** Wrangler's local Hyperdrive refuses a connection string without a password; trust auth ignores it. */
 function withPassword(url: string): string {
   const u = new URL(url)
@@ -77,9 +84,9 @@ try {
     databaseUrl = config.DATABASE_URL
     say('using the PostgreSQL server in DATABASE_URL')
   } else {
-    db = await startEmbeddedDatabase({ dataDir: join(config.BT_DATA_DIR, 'pglite'), port: config.DB_PORT, onError: (err) => say(`database: ${err.message}`) })
+    db = await startEmbeddedDatabase({ dataDir: join(config.BT_DATA_DIR, 'pglite'), port: config.DB_PORT, password: secrets.DB_PASSWORD, onError: (err) => say(`database: ${err.message}`) })
     databaseUrl = db.url
-    say(`embedded database (PGlite) listening at ${db.url}`)
+    say(`embedded database (PGlite) listening at ${redactPassword(db.url)} (password in ${join(config.BT_DATA_DIR, 'dev-secrets.json')})`)
   }
   await withClient(databaseUrl, async (client) => {
     const result = await migrate(client, await listMigrations(migrationsDir))

@@ -2,6 +2,7 @@ import type { AppLoadContext, EntryContext } from '@remix-run/cloudflare'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToReadableStream } from 'react-dom/server'
+import { NonceContext } from './lib/nonce.ts'
 
 const ABORT_DELAY_MS = 5_000
 
@@ -10,17 +11,24 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const controller = new AbortController()
   const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS)
-  const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />, {
+  const { nonce } = loadContext
+  const body = await renderToReadableStream(
+    <NonceContext.Provider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+    </NonceContext.Provider>,
+    {
+    nonce,
     signal: controller.signal,
     onError(error: unknown) {
       if (!controller.signal.aborted) console.error(JSON.stringify({ level: 'error', msg: 'render failed', error: String(error) }))
       responseStatusCode = 500
     },
-  })
+    },
+  )
   // Crawlers and no-JS clients get the whole document at once.
   if (isbot(request.headers.get('user-agent') ?? '')) await body.allReady
   body.allReady.then(() => clearTimeout(timeout))

@@ -4,6 +4,7 @@ import { useEffect, type ReactNode } from 'react'
 import styles from './styles.css?url'
 import { MusicPlayerProvider } from './components/music/music-player.tsx'
 import { useSpatialNavigation } from './components/spatial-navigation.ts'
+import { useNonce } from './lib/nonce.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -18,6 +19,7 @@ export const meta: MetaFunction = () => [
 ]
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en">
       <head>
@@ -32,8 +34,8 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

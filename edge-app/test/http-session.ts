@@ -16,6 +16,9 @@ export class HttpSession {
 
   async fetch(path: string, init: RequestInit & { form?: Record<string, string>; json?: unknown } = {}): Promise<Response> {
     const headers = new Headers(init.headers)
+    // What a browser sends with every state-changing request from our own pages (the edge app
+    // refuses writes without it); a test of a foreign origin sets its own.
+    if (!headers.has('Origin') && init.method && !['GET', 'HEAD'].includes(init.method.toUpperCase())) headers.set('Origin', new URL(this.base).origin)
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
     let body = init.body
     if (init.form) {

@@ -1,11 +1,15 @@
 // The Worker entry: static assets are served by the [assets] binding before this runs.
-// Everything else passes the route-scope middleware, then goes to Remix.
+// Everything else passes the request guards and the route-scope middleware, then goes to Remix;
+// every answer leaves with the security headers (lib/http-guards.server.ts).
 import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare'
 // @ts-ignore -- produced by `remix vite:build` before wrangler bundles this file
 import * as build from '../build/server/index.js'
 import { RequestDb } from '../app/lib/db.server.ts'
 import { getConfig, type EdgeEnv } from '../app/lib/env.server.ts'
+import { AppError, errorResponse } from '../app/lib/errors.ts'
+import { newNonce, refuseBadRequest, withSecurityHeaders } from '../app/lib/http-guards.server.ts'
 import { enforceRouteScope } from '../app/lib/request-auth.server.ts'
+import { unavailablePage } from '../app/lib/unavailable-page.ts'
 
 const serverBuild = build as unknown as ServerBuild
 const handleRemixRequest = createRequestHandler(serverBuild)
@@ -13,11 +17,24 @@ const handleRemixRequest = createRequestHandler(serverBuild)
 export default {
   async fetch(request: Request, env: EdgeEnv, ctx: ExecutionContext): Promise<Response> {
     const config = await getConfig(env)
+    const nonce = newNonce()
+    const sources = { mediaNodeUrl: config.mediaNodeUrl, partyUrl: config.partyUrl }
+    const refused = refuseBadRequest(request)
+    if (refused) return withSecurityHeaders(refused, nonce, sources)
     const db = new RequestDb(config.databaseUrl)
     try {
       const decision = await enforceRouteScope(serverBuild, request, config, db)
-      if (!decision.allowed) return decision.response
-      return await handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, db, auth: decision.auth })
+      if (!decision.allowed) return withSecurityHeaders(decision.response, nonce, sources)
+      const response = await handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, db, auth: decision.auth, nonce })
+      return withSecurityHeaders(response, nonce, sources)
+    } catch (err) {
+      // Never the runtime's error page (it shows a stack and the request's cookies): our own
+      // answer, promptly. What failed here is the database or a bug; both are logged.
+      console.error(JSON.stringify({ level: 'error', msg: 'request failed before its route answered', path: new URL(request.url).pathname, error: String(err) }))
+      const wantsJson = new URL(request.url).pathname.startsWith('/api/') || !(request.headers.get('Accept') ?? '').includes('text/html')
+      const failure = new AppError('unavailable', 'BitTorrented is having trouble right now. Please try again in a moment.')
+      const res = wantsJson ? errorResponse(failure, { 'Retry-After': '5' }) : unavailablePage(failure.message)
+      return withSecurityHeaders(res, nonce, sources)
     } finally {
       // Loaders and actions have run by now; the body may still stream, the database is done.
       ctx.waitUntil(db.close())

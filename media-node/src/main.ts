@@ -4,6 +4,7 @@ import pino from 'pino'
 import { TorrentEngine } from './adapters/torrent-engine.ts'
 import { loadConfig, mediaSigningKey } from './config.ts'
 import { createDatabase } from './db.ts'
+import { catalogAdmission } from './catalog/catalog-admission.ts'
 import { createApp } from './http/app.ts'
 import { PieceCache } from './streaming/piece-cache.ts'
 import { HlsJobs } from './transcode/hls-jobs.ts'
@@ -34,6 +35,7 @@ const engine = new TorrentEngine({
   idleEvictMs: config.IDLE_EVICT_S * 1000,
   readAheadBytes: Math.min(config.READ_AHEAD_MB, config.MEDIA_CACHE_MAX_MB / 4) * 1024 * 1024,
   log: log.child({ component: 'torrents' }),
+  admit: catalogAdmission(db.withDb),
 })
 const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
 const concurrency = config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2))

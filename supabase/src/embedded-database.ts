@@ -6,7 +6,8 @@
  * state file beside them (pid and URL); tools started meanwhile (`npm run db:migrate` while
  * `npm start` runs) read it and connect over the socket instead of opening the files.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -23,7 +24,25 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string | null
   port?: number
   host?: string
+  /**
+   * The password every client must give (SCRAM-SHA-256) as user `postgres`; a random one when
+   * unset (tests: clients use `url`, which carries it). `npm start` keeps one 0600 in .data/.
+   */
+  password?: string
   onError?: (err: Error) => void
+}
+
+/** PGlite's start parameters less `-F`: fsync on, so a power cut cannot lose a committed transaction. */
+export const DURABLE_START_PARAMS: string[] = PGlite.defaultStartParams.filter((p) => p !== '-F')
+
+/** Only this user may read the database's files: directories 0700, files 0600. */
+async function restrictModes(dir: string): Promise<void> {
+  await chmod(dir, 0o700)
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) await restrictModes(path)
+    else if (entry.isFile()) await chmod(path, 0o600)
+  }
 }
 
 interface StateFile {
@@ -58,20 +77,27 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
   if (opts.dataDir) {
     const running = await findRunningEmbeddedDatabase(opts.dataDir)
     if (running) throw new Error(`the embedded database in ${opts.dataDir} is already served at ${running} by another process`)
-    await mkdir(opts.dataDir, { recursive: true })
+    await mkdir(opts.dataDir, { recursive: true, mode: 0o700 })
+    // Files PGlite makes from here on are this user's only (its WASM file system asks for 0666).
+    process.umask(0o077)
+    await restrictModes(opts.dataDir)
   }
   const db = await PGlite.create({
     ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'pgdata') } : {}),
     extensions: { pg_trgm },
+    startParams: DURABLE_START_PARAMS,
   })
+  if (opts.dataDir) await restrictModes(opts.dataDir)
+  const password = opts.password ?? randomBytes(24).toString('base64url')
   let server: PgliteWireServer
   try {
-    server = await startPgliteWireServer({ db, host: opts.host, port: opts.port, onError: opts.onError })
+    server = await startPgliteWireServer({ db, host: opts.host, port: opts.port, logins: { postgres: password }, onError: opts.onError })
   } catch (err) {
     await db.close()
     throw err
   }
-  if (opts.dataDir) await writeFile(stateFilePath(opts.dataDir), JSON.stringify({ pid: process.pid, url: server.url } satisfies StateFile))
+  // The URL carries the password: the state file is this user's only.
+  if (opts.dataDir) await writeFile(stateFilePath(opts.dataDir), JSON.stringify({ pid: process.pid, url: server.url } satisfies StateFile), { mode: 0o600 })
   let stopped = false
   return {
     url: server.url,

@@ -18,6 +18,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { PGlite } from '@electric-sql/pglite'
+import { SCRAM_MECHANISM, ScramExchange, scramCredential } from './scram-server.ts'
 
 const SSL_REQUEST = 80877103
 const GSSENC_REQUEST = 80877104
@@ -35,6 +36,36 @@ type Frame =
   | { kind: 'cancel' }
   | { kind: 'terminate' }
   | { kind: 'message'; bytes: Uint8Array }
+
+const PASSWORD_MESSAGE = 0x70 // 'p': SASLInitialResponse / SASLResponse
+
+/** A backend message: type byte, int32 length (itself included), body. */
+function backendMessage(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5)
+  head.write(type, 0, 'latin1')
+  head.writeInt32BE(body.length + 4, 1)
+  return Buffer.concat([head, body])
+}
+
+function authenticationMessage(code: number, data: Buffer = Buffer.alloc(0)): Buffer {
+  const c = Buffer.alloc(4)
+  c.writeInt32BE(code)
+  return backendMessage('R', Buffer.concat([c, data]))
+}
+
+/** A FATAL ErrorResponse with a SQLSTATE, as PostgreSQL sends before closing a connection it refuses. */
+export function fatalError(code: string, message: string): Buffer {
+  const field = (t: string, v: string) => Buffer.concat([Buffer.from(t, 'latin1'), Buffer.from(v, 'utf8'), Buffer.from([0])])
+  return backendMessage('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', code), field('M', message), Buffer.from([0])]))
+}
+
+/** The parameters of a startup packet (user, database, …). */
+function startupParameters(bytes: Uint8Array): Map<string, string> {
+  const parts = Buffer.from(bytes.subarray(8)).toString('utf8').split('\0')
+  const params = new Map<string, string>()
+  for (let i = 0; i + 1 < parts.length && parts[i]; i += 2) params.set(parts[i]!, parts[i + 1]!)
+  return params
+}
 
 /** Cuts whole frontend messages off the front of a buffer; null when the next one is incomplete. */
 function takeFrame(buf: Buffer, started: boolean): { frame: Frame; rest: Buffer } | null {
@@ -149,13 +180,18 @@ export interface PgliteWireServerOptions {
    * not stall everyone else. Default 10 s.
    */
   idleHoldTimeoutMs?: number
+  /**
+   * Login user → password. Every client must prove one with SCRAM-SHA-256 before its startup
+   * reaches PGlite; unknown users and wrong passwords get PostgreSQL's 28P01.
+   */
+  logins: Record<string, string>
   onError?: (err: Error) => void
 }
 
 export interface PgliteWireServer {
   readonly host: string
   readonly port: number
-  /** `postgres://` URL for clients; user and password are ignored by PGlite, but Hyperdrive wants a password. */
+  /** `postgres://` URL for clients, with the first login's user and password. */
   readonly url: string
   connections(): number
   stop(): Promise<void>
@@ -168,6 +204,8 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
   const turns = new SessionTurns()
   const sockets = new Set<Socket>()
   const idleHoldTimeoutMs = opts.idleHoldTimeoutMs ?? 10_000
+  const credentials = new Map(Object.entries(opts.logins).map(([user, password]) => [user, scramCredential(password)]))
+  if (credentials.size === 0) throw new Error('the wire server needs at least one login')
   /** Each connection's socket and when it last sent a message. */
   const activity = new Map<object, { socket: Socket; last: number }>()
   const watchdog = setInterval(() => {
@@ -214,6 +252,46 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
     let started = false
     let pumping = false
     let closed = false
+    /** Until the password is proven: the startup packet held back, and the SCRAM exchange. */
+    let login: { user: string; startup: Uint8Array; exchange: ScramExchange; step: 'initial' | 'final' } | null = null
+    let authenticated = false
+
+    const refuseLogin = (user: string) => {
+      // Flushed, then closed from our side too: a client that never closes its end holds nothing.
+      socket.end(fatalError('28P01', `password authentication failed for user "${user}"`), () => socket.destroy())
+      closed = true
+    }
+
+    /** One SASL message of the login; true once the client is in (its startup then goes to PGlite). */
+    function advanceLogin(bytes: Uint8Array): boolean {
+      const l = login!
+      const body = Buffer.from(bytes.subarray(5))
+      if (bytes[0] !== PASSWORD_MESSAGE) {
+        refuseLogin(l.user)
+        return false
+      }
+      if (l.step === 'initial') {
+        const nul = body.indexOf(0)
+        const mechanism = body.subarray(0, nul).toString('latin1')
+        const length = nul >= 0 && body.length >= nul + 5 ? body.readInt32BE(nul + 1) : -1
+        const step = mechanism === SCRAM_MECHANISM && length >= 0 ? l.exchange.first(body.subarray(nul + 5, nul + 5 + length).toString('utf8')) : null
+        if (!step?.ok) {
+          refuseLogin(l.user)
+          return false
+        }
+        l.step = 'final'
+        socket.write(authenticationMessage(11, Buffer.from(step.reply, 'utf8')))
+        return false
+      }
+      const step = l.exchange.final(body.toString('utf8'))
+      if (!step.ok) {
+        refuseLogin(l.user)
+        return false
+      }
+      socket.write(authenticationMessage(12, Buffer.from(step.reply, 'utf8')))
+      authenticated = true
+      return true
+    }
 
     async function pump(): Promise<void> {
       if (pumping) return
@@ -239,10 +317,26 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
             socket.end()
             return
           }
-          if (frame.kind === 'startup') started = true
+          let toRun = frame.bytes
+          if (frame.kind === 'startup') {
+            started = true
+            const user = startupParameters(frame.bytes).get('user') ?? ''
+            login = { user, startup: frame.bytes, exchange: new ScramExchange(credentials.get(user)), step: 'initial' }
+            // AuthenticationSASL: the one mechanism we offer.
+            socket.write(authenticationMessage(10, Buffer.from(`${SCRAM_MECHANISM}\0\0`, 'latin1')))
+            continue
+          }
+          if (!authenticated) {
+            if (!login || !advanceLogin(frame.bytes)) {
+              if (!login) socket.destroy()
+              continue
+            }
+            // In: now PGlite gets the startup and answers AuthenticationOk, parameters, ReadyForQuery.
+            toRun = login.startup
+          }
           await turns.take(conn)
           if (closed) return
-          const status = await run(frame.bytes, socket)
+          const status = await run(toRun, socket)
           if (status === 'I') turns.give(conn)
         }
       } catch (err) {
@@ -271,7 +365,10 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
 
   const server: Server = createServer((socket) => {
     if (sockets.size >= maxConnections) {
-      socket.destroy()
+      // PostgreSQL's own answer, so a client fails at once with a clear error instead of
+      // waiting on a socket that vanished.
+      socket.on('error', () => {})
+      socket.end(fatalError('53300', 'sorry, too many clients already'), () => socket.destroy())
       return
     }
     sockets.add(socket)
@@ -286,7 +383,10 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
   return {
     host,
     port,
-    url: `postgres://postgres:postgres@${host}:${port}/postgres`,
+    url: (() => {
+      const [user, password] = Object.entries(opts.logins)[0]!
+      return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/postgres`
+    })(),
     connections: () => sockets.size,
     async stop() {
       clearInterval(watchdog)

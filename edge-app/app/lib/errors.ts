@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'not_found'
   | 'profile_limit_reached'
   | 'profile_name_taken'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable'
+  | 'pin_required'
 
 export class AppError extends Error {
   constructor(
@@ -34,6 +38,10 @@ export const statusFor: Record<ErrorCode, number> = {
   not_found: 404,
   profile_limit_reached: 409,
   profile_name_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  pin_required: 403,
 }
 
 /** Turns an AppError into the JSON answer of API routes and form actions. */

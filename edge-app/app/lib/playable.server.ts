@@ -21,7 +21,7 @@ export interface PlayableFile {
 export function parseFileParams(params: { infoHash?: string; fileIndex?: string }): { infoHash: string; fileIndex: number } {
   const infoHash = (params.infoHash ?? '').toLowerCase()
   const fileIndex = Number(params.fileIndex)
-  if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0) throw new Response('Not found', { status: 404 })
+  if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0 || fileIndex > 999_999) throw new Response('Not found', { status: 404 })
   return { infoHash, fileIndex }
 }
 

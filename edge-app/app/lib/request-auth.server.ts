@@ -22,10 +22,23 @@ export interface RequestAuth {
 
 export type ScopeDecision = { allowed: true; auth: RequestAuth; request: Request } | { allowed: false; response: Response }
 
-/** Same-origin paths only, so `next` can never send anyone to another site. */
+/**
+ * Same-origin paths only, so `next` can never send anyone to another site. Parsed the way a
+ * browser will read the Location we send: any control character is refused outright (browsers
+ * strip TAB/LF/CR, so `/\t/evil.example` would become `//evil.example`), then the URL is
+ * resolved against a placeholder origin and must stay on it.
+ */
 export function safeNextPath(next: string | null): string | null {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
-  return next
+  if (!next || next.length > 2048 || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return null
+  const base = 'http://same-origin.invalid'
+  let url: URL
+  try {
+    url = new URL(next, base)
+  } catch {
+    return null
+  }
+  if (url.origin !== base || next.startsWith('//')) return null
+  return url.pathname + url.search + url.hash
 }
 
 function deny(request: Request, path: string, isData: boolean, code: Extract<ErrorCode, 'sign_in_required' | 'profile_required'>, location: string, headers: Headers): ScopeDecision {

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare'
+import { findTorrent } from '../lib/catalog.server.ts'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
 import { signedSubtitleUrl, signFor } from '../lib/media-urls.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
@@ -15,7 +16,11 @@ export function loader({ params, request, context }: LoaderFunctionArgs) {
     const ctx = requireProfile(context)
     const infoHash = (params.infoHash ?? '').toLowerCase()
     const fileIndex = Number(params.fileIndex)
-    if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0) throw new AppError('invalid_input', 'No such file.')
+    if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0 || fileIndex > 999_999) throw new AppError('invalid_input', 'No such file.')
+    // The same catalog and rating check as the watch page: nothing is signed for a title this
+    // profile may not see, or for a hash the catalog does not hold.
+    const found = await findTorrent(context.db, ctx, infoHash)
+    if (!found || !found.files.some((f) => f.index === fileIndex)) throw new AppError('not_found', 'There is no such file.')
     const signed = await signFor(context.config, ctx, `/v1/playback/${infoHash}/${fileIndex}`, `torrent:${infoHash}/${fileIndex}`, 60)
     const caps = new URL(request.url).searchParams
     const url = new URL(signed)

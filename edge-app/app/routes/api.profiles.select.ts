@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
+import { readJsonBody } from '../lib/http-guards.server.ts'
 import { selectProfile, SelectProfileSchema } from '../lib/profile-selection.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -10,7 +11,7 @@ export const handle: ScopedHandle = { scope: 'account' }
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const user = requireUser(context)
-    const body = await request.json().catch(() => null)
+    const body = await readJsonBody(request)
     const parsed = SelectProfileSchema.safeParse(body)
     if (!parsed.success) throw new AppError('invalid_input', 'Send {"profileId": "<uuid>"}.')
     const { profile, headers } = await selectProfile(request, context.config, context.db, user, parsed.data.profileId, parsed.data.remember)

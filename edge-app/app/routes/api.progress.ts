@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
+import { readJsonBody } from '../lib/http-guards.server.ts'
 import { ProgressSchema, saveProgress } from '../lib/profile-data.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -10,7 +11,7 @@ export const handle: ScopedHandle = { scope: 'profile' }
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
-    const body = await request.json().catch(() => null)
+    const body = await readJsonBody(request)
     const parsed = ProgressSchema.safeParse(body)
     if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Send the position in the file.')
     const kept = await saveProgress(context.db, ctx, parsed.data)

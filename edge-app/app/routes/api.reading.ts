@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
+import { readJsonBody } from '../lib/http-guards.server.ts'
 import { ReadingProgressSchema, saveReadingPosition } from '../lib/profile-data.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -10,7 +11,7 @@ export const handle: ScopedHandle = { scope: 'profile' }
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
-    const parsed = ReadingProgressSchema.safeParse(await request.json().catch(() => null))
+    const parsed = ReadingProgressSchema.safeParse(await readJsonBody(request))
     if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Send the position in the book.')
     await saveReadingPosition(context.db, ctx, parsed.data)
     return Response.json({ saved: true }, { headers: { 'Cache-Control': 'no-store' } })

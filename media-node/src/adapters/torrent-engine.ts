@@ -27,6 +27,12 @@ export interface TorrentEngineOptions {
   /** Bytes selected ahead of what a stream has sent, at most (two windows, growing to this size). */
   readAheadBytes: number
   log: Logger
+  /**
+   * Whether this node may join the swarm of a torrent it does not hold yet (the node's main
+   * passes "the catalog knows it"): a signed URL for a random hash must not make the node look
+   * for it on the public DHT. Unset: any (tests with their own swarms).
+   */
+  admit?: (infoHash: string) => Promise<boolean>
 }
 
 export interface TorrentFileInfo {
@@ -251,6 +257,10 @@ export class TorrentEngine {
   private async open(infoHash: string): Promise<Entry> {
     if (this.destroyed) throw new AppError('upstream_unavailable', 'The media node is shutting down.')
     let entry = this.entries.get(infoHash)
+    if (!entry && this.opts.admit && !(await this.opts.admit(infoHash))) {
+      throw new AppError('not_found', 'This torrent is not in the catalog.')
+    }
+    entry ??= this.entries.get(infoHash)
     if (!entry) {
       this.makeRoom()
       entry = this.add(infoHash)

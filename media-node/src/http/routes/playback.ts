@@ -60,7 +60,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
       method: 'GET',
       url: `${deps.selfUrl}/v1/stream/${infoHash}/${fileIndex}`,
       subject: { userId: 'media-node', resource: `torrent:${infoHash}/${fileIndex}` },
-      ttlSeconds: 12 * 3600,
+      ttlSeconds: SIGNED_TTL_S.media,
     })
   const probe = async (infoHash: string, fileIndex: number) => {
     await deps.engine.file(infoHash, fileIndex)
