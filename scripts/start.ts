@@ -129,6 +129,8 @@ try {
       MEDIA_SIGNING_KEY: await derivePurposeKey(secrets.URL_SIGNING_KEY, 'media-url'),
       LOG_LEVEL: config.LOG_LEVEL,
       MEDIA_CACHE_DIR: join(config.BT_DATA_DIR, 'cache'),
+      // The edge app's pages play media from this node cross-origin; no other site's may.
+      CORS_ORIGINS: `${edgeUrl},http://localhost:${config.EDGE_PORT}`,
       STATIC_PEERS: swarm.peer,
     },
   })

@@ -62,6 +62,12 @@ const ConfigSchema = z.object({
   HLS_CACHE_MAX_MB: z.coerce.number().int().min(16).default(2048),
   /** Converted video is never taller than this (nor than its source). */
   TRANSCODE_MAX_HEIGHT: z.coerce.number().int().min(144).default(720),
+  /** Comma-separated origins of the edge app, whose pages' players fetch media cross-origin. */
+  CORS_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8787')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url().transform((u) => new URL(u).origin))),
   /** Bearer token for /metrics; unset = open (it holds counts only). */
   METRICS_TOKEN: z.string().min(16).optional(),
 })

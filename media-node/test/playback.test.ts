@@ -12,7 +12,7 @@ import { signUrl } from '@bittorrented/common'
 import { probeMedia, runFfmpeg } from '../src/adapters/ffmpeg.ts'
 import type { TorrentEngine } from '../src/adapters/torrent-engine.ts'
 import type { Seeder } from './helpers/seeder.ts'
-import { startTestNode, type TestNode } from './helpers/test-node.ts'
+import { startTestNode, TEST_EDGE_ORIGIN, type TestNode } from './helpers/test-node.ts'
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
@@ -136,9 +136,15 @@ describe('probing and deciding', () => {
 
 describe('HLS on demand', () => {
   const playlistOf = async (name: string) => {
-    const res = await fetch(await signedFor(name, (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`))
+    const url = await signedFor(name, (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`)
+    const res = await fetch(url, { headers: { Origin: TEST_EDGE_ORIGIN } })
     expect(res.status).toBe(200)
-    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(TEST_EDGE_ORIGIN)
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    // Another site's page gets no CORS grant (the signed URL alone is not an invitation to every origin).
+    const foreign = await fetch(url, { headers: { Origin: 'http://attacker.test' } })
+    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    await foreign.arrayBuffer()
     return res.text()
   }
   const segmentUrls = (playlist: string) => playlist.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)

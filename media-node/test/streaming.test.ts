@@ -143,6 +143,18 @@ describe('range streaming', () => {
     expect((await bytes(head)).length).toBe(0)
   })
 
+  test('a URL signed for GET answers HEAD too (players probe with HEAD); one signed ten years ahead is refused', async () => {
+    const path = `/v1/stream/${seeder.infoHash}/${fileIndex}`
+    const getUrl = await signed(path, `torrent:${seeder.infoHash}/${fileIndex}`)
+    const head = await app.request(getUrl, { method: 'HEAD', headers: { Range: 'bytes=0-9' } })
+    expect(head.status).toBe(206)
+    expect(head.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    const forever = await signUrl({ secret: signingKey, method: 'GET', url: `http://node.local${path}`, subject: { userId: 'u1', profileId: 'p1', resource: `torrent:${seeder.infoHash}/${fileIndex}` }, ttlSeconds: 10 * 365 * 24 * 3600 })
+    const refused = await app.request(forever, { headers: { Range: 'bytes=0-9' } })
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ message: expect.stringMatching(/expiry_too_far/) })
+  })
+
   test('two clients on one file at once both get their bytes', async () => {
     const [a, b] = await Promise.all([get('bytes=0-499999'), get('bytes=2000000-2499999')])
     const [ba, bb] = await Promise.all([bytes(a), bytes(b)])

@@ -171,4 +171,39 @@ describe('party state', () => {
     r.advance(DEFAULT_TIMINGS.chatRefillMs)
     expect(r.state.handle('ann', { type: 'chat', text: 'later' })).toBeNull()
   })
+
+  test('a member toggling buffering at will cannot stall a host-controlled party, nor flood everyone', () => {
+    const r = fakeRoom()
+    r.join('host')
+    r.join('troll')
+    r.state.handle('host', { type: 'play' })
+    r.advance(5000)
+    const before = r.sent.length
+    for (let i = 0; i < 300; i++) {
+      r.state.handle('troll', { type: 'status', positionS: 5, buffering: i % 2 === 0, rttMs: 20 })
+      r.advance(200) // 5 messages a second: within the message limit, so only the stall rule acts
+    }
+    // The first few stalls are waited for and announced; after that the member is flapping.
+    expect(r.sent.length - before).toBeLessThan(40)
+    r.state.handle('troll', { type: 'status', positionS: 5, buffering: true, rttMs: 20 })
+    expect(r.playback().phase).toBe('playing')
+    // A member of a party open to everyone is still waited for while not flapping.
+    const open = fakeRoom()
+    open.join('a')
+    open.join('b')
+    open.state.handle('a', { type: 'play' })
+    open.advance(5000)
+    open.state.handle('b', { type: 'status', positionS: 5, buffering: true, rttMs: 20 })
+    expect(open.playback().phase).toBe('waiting')
+  })
+
+  test('every message kind is rate-limited per member; the limit refills with time', () => {
+    const r = fakeRoom()
+    r.join('ann')
+    const replies = Array.from({ length: 100 }, (_, i) => r.state.handle('ann', { type: 'ping', clientTime: i }))
+    const limited = replies.filter((m) => m?.type === 'error' && m.code === 'rate_limited').length
+    expect(limited).toBe(100 - DEFAULT_TIMINGS.messageBurst)
+    r.advance(DEFAULT_TIMINGS.messageRefillMs * 5)
+    expect(r.state.handle('ann', { type: 'ping', clientTime: 1 })).toMatchObject({ type: 'pong' })
+  })
 })

@@ -13,6 +13,12 @@
  *   reconnect within `hostGraceMs`; after that it passes to the member who joined earliest.
  * - Chat: at most MAX_CHAT_CHARS characters; a token bucket per member (`chatBurst` messages,
  *   one more every `chatRefillMs`) for chat and reactions together.
+ * - Every message kind: a token bucket per member (`messageBurst`, one more every
+ *   `messageRefillMs`); past it a member's messages are answered `rate_limited` and dropped.
+ * - Buffering: a member who starts buffering more than `maxStallsPerMinute` times a minute is
+ *   flapping. Its changes no longer go out to everyone at once (the periodic member refresh
+ *   carries them), and while the host holds the controls it is no longer waited for: the host's
+ *   "controls: host" also decides that one member cannot hold the room at will.
  */
 import {
   MAX_CHAT_CHARS,
@@ -40,6 +46,9 @@ export interface RoomTimings {
   chatRefillMs: number
   /** How often members' positions are sent round even when nothing else changed. */
   membersRefreshMs: number
+  messageBurst: number
+  messageRefillMs: number
+  maxStallsPerMinute: number
 }
 
 export const DEFAULT_TIMINGS: RoomTimings = {
@@ -51,6 +60,9 @@ export const DEFAULT_TIMINGS: RoomTimings = {
   chatBurst: 5,
   chatRefillMs: 2000,
   membersRefreshMs: 5000,
+  messageBurst: 40,
+  messageRefillMs: 100,
+  maxStallsPerMinute: 6,
 }
 
 export type TimerHandle = unknown
@@ -91,6 +103,10 @@ interface Member {
   rttMs: number
   chatTokens: number
   chatCheckedAt: number
+  messageTokens: number
+  messageCheckedAt: number
+  /** When this member last started buffering (the last minute's). */
+  stalls: number[]
   leaveTimer: TimerHandle | null
 }
 
@@ -134,7 +150,7 @@ export class PartyState {
       if (member.leaveTimer !== null) this.io.clearTimer(member.leaveTimer)
       member.leaveTimer = null
     } else {
-      member = { ...m, joinedAt: now, connections: 1, buffering: false, excused: false, positionS: null, rttMs: 0, chatTokens: this.timings.chatBurst, chatCheckedAt: now, leaveTimer: null }
+      member = { ...m, joinedAt: now, connections: 1, buffering: false, excused: false, positionS: null, rttMs: 0, chatTokens: this.timings.chatBurst, chatCheckedAt: now, messageTokens: this.timings.messageBurst, messageCheckedAt: now, stalls: [], leaveTimer: null }
       this.members.set(m.id, member)
     }
     if (!media || this.playback.hostId === null) {
@@ -161,6 +177,7 @@ export class PartyState {
     const member = this.members.get(id)
     if (!member) return { type: 'error', code: 'not_allowed', message: 'Join the party first.' }
     const now = this.io.now()
+    if (!this.takeMessageToken(member, now)) return rateLimited()
     switch (msg.type) {
       case 'ping':
         return { type: 'pong', clientTime: msg.clientTime, serverTime: now }
@@ -171,8 +188,15 @@ export class PartyState {
         member.buffering = msg.buffering
         if (!msg.buffering) member.excused = false
         this.membersDirty = true
+        if (changed && msg.buffering) {
+          member.stalls = member.stalls.filter((t) => t > now - 60_000)
+          member.stalls.push(now)
+        }
+        const flapping = member.stalls.length > this.timings.maxStallsPerMinute
+        // A flapping member is not waited for while the host holds the controls (the host excepted).
+        if (flapping && msg.buffering && this.playback.controls === 'host' && this.playback.hostId !== id) member.excused = true
         if (changed) {
-          this.broadcastMembers()
+          if (!flapping) this.broadcastMembers()
           this.reconcile()
         }
         return null
@@ -305,6 +329,17 @@ export class PartyState {
     this.playback = { ...this.playback, ...patch, seq: this.playback.seq + 1 }
     this.io.broadcast({ type: 'playback', playback: this.playback })
     this.io.persist?.({ playback: this.playback, chat: this.chat })
+  }
+
+  private takeMessageToken(m: Member, now: number): boolean {
+    const refill = Math.floor((now - m.messageCheckedAt) / this.timings.messageRefillMs)
+    if (refill > 0) {
+      m.messageTokens = Math.min(this.timings.messageBurst, m.messageTokens + refill)
+      m.messageCheckedAt += refill * this.timings.messageRefillMs
+    }
+    if (m.messageTokens === 0) return false
+    m.messageTokens--
+    return true
   }
 
   private takeChatToken(m: Member, now: number): boolean {

@@ -10,6 +10,8 @@ export interface EdgeEnv {
   URL_SIGNING_KEY: string
   /** HS256 secret of session JWTs: Supabase's JWT secret when its Auth issues them. */
   AUTH_JWT_SECRET: string
+  /** 'true' only when deployed on Cloudflare, which sets CF-Connecting-IP itself (a client cannot). */
+  TRUST_CF_CONNECTING_IP?: string
 }
 
 const secret = (name: string) => z.string().min(32, `${name} must be at least 32 characters`)
@@ -20,6 +22,7 @@ const ConfigSchema = z.object({
   partyUrl: z.string().url(),
   signingKey: secret('URL_SIGNING_KEY'),
   jwtSecret: secret('AUTH_JWT_SECRET'),
+  trustCfConnectingIp: z.boolean(),
 })
 type ParsedConfig = z.infer<typeof ConfigSchema>
 
@@ -52,6 +55,7 @@ export function getConfig(env: EdgeEnv): Promise<EdgeConfig> {
       partyUrl: env.PARTY_URL,
       signingKey: env.URL_SIGNING_KEY,
       jwtSecret: env.AUTH_JWT_SECRET,
+      trustCfConnectingIp: env.TRUST_CF_CONNECTING_IP === 'true',
     })
     if (!result.success) {
       throw new Error(`edge app configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)

@@ -6,7 +6,7 @@
 import type { AppLoadContext, ServerBuild } from '@remix-run/cloudflare'
 import { clearCookie, COOKIE, readCookie } from './auth/cookies.server.ts'
 import { readSelectedProfile } from './auth/profile-cookie.server.ts'
-import { readSession, type SessionUser } from './auth/session.server.ts'
+import { readSession, type SessionClaims } from './auth/session.server.ts'
 import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError, errorResponse, type ErrorCode } from './errors.ts'
@@ -15,7 +15,7 @@ import type { ProfileContext } from './profile-data.server.ts'
 import { isApiPath, pagePathOf, scopeOf } from './route-scope.server.ts'
 
 export interface RequestAuth {
-  user: SessionUser | null
+  user: SessionClaims | null
   /** Set only on profile-scoped routes, after the database confirmed it is the user's. */
   profile: Profile | null
 }
@@ -60,7 +60,7 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
   const url = new URL(request.url)
   const { path, isData } = pagePathOf(url.pathname)
   const scope = scopeOf(build, path)
-  const user = await readSession(request, config.jwtSecret)
+  const user = await readSession(request, config.jwtSecret, db)
   if (scope === null || scope === 'public') return { allowed: true, auth: { user, profile: null }, request }
 
   const headers = new Headers()
@@ -84,7 +84,7 @@ export async function enforceRouteScope(build: Pick<ServerBuild, 'routes'>, requ
 }
 
 /** The signed-in user of an account- or profile-scoped route (the middleware guarantees one). */
-export function requireUser(context: AppLoadContext): SessionUser {
+export function requireUser(context: AppLoadContext): SessionClaims {
   if (!context.auth.user) throw new AppError('sign_in_required', 'Sign in first.')
   return context.auth.user
 }
@@ -95,3 +95,16 @@ export function requireProfile(context: AppLoadContext): ProfileContext & { prof
   if (!user || !profile) throw new AppError('profile_required', 'Choose a profile first.')
   return { userId: user.id, profileId: profile.id, profile }
 }
+
+/**
+ * Whether the browser asking has a kids profile selected. Account pages (managing profiles)
+ * run without a verified profile, so they ask this themselves: a kids profile may not change
+ * any profile, its own limits included.
+ */
+export async function isKidsProfileSelected(request: Request, config: EdgeConfig, db: RequestDb, userId: string): Promise<boolean> {
+  const profileId = await readSelectedProfile(request, config.keys.profileCookie, userId)
+  const profile = profileId ? await verifyProfileOwnership(db, userId, profileId) : null
+  return profile?.isKids === true
+}
+
+export const KIDS_CANNOT_MANAGE = 'A kids profile cannot change profiles. Ask a grown-up to switch to their profile first.'

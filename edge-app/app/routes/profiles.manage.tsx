@@ -16,7 +16,7 @@ import {
   type AccountSummary,
   type Profile,
 } from '../lib/profiles.server.ts'
-import { requireUser } from '../lib/request-auth.server.ts'
+import { requireUser, isKidsProfileSelected, KIDS_CANNOT_MANAGE } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
 export const handle: ScopedHandle = { scope: 'account' }
@@ -33,8 +33,9 @@ const LANGUAGES = [
   ['ja', '日本語'],
 ] as const
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context)
+  if (await isKidsProfileSelected(request, context.config, context.db, user.id)) throw new Response(KIDS_CANNOT_MANAGE, { status: 403 })
   const [profiles, account] = await Promise.all([listProfiles(context.db, user.id), getAccountSummary(context.db, user.id, user.email)])
   return Response.json({ profiles, account })
 }
@@ -52,6 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.clone().formData()
   const intent = String(form.get('intent') ?? '')
   try {
+    if (await isKidsProfileSelected(request, context.config, context.db, user.id)) throw new AppError('not_allowed', KIDS_CANNOT_MANAGE)
     if (intent === 'create') {
       await createProfile(context.db, user.id, await parseForm(request, ProfileInputSchema, fields))
     } else if (intent === 'update') {

@@ -4,7 +4,9 @@ import { FormError } from '../components/field-error.tsx'
 import { signIn } from '../lib/auth/accounts.server.ts'
 import { clearCookie, COOKIE } from '../lib/auth/cookies.server.ts'
 import { SignInSchema } from '../lib/auth/credentials.ts'
-import { sessionCookie } from '../lib/auth/session.server.ts'
+import { knownDevice, knownDeviceCookie } from '../lib/auth/known-device.server.ts'
+import { startSession } from '../lib/auth/session.server.ts'
+import { clientAddress } from '../lib/auth/sign-in-limits.server.ts'
 import { statusFor, AppError } from '../lib/errors.ts'
 import { formFailure, parseForm } from '../lib/form.server.ts'
 import { safeNextPath } from '../lib/request-auth.server.ts'
@@ -21,10 +23,12 @@ export function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, SignInSchema)
-    const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown'
-    const user = await signIn(context.db, input, ip)
+    const ip = clientAddress(request, context.config.trustCfConnectingIp)
+    const device = await knownDevice(request, context.config.keys.profileCookie, input.email)
+    const user = await signIn(context.db, input, ip, device)
     const headers = new Headers()
-    headers.append('Set-Cookie', await sessionCookie(request, context.config.jwtSecret, user))
+    headers.append('Set-Cookie', await startSession(request, context.config.jwtSecret, context.db, user, ip))
+    headers.append('Set-Cookie', await knownDeviceCookie(request, context.config.keys.profileCookie, input.email, device))
     // A new session never inherits the previous person's profile.
     headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))
     const next = safeNextPath(new URL(request.url).searchParams.get('next'))

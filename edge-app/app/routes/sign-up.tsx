@@ -4,7 +4,9 @@ import { FormError } from '../components/field-error.tsx'
 import { signUp } from '../lib/auth/accounts.server.ts'
 import { clearCookie, COOKIE } from '../lib/auth/cookies.server.ts'
 import { SignUpSchema } from '../lib/auth/credentials.ts'
-import { sessionCookie } from '../lib/auth/session.server.ts'
+import { knownDeviceCookie } from '../lib/auth/known-device.server.ts'
+import { startSession } from '../lib/auth/session.server.ts'
+import { clientAddress } from '../lib/auth/sign-in-limits.server.ts'
 import { AppError, statusFor } from '../lib/errors.ts'
 import { formFailure, parseForm } from '../lib/form.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -20,9 +22,11 @@ export function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const input = await parseForm(request, SignUpSchema)
-    const user = await signUp(context.db, input)
+    const ip = clientAddress(request, context.config.trustCfConnectingIp)
+    const user = await signUp(context.db, input, ip)
     const headers = new Headers()
-    headers.append('Set-Cookie', await sessionCookie(request, context.config.jwtSecret, user))
+    headers.append('Set-Cookie', await startSession(request, context.config.jwtSecret, context.db, user, ip))
+    headers.append('Set-Cookie', await knownDeviceCookie(request, context.config.keys.profileCookie, input.email, ''))
     headers.append('Set-Cookie', clearCookie(request, COOKIE.profile))
     return redirect('/profiles', { headers })
   } catch (err) {

@@ -23,6 +23,10 @@ export interface AppDeps {
   metricsToken?: string
   /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
   processMetrics?: boolean
+  /** Whether a signed URL's profile still exists (main: a cached catalog query); unset: not checked. */
+  profileIsLive?: (profileId: string) => Promise<boolean>
+  /** Origins whose pages may fetch media from this node (the edge app's); none by default. */
+  corsOrigins?: string[]
   now?: () => number
 }
 
@@ -38,6 +42,11 @@ const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<SignedEnv>()
+  // Nothing this node sends is to be sniffed into something else (a file served as HTML, say).
+  app.use('*', async (c, next) => {
+    await next()
+    c.res.headers.set('X-Content-Type-Options', 'nosniff')
+  })
   const metrics = createMetrics(
     {
       activeTorrents: () => deps.engine.activeTorrents,
@@ -72,10 +81,11 @@ export function createApp(deps: AppDeps) {
   })
 
   // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
-  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*']) app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
+  const corsOrigins = deps.corsOrigins ?? []
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*']) app.use(path, cors({ origin: corsOrigins, allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.
-  app.use('/v1/*', requireSignature(deps.signingKey, deps.now))
+  app.use('/v1/*', requireSignature(deps.signingKey, deps.now, deps.profileIsLive))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
   if (deps.playback) {

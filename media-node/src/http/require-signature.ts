@@ -10,12 +10,14 @@ export type SignedEnv = { Variables: { subject: SignedSubject } }
  * Refuses any request whose URL is not signed by the edge app for this method and path, or
  * whose signature has expired. The verified subject (user, profile, resource) is passed on.
  */
-export function requireSignature(secret: string, now: () => number = Date.now): MiddlewareHandler<SignedEnv> {
+export function requireSignature(secret: string, now: () => number = Date.now, profileIsLive?: (profileId: string) => Promise<boolean>): MiddlewareHandler<SignedEnv> {
   return async (c, next) => {
+    const verify = (method: string) => verifySignedUrl({ secret, method, url: c.req.url, maxTtlSeconds: SIGNED_TTL_S.media, now: now() })
+    let check = await verify(c.req.method)
     // HEAD is GET without a body: a URL signed for GET is good for HEAD on the same path.
-    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
-    const check = await verifySignedUrl({ secret, method, url: c.req.url, maxTtlSeconds: SIGNED_TTL_S.media, now: now() })
+    if (!check.ok && c.req.method === 'HEAD') check = await verify('GET')
     if (!check.ok) throw new AppError('not_allowed', `signed URL refused: ${check.reason}`)
+    if (check.subject.profileId && profileIsLive && !(await profileIsLive(check.subject.profileId))) throw new AppError('not_allowed', 'signed URL refused: its profile no longer exists')
     c.set('subject', check.subject)
     await next()
   }

@@ -5,14 +5,17 @@ import { AppError } from '../errors.ts'
 import type { SignIn, SignUp } from './credentials.ts'
 import { hashPassword, verifyPassword } from './password.server.ts'
 import type { SessionUser } from './session.server.ts'
-import { isSignInLimited, LIMITS, recordSignInAttempt } from './sign-in-limits.server.ts'
+import { admitSignUp, recordSignInAttempt, signInWaitSeconds } from './sign-in-limits.server.ts'
 
 const WRONG = 'Email or password is incorrect.'
 
-export async function signIn(db: RequestDb, input: SignIn, ip: string): Promise<SessionUser> {
+/** `device`: the known-device id this browser carries for the email ('' for none). */
+export async function signIn(db: RequestDb, input: SignIn, ip: string, device: string): Promise<SessionUser> {
   return db.asAuthServer(async (client) => {
-    if (await isSignInLimited(client, input.email, ip)) {
-      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${LIMITS.windowMinutes} minutes.`)
+    const wait = await signInWaitSeconds(client, input.email, ip, device)
+    if (wait > 0) {
+      const when = wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`
+      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${when}.`)
     }
     const { rows } = await client.query<{ id: string; email: string; encrypted_password: string | null }>(
       'select id, email, encrypted_password from auth.users where lower(email) = $1',
@@ -20,7 +23,7 @@ export async function signIn(db: RequestDb, input: SignIn, ip: string): Promise<
     )
     const user = rows[0]
     const ok = await verifyPassword(input.password, user?.encrypted_password ?? null)
-    await recordSignInAttempt(client, input.email, ip, ok)
+    await recordSignInAttempt(client, input.email, ip, device, ok)
     if (!ok || !user) throw new AppError('invalid_credentials', WRONG)
     await client.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id])
     return { id: user.id, email: user.email }
@@ -28,9 +31,10 @@ export async function signIn(db: RequestDb, input: SignIn, ip: string): Promise<
 }
 
 /** Creates the user; the database trigger gives them an account and a first profile. */
-export async function signUp(db: RequestDb, input: SignUp): Promise<SessionUser> {
+export async function signUp(db: RequestDb, input: SignUp, ip: string): Promise<SessionUser> {
   const hash = await hashPassword(input.password)
   return db.asAuthServer(async (client) => {
+    if (!(await admitSignUp(client, ip))) throw new AppError('rate_limited', 'Too many new accounts from here. Try again in an hour.')
     try {
       const { rows } = await client.query<{ id: string; email: string }>(
         `insert into auth.users (aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)

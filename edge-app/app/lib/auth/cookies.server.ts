@@ -3,6 +3,7 @@ export const COOKIE = {
   session: 'bt_session',
   profile: 'bt_profile',
   deviceProfile: 'bt_device_profile',
+  knownDevice: 'bt_known_device',
 } as const
 
 export function readCookie(request: Request, name: string): string | null {
