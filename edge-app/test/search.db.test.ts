@@ -108,6 +108,18 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect((await search({ q: 'zzqxj' })).hits).toEqual([])
   })
 
+  test('a typo is corrected for a kids profile only to words of titles it may see: no hint of hidden titles', async () => {
+    const asSam = await search({ q: 'walkng' })
+    expect(asSam.correctedTo).toBe('walking')
+    expect(names(asSam)).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
+    // The only title with 'walking' is rated R: Mia (up to PG) is told nothing about it.
+    const asMia = await searchCatalog(requestDb, kid, SearchParamsSchema.parse({ q: 'walkng' }))
+    expect(asMia.correctedTo).toBeNull()
+    expect(asMia.hits).toEqual([])
+    // A word of a title she may see is still corrected for her.
+    expect((await searchCatalog(requestDb, kid, SearchParamsSchema.parse({ q: 'hercles' }))).correctedTo).toBe('hercules')
+  })
+
   test("the catalog's words follow what is added, and never include an adult title's words", async () => {
     const words = async () => (await withClient(db.url, (c) => c.query<{ word: string }>(`select word from catalog.search_words`))).rows.map((r) => r.word)
     expect(await words()).toContain('hercules')

@@ -25,7 +25,12 @@ export default {
     try {
       const decision = await enforceRouteScope(serverBuild, request, config, db)
       if (!decision.allowed) return withSecurityHeaders(decision.response, nonce, sources)
-      const response = await handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, db, auth: decision.auth, nonce })
+      let response = await handleRemixRequest(decision.request, { cloudflare: { env, ctx }, config, db, auth: decision.auth, nonce })
+      // A route that failed because the database was unreachable: a 503 (try again), not a 500 (our bug).
+      if (response.status === 500 && db.unavailable) {
+        response = new Response(response.body, { status: 503, headers: response.headers })
+        response.headers.set('Retry-After', '5')
+      }
       return withSecurityHeaders(response, nonce, sources)
     } catch (err) {
       // Never the runtime's error page (it shows a stack and the request's cookies): our own

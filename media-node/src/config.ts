@@ -30,6 +30,13 @@ const ConfigSchema = z.object({
   INSTANT_START_MB: z.coerce.number().int().min(0).default(8),
   /** How far ahead of a player the node fetches (at most a quarter of the cache). */
   READ_AHEAD_MB: z.coerce.number().int().min(1).default(16),
+  /**
+   * Where other peers may connect in (TCP and uTP). Loopback by default: the node still fetches
+   * from any swarm (it connects out), but seeds back only to peers that reach it; set 0.0.0.0 on
+   * a server whose firewall lets peers in. The DHT's UDP socket is on every interface whenever
+   * PEER_DHT is on (the DHT cannot work otherwise).
+   */
+  TORRENT_LISTEN_HOST: z.string().default('127.0.0.1'),
   /** Peer sources; tests and the demo swarm turn the public ones off. */
   PEER_DHT: flag(true),
   PEER_TRACKERS: flag(true),

@@ -37,6 +37,7 @@ const engine = new TorrentEngine({
   readAheadBytes: Math.min(config.READ_AHEAD_MB, config.MEDIA_CACHE_MAX_MB / 4) * 1024 * 1024,
   log: log.child({ component: 'torrents' }),
   admit: catalogAdmission(db.withDb),
+  listenHost: config.TORRENT_LISTEN_HOST,
 })
 const selfUrl = `http://${config.MEDIA_NODE_HOST === '0.0.0.0' ? '127.0.0.1' : config.MEDIA_NODE_HOST}:${config.MEDIA_NODE_PORT}`
 const concurrency = config.TRANSCODE_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2))

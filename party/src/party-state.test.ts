@@ -206,4 +206,12 @@ describe('party state', () => {
     r.advance(DEFAULT_TIMINGS.messageRefillMs * 5)
     expect(r.state.handle('ann', { type: 'ping', clientTime: 1 })).toMatchObject({ type: 'pong' })
   })
+
+  test('chat drops text-direction controls, so a message reads as it is', () => {
+    const r = fakeRoom()
+    r.join('ann')
+    r.state.handle('ann', { type: 'chat', text: 'see \u202Egnp.exe\u202C now' })
+    const chat = r.sent.filter((m) => m.type === 'chat').at(-1)
+    expect(chat).toMatchObject({ entry: { text: 'see gnp.exe now' } })
+  })
 })

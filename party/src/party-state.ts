@@ -220,7 +220,9 @@ export class PartyState {
         return null
       }
       case 'chat': {
-        const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+        // Control characters become spaces; text-direction controls (which can make a message read
+        // other than it is) are dropped.
+        const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
         if (!text) return { type: 'error', code: 'invalid_message', message: 'Say something first.' }
         if (text.length > MAX_CHAT_CHARS) return { type: 'error', code: 'invalid_message', message: `Messages are at most ${MAX_CHAT_CHARS} characters.` }
         if (!this.takeChatToken(member, now)) return rateLimited()

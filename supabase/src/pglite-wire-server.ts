@@ -171,7 +171,10 @@ export interface PgliteWireServerOptions {
   host?: string
   /** 0 picks a free port. */
   port?: number
-  /** Connections beyond this are refused at once (the Worker, tests and tools each hold a few). */
+  /**
+   * Connections beyond this are refused at once with 53300 (the Worker opens one per request, so a
+   * burst of requests is a burst of connections; they queue for the one session instead).
+   */
   maxConnections?: number
   /**
    * A client that holds the session inside a transaction and sends nothing for this long while
@@ -200,7 +203,7 @@ export interface PgliteWireServer {
 export async function startPgliteWireServer(opts: PgliteWireServerOptions): Promise<PgliteWireServer> {
   const { db } = opts
   const host = opts.host ?? '127.0.0.1'
-  const maxConnections = opts.maxConnections ?? 200
+  const maxConnections = opts.maxConnections ?? 1000
   const turns = new SessionTurns()
   const sockets = new Set<Socket>()
   const idleHoldTimeoutMs = opts.idleHoldTimeoutMs ?? 10_000

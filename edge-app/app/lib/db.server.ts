@@ -17,14 +17,24 @@ export interface PersonClaims {
 export class RequestDb {
   private client: Promise<pg.Client> | null = null
   private queue: Promise<unknown> = Promise.resolve()
+  /** Set when the database could not be reached or dropped the connection: the answer becomes a 503. */
+  unavailable = false
 
   constructor(private readonly url: string) {}
 
   private connection(): Promise<pg.Client> {
     if (!this.client) {
-      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 })
+      // A statement that takes longer than this is a database in trouble: fail, never hang.
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, query_timeout: 20_000 })
+      client.on('error', () => {
+        this.unavailable = true
+        this.client = null
+      })
       this.client = client.connect().then(() => client)
-      this.client.catch(() => (this.client = null))
+      this.client.catch(() => {
+        this.unavailable = true
+        this.client = null
+      })
     }
     return this.client
   }

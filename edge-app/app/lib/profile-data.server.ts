@@ -4,6 +4,7 @@
  * mistake in one layer is still caught by the other.
  */
 import { z } from 'zod'
+import { BIDI_CONTROL } from './http-guards.server.ts'
 import type { RequestDb } from './db.server.ts'
 
 export interface ProfileContext {
@@ -106,7 +107,7 @@ export const ProgressSchema = z
   .object({
     infoHash: z.string().regex(/^[0-9a-f]{40}$/, 'infoHash is 40 lowercase hex characters'),
     fileIndex: z.number().int().min(0).max(1_000_000),
-    title: z.string().trim().min(1).max(300),
+    title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
     positionS: z.number().min(0).max(1e7),
     durationS: z.number().positive().max(1e7),
   })
@@ -200,7 +201,7 @@ export function setOnList(db: RequestDb, ctx: ProfileContext, infoHash: string, 
 export const ReadingProgressSchema = z.object({
   infoHash: z.string().regex(/^[0-9a-f]{40}$/),
   fileIndex: z.number().int().min(0),
-  title: z.string().trim().min(1).max(300),
+  title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
   location: z.string().min(1).max(500),
   fraction: z.number().min(0).max(1),
 })

@@ -96,15 +96,3 @@ export function requireProfile(context: AppLoadContext): ProfileContext & { prof
   return { userId: user.id, profileId: profile.id, profile }
 }
 
-/**
- * Whether the browser asking has a kids profile selected. Account pages (managing profiles)
- * run without a verified profile, so they ask this themselves: a kids profile may not change
- * any profile, its own limits included.
- */
-export async function isKidsProfileSelected(request: Request, config: EdgeConfig, db: RequestDb, userId: string): Promise<boolean> {
-  const profileId = await readSelectedProfile(request, config.keys.profileCookie, userId)
-  const profile = profileId ? await verifyProfileOwnership(db, userId, profileId) : null
-  return profile?.isKids === true
-}
-
-export const KIDS_CANNOT_MANAGE = 'A kids profile cannot change profiles. Ask a grown-up to switch to their profile first.'

@@ -373,7 +373,19 @@ export function searchCatalog(db: RequestDb, ctx: SearchContext, p: SearchParams
            from unnest($1::text[]) with ordinality as q(w, i) order by q.i`,
         [words],
       )
-      const corrected = rows.filter((r) => r.similar.length > 0)
+      let corrected = rows.filter((r) => r.similar.length > 0)
+      // The word list holds the words of every title a grown-up may see. A profile with a rating
+      // ceiling is corrected only to words of titles it may see itself, so a correction never
+      // tells a kids profile that a word exists in titles hidden from it.
+      if (view === SEARCHED_VIEWS.anyProfile && corrected.length) {
+        const { rows: seen } = await tx.query<{ word: string }>(
+          `select w.word from unnest($1::text[]) as w(word)
+            where exists (select 1 from catalog.visible_torrents t where t.search_vector @@ plainto_tsquery('simple', w.word) limit 1)`,
+          [[...new Set(corrected.flatMap((r) => r.similar))]],
+        )
+        const visible = new Set(seen.map((r) => r.word))
+        corrected = corrected.map((r) => ({ similar: r.similar.filter((w) => visible.has(w)) })).filter((r) => r.similar.length > 0)
+      }
       if (corrected.length) {
         found = await fallback({ fuzzy: corrected.map((r) => `(${r.similar.map(lexeme).join(' | ')})`).join(' & ') })
         correctedTo = corrected.map((r) => r.similar[0]).join(' ')

@@ -1,8 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/cloudflare'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { endSessions, listSessions, type DeviceSession } from '../lib/auth/session.server.ts'
-import { parseForm } from '../lib/form.server.ts'
+import { parseForm, formFailure } from '../lib/form.server.ts'
+import { hasPin, PinSchema, setPin } from '../lib/auth/account-pin.server.ts'
+import { verifyPassword } from '../lib/auth/password.server.ts'
+import { AppError, statusFor } from '../lib/errors.ts'
+import { requireProfileManager } from '../lib/profile-guard.server.ts'
+import { FormError } from '../components/field-error.tsx'
 import { getAccountSummary, type AccountSummary } from '../lib/profiles.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -12,17 +17,41 @@ export const meta: MetaFunction = () => [{ title: 'Account — BitTorrented' }]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = requireUser(context)
-  return Response.json({ account: await getAccountSummary(context.db, user.id, user.email), sessions: await listSessions(context.db, user) })
+  return Response.json({
+    account: await getAccountSummary(context.db, user.id, user.email),
+    sessions: await listSessions(context.db, user),
+    pinSet: await hasPin(context.db, user.id),
+  })
 }
 
-const EndSessionSchema = z.union([z.object({ intent: z.literal('end'), session: z.string().uuid() }), z.object({ intent: z.literal('end-others') })])
+const AccountActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('end'), session: z.string().uuid() }),
+  z.object({ intent: z.literal('end-others') }),
+  // An empty PIN removes it; either way the account password is asked for again.
+  z.object({ intent: z.literal('set-pin'), password: z.string().min(1, 'Enter your password.').max(1024), pin: z.union([z.literal(''), PinSchema]) }),
+])
 
-/** POST /account: signs a device out (intent=end, session=<id>), or every device but this one. */
+/**
+ * POST /account: signs a device out (intent=end, session=<id>) or every device but this one;
+ * sets or removes the profile PIN (intent=set-pin, with the account password). Not from a kids
+ * profile, and with the PIN when one is set (profile-guard.server.ts).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context)
-  const input = await parseForm(request, EndSessionSchema)
-  await context.db.asAuthServer((client) => endSessions(client, user.id, input.intent === 'end' ? { only: input.session } : { allBut: user.sessionId }))
-  return redirect('/account')
+  try {
+    await requireProfileManager(request, context, user)
+    const input = await parseForm(request, AccountActionSchema)
+    if (input.intent === 'set-pin') {
+      const hash = await context.db.asAuthServer(async (c) => (await c.query<{ h: string | null }>('select encrypted_password as h from auth.users where id = $1', [user.id])).rows[0]?.h ?? null)
+      if (!(await verifyPassword(input.password, hash))) throw new AppError('invalid_credentials', 'That password is not right.')
+      await setPin(context.db, user.id, input.pin === '' ? null : input.pin)
+    } else {
+      await context.db.asAuthServer((client) => endSessions(client, user.id, input.intent === 'end' ? { only: input.session } : { allBut: user.sessionId }))
+    }
+    return redirect('/account')
+  } catch (err) {
+    return Response.json(formFailure(err), { status: err instanceof AppError ? statusFor[err.code] : 400 })
+  }
 }
 
 function deviceName(userAgent: string): string {
@@ -33,7 +62,8 @@ function deviceName(userAgent: string): string {
 }
 
 export default function AccountPage() {
-  const { account, sessions } = useLoaderData<typeof loader>() as { account: AccountSummary; sessions: DeviceSession[] }
+  const { account, sessions, pinSet } = useLoaderData<typeof loader>() as { account: AccountSummary; sessions: DeviceSession[]; pinSet: boolean }
+  const failure = useActionData<{ error: string }>()
   return (
     <main id="main" className="page">
       <p>
@@ -57,6 +87,27 @@ export default function AccountPage() {
           Manage profiles
         </Link>
       </p>
+      <FormError message={failure?.error} />
+      <section aria-labelledby="pin-heading">
+        <h2 id="pin-heading">Profile PIN</h2>
+        <p>
+          {pinSet
+            ? 'A PIN is set: managing profiles and leaving a kids profile ask for it.'
+            : 'No PIN: kids profiles cannot manage profiles, but can switch to any profile. Set a PIN to lock that too.'}
+        </p>
+        <Form method="post" className="stack narrow">
+          <input type="hidden" name="intent" value="set-pin" />
+          <label>
+            {pinSet ? 'New PIN (leave empty to remove it)' : 'PIN (4 to 8 digits)'}
+            <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" maxLength={8} required={!pinSet} />
+          </label>
+          <label>
+            Your account password
+            <input name="password" type="password" autoComplete="current-password" required />
+          </label>
+          <button type="submit">{pinSet ? 'Change PIN' : 'Set PIN'}</button>
+        </Form>
+      </section>
       <section aria-labelledby="devices-heading">
         <h2 id="devices-heading">Signed-in devices</h2>
         <ul className="stack" data-testid="sessions">

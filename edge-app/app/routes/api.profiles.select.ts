@@ -14,7 +14,7 @@ export function action({ request, context }: ActionFunctionArgs) {
     const body = await readJsonBody(request)
     const parsed = SelectProfileSchema.safeParse(body)
     if (!parsed.success) throw new AppError('invalid_input', 'Send {"profileId": "<uuid>"}.')
-    const { profile, headers } = await selectProfile(request, context.config, context.db, user, parsed.data.profileId, parsed.data.remember)
+    const { profile, headers } = await selectProfile(request, context, user, parsed.data.profileId, parsed.data.remember, parsed.data.pin)
     headers.set('Cache-Control', 'no-store')
     return Response.json({ profile }, { headers })
   })

@@ -22,10 +22,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const switching = new URL(request.url).searchParams.has('switch')
   if (!switching) {
     const chosen = await automaticProfile(request, context.config, user, profiles)
-    if (chosen) {
-      const { headers } = await selectProfile(request, context.config, context.db, user, chosen.id, false)
-      throw redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers })
-    }
+    // A device default that needs the PIN (leaving a kids profile) is not picked by itself.
+    const selected = chosen ? await selectProfile(request, context, user, chosen.id, false).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'pin_required') return null
+      throw err
+    }) : null
+    if (selected) throw redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers: selected.headers })
   }
   return Response.json({ profiles })
 }
@@ -33,9 +35,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context)
   try {
-    const input = await parseForm(request, SelectProfileSchema, (f) => ({ profileId: f.get('profileId'), remember: f.get('remember') === 'on' }))
-    const { headers } = await selectProfile(request, context.config, context.db, user, input.profileId, input.remember)
-    return redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers })
+    const input = await parseForm(request, SelectProfileSchema, (f) => ({ profileId: f.get('profileId'), remember: f.get('remember') === 'on', pin: f.get('pin') || null }))
+    try {
+      const { headers } = await selectProfile(request, context, user, input.profileId, input.remember, input.pin)
+      return redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers })
+    } catch (err) {
+      // The picker then asks for the PIN for that profile.
+      if (err instanceof AppError && err.code === 'pin_required') return Response.json({ ...formFailure(err), pinFor: input.profileId }, { status: statusFor[err.code] })
+      throw err
+    }
   } catch (err) {
     return Response.json(formFailure(err), { status: err instanceof AppError ? statusFor[err.code] : 400 })
   }
@@ -56,7 +64,7 @@ function moveFocusWithArrows(e: KeyboardEvent<HTMLUListElement>) {
 
 export default function ProfilePicker() {
   const { profiles } = useLoaderData<typeof loader>() as { profiles: Profile[] }
-  const failure = useActionData<{ error: string }>()
+  const failure = useActionData<{ error: string; pinFor?: string }>()
   const [remember, setRemember] = useState(false)
   const [deviceDefault, setDeviceDefault] = useState<string | null>(null)
   useEffect(() => setDeviceDefault(localStorage.getItem(DEVICE_DEFAULT_KEY)), [])
@@ -89,6 +97,16 @@ export default function ProfilePicker() {
           Set as default on this device
         </label>
       </Form>
+      {failure?.pinFor ? (
+        <Form method="post" className="stack narrow" aria-label="Profile PIN">
+          <input type="hidden" name="profileId" value={failure.pinFor} />
+          <label>
+            Profile PIN
+            <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" required autoFocus maxLength={8} />
+          </label>
+          <button type="submit">Continue</button>
+        </Form>
+      ) : null}
       <p className="actions">
         <Link to="/profiles/manage" className="button">
           Manage profiles

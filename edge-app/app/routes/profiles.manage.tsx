@@ -16,7 +16,9 @@ import {
   type AccountSummary,
   type Profile,
 } from '../lib/profiles.server.ts'
-import { requireUser, isKidsProfileSelected, KIDS_CANNOT_MANAGE } from '../lib/request-auth.server.ts'
+import { requireUser } from '../lib/request-auth.server.ts'
+import { KIDS_CANNOT_MANAGE, pinSatisfied, requireProfileManager, unlockWithPin } from '../lib/profile-guard.server.ts'
+import { PinUnlockForm } from '../components/pin-unlock-form.tsx'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
 export const handle: ScopedHandle = { scope: 'account' }
@@ -35,7 +37,11 @@ const LANGUAGES = [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context)
-  if (await isKidsProfileSelected(request, context.config, context.db, user.id)) throw new Response(KIDS_CANNOT_MANAGE, { status: 403 })
+  // The account's PIN first, when it has one: the page asks for it instead of showing the profiles.
+  if (!(await pinSatisfied(request, context, user))) return Response.json({ locked: true })
+  await requireProfileManager(request, context, user).catch((err: unknown) => {
+    throw new Response(err instanceof AppError ? err.message : KIDS_CANNOT_MANAGE, { status: 403 })
+  })
   const [profiles, account] = await Promise.all([listProfiles(context.db, user.id), getAccountSummary(context.db, user.id, user.email)])
   return Response.json({ profiles, account })
 }
@@ -53,7 +59,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.clone().formData()
   const intent = String(form.get('intent') ?? '')
   try {
-    if (await isKidsProfileSelected(request, context.config, context.db, user.id)) throw new AppError('not_allowed', KIDS_CANNOT_MANAGE)
+    if (intent === 'unlock') {
+      const cookie = await unlockWithPin(request, context, user, String(form.get('pin') ?? ''))
+      return redirect('/profiles/manage', { headers: { 'Set-Cookie': cookie } })
+    }
+    await requireProfileManager(request, context, user)
     if (intent === 'create') {
       await createProfile(context.db, user.id, await parseForm(request, ProfileInputSchema, fields))
     } else if (intent === 'update') {
@@ -120,8 +130,14 @@ function ProfileFields({ profile, idPrefix }: { profile?: Profile; idPrefix: str
 }
 
 export default function ManageProfiles() {
-  const { profiles, account } = useLoaderData<typeof loader>() as { profiles: Profile[]; account: AccountSummary }
+  const data = useLoaderData<typeof loader>() as { profiles: Profile[]; account: AccountSummary } | { locked: true }
   const failure = useActionData<{ error: string }>()
+  if ('locked' in data) return <PinUnlockForm title="Manage profiles" error={failure?.error} />
+  return <ProfileManager {...data} error={failure?.error} />
+}
+
+function ProfileManager({ profiles, account, error }: { profiles: Profile[]; account: AccountSummary; error?: string }) {
+  const failure = error ? { error } : undefined
   const [params] = useSearchParams()
   const deleting = profiles.find((p) => p.id === params.get('delete'))
   const full = account.profileCount >= account.maxProfiles

@@ -33,6 +33,8 @@ export interface TorrentEngineOptions {
    * for it on the public DHT. Unset: any (tests with their own swarms).
    */
   admit?: (infoHash: string) => Promise<boolean>
+  /** Where incoming peer connections are accepted (TCP and uTP); unset: every interface. */
+  listenHost?: string
 }
 
 export interface TorrentFileInfo {
@@ -114,6 +116,7 @@ export class TorrentEngine {
       natPmp: false,
       webSeeds: true,
       maxConns: opts.maxConnsPerTorrent,
+      torrentHost: opts.listenHost,
     }) as unknown as WtClient
     // A failing torrent must not take the node down: it is logged, and its requests fail.
     this.client.on('error', (err) => opts.log.warn({ err }, 'webtorrent error'))

@@ -48,7 +48,7 @@ interface Seeder {
   destroy(cb?: () => void): void
 }
 
-const client = new WebTorrent({ dht: false, tracker: false, lsd: false, utPex: false, natUpnp: false, natPmp: false, webSeeds: false, torrentPort: config.DEMO_SWARM_PORT }) as unknown as Seeder
+const client = new WebTorrent({ dht: false, tracker: false, lsd: false, utPex: false, natUpnp: false, natPmp: false, webSeeds: false, torrentPort: config.DEMO_SWARM_PORT, torrentHost: '127.0.0.1' }) as unknown as Seeder
 client.on('error', (err) => log.warn({ err }, 'seeder error'))
 
 const seeded: SeededTorrent[] = []

@@ -4,6 +4,7 @@ export const COOKIE = {
   profile: 'bt_profile',
   deviceProfile: 'bt_device_profile',
   knownDevice: 'bt_known_device',
+  pinUnlock: 'bt_pin_unlock',
 } as const
 
 export function readCookie(request: Request, name: string): string | null {

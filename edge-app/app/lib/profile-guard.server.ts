@@ -1,0 +1,54 @@
+/**
+ * Who may change profiles and leave a kids profile (the checks every route that does so makes):
+ *   - with an account PIN set, managing profiles and switching from a kids profile to another
+ *     one need the PIN (typed with the request, or entered on this device in the last minutes);
+ *   - without one, a kids profile still cannot manage profiles (its own limits included), but may
+ *     switch, as a family without a PIN chose.
+ */
+import type { AppLoadContext } from '@remix-run/cloudflare'
+import { checkPin, hasPin, isPinUnlocked, pinUnlockCookie } from './auth/account-pin.server.ts'
+import { readSelectedProfile } from './auth/profile-cookie.server.ts'
+import type { SessionClaims } from './auth/session.server.ts'
+import { clientAddress } from './auth/sign-in-limits.server.ts'
+import { AppError } from './errors.ts'
+import { verifyProfileOwnership, type Profile } from './profiles.server.ts'
+
+export const KIDS_CANNOT_MANAGE = 'A kids profile cannot change profiles. Ask a grown-up to switch to their profile first.'
+
+async function selectedProfile(request: Request, context: AppLoadContext, user: SessionClaims): Promise<Profile | null> {
+  const id = await readSelectedProfile(request, context.config.keys.profileCookie, user.id)
+  return id ? verifyProfileOwnership(context.db, user.id, id) : null
+}
+
+/** Whether this device has the PIN unlocked (or the account has none); false = ask for it. */
+export async function pinSatisfied(request: Request, context: AppLoadContext, user: SessionClaims): Promise<boolean> {
+  return !(await hasPin(context.db, user.id)) || (await isPinUnlocked(request, context.config.keys.profileCookie, user))
+}
+
+/** Throws unless this request may manage profiles (and the account's own settings). */
+export async function requireProfileManager(request: Request, context: AppLoadContext, user: SessionClaims): Promise<void> {
+  if (await hasPin(context.db, user.id)) {
+    if (!(await isPinUnlocked(request, context.config.keys.profileCookie, user))) throw new AppError('pin_required', 'Enter the profile PIN first.')
+    return
+  }
+  if ((await selectedProfile(request, context, user))?.isKids) throw new AppError('not_allowed', KIDS_CANNOT_MANAGE)
+}
+
+/** Checks a typed PIN and returns the cookie that keeps it unlocked on this device. */
+export async function unlockWithPin(request: Request, context: AppLoadContext, user: SessionClaims, pin: string): Promise<string> {
+  await checkPin(context.db, user.id, pin, clientAddress(request, context.config.trustCfConnectingIp))
+  return pinUnlockCookie(request, context.config.keys.profileCookie, user)
+}
+
+/**
+ * Throws `pin_required` when this device has a kids profile selected, `target` is not a kids
+ * profile and the account has a PIN that was neither typed (`pin`) nor unlocked. Returns a
+ * Set-Cookie to add when a typed PIN unlocked it.
+ */
+export async function mayLeaveForProfile(request: Request, context: AppLoadContext, user: SessionClaims, target: Profile, pin?: string | null): Promise<string | null> {
+  const current = await selectedProfile(request, context, user)
+  if (!current?.isKids || target.isKids) return null
+  if (await pinSatisfied(request, context, user)) return null
+  if (pin) return unlockWithPin(request, context, user, pin)
+  throw new AppError('pin_required', 'Enter the profile PIN to leave the kids profile.')
+}
