@@ -47,7 +47,7 @@ try {
   const port = await freePort()
   log('starting the media node')
   const node = await startMediaNode(group, port, {
-    URL_SIGNING_KEY: key,
+    MEDIA_SIGNING_KEY: key,
     MEDIA_CACHE_DIR: join(work, 'cache'),
     STATIC_PEERS: seeders.map((s) => s.peer).join(','),
   })

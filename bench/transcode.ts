@@ -83,7 +83,7 @@ try {
   const remuxHash = seeder.torrents.find((t) => t.name === 'h264')!.infoHash
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  await startMediaNode(group, port, { URL_SIGNING_KEY: key, MEDIA_CACHE_DIR: join(work, 'cache'), STATIC_PEERS: seeder.peer, TRANSCODE_X264_PRESET: preset })
+  await startMediaNode(group, port, { MEDIA_SIGNING_KEY: key, MEDIA_CACHE_DIR: join(work, 'cache'), STATIC_PEERS: seeder.peer, TRANSCODE_X264_PRESET: preset })
   const signed = (path: string, file: number, hash = infoHash) =>
     signUrl({ secret: key, method: 'GET', url: `${base}${path}`, subject: { userId: 'bench', resource: `torrent:${hash}/${file}` }, ttlSeconds: 3600 })
   const playlist = async (file: number, hash = infoHash, mode = '') => {

@@ -289,6 +289,19 @@ describe('#17 medium: redirects, kids profiles, playback, lockout, sessions, loa
     expect((await phone.fetch('/api/profiles')).status).toBe(200)
   })
 
+  test('changing the password signs every other device out', async () => {
+    const email = newEmail()
+    const here = new HttpSession(platform.url)
+    await here.signUp(email, 'Changer')
+    const elsewhere = new HttpSession(platform.url)
+    expect((await elsewhere.signIn(email, 'correct horse battery')).status).toBe(302)
+    expect((await here.fetch('/account', { method: 'POST', form: { intent: 'change-password', password: 'not it', newPassword: 'a new long password' } })).status).toBe(401)
+    expect((await here.fetch('/account', { method: 'POST', form: { intent: 'change-password', password: 'correct horse battery', newPassword: 'a new long password' } })).status).toBe(302)
+    expect((await elsewhere.fetch('/api/profiles')).status).toBe(401)
+    expect((await here.fetch('/api/profiles')).status).toBe(200)
+    expect((await new HttpSession(platform.url).signIn(email, 'a new long password')).status).toBe(302)
+  })
+
   test('a media URL of a profile deleted since is refused', async () => {
     const s = new HttpSession(platform.url)
     await s.signUp(newEmail(), 'First')
@@ -382,5 +395,15 @@ describe('#17 low: headers and input edges', () => {
     expect(big.status).toBe(413)
     const bidi = await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'evil\u202Egnp.exe' } })
     expect(bidi.status).toBe(400)
+  })
+
+  test('oversized request headers get a prompt answer, never a hang', async () => {
+    for (const n of [9_000, 20_000]) {
+      const started = Date.now()
+      const res = await fetch(new URL('/sign-in', platform.url), { headers: { 'X-Padding': 'a'.repeat(n) }, signal: AbortSignal.timeout(10_000) })
+      expect([200, 431], String(n)).toContain(res.status)
+      await res.arrayBuffer()
+      expect(Date.now() - started).toBeLessThan(5_000)
+    }
   })
 })

@@ -17,7 +17,7 @@ export function PinUnlockForm({ title, error }: { title: string; error?: string 
           Profile PIN
           <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" required autoFocus maxLength={8} />
         </label>
-        <button type="submit">Unlock</button>
+        <button type="submit" className="button primary">Unlock</button>
       </Form>
     </main>
   )

@@ -4,7 +4,8 @@ import { z } from 'zod'
 import { endSessions, listSessions, type DeviceSession } from '../lib/auth/session.server.ts'
 import { parseForm, formFailure } from '../lib/form.server.ts'
 import { hasPin, PinSchema, setPin } from '../lib/auth/account-pin.server.ts'
-import { verifyPassword } from '../lib/auth/password.server.ts'
+import { hashPassword, verifyPassword } from '../lib/auth/password.server.ts'
+import { PasswordSchema } from '../lib/auth/credentials.ts'
 import { AppError, statusFor } from '../lib/errors.ts'
 import { requireProfileManager } from '../lib/profile-guard.server.ts'
 import { FormError } from '../components/field-error.tsx'
@@ -29,7 +30,13 @@ const AccountActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('end-others') }),
   // An empty PIN removes it; either way the account password is asked for again.
   z.object({ intent: z.literal('set-pin'), password: z.string().min(1, 'Enter your password.').max(1024), pin: z.union([z.literal(''), PinSchema]) }),
+  z.object({ intent: z.literal('change-password'), password: z.string().min(1, 'Enter your password.').max(1024), newPassword: PasswordSchema }),
 ])
+
+async function checkAccountPassword(context: ActionFunctionArgs['context'], userId: string, password: string): Promise<void> {
+  const hash = await context.db.asAuthServer(async (c) => (await c.query<{ h: string | null }>('select encrypted_password as h from auth.users where id = $1', [userId])).rows[0]?.h ?? null)
+  if (!(await verifyPassword(password, hash))) throw new AppError('invalid_credentials', 'That password is not right.')
+}
 
 /**
  * POST /account: signs a device out (intent=end, session=<id>) or every device but this one;
@@ -42,9 +49,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await requireProfileManager(request, context, user)
     const input = await parseForm(request, AccountActionSchema)
     if (input.intent === 'set-pin') {
-      const hash = await context.db.asAuthServer(async (c) => (await c.query<{ h: string | null }>('select encrypted_password as h from auth.users where id = $1', [user.id])).rows[0]?.h ?? null)
-      if (!(await verifyPassword(input.password, hash))) throw new AppError('invalid_credentials', 'That password is not right.')
+      await checkAccountPassword(context, user.id, input.password)
       await setPin(context.db, user.id, input.pin === '' ? null : input.pin)
+    } else if (input.intent === 'change-password') {
+      await checkAccountPassword(context, user.id, input.password)
+      const hash = await hashPassword(input.newPassword)
+      // Every other device is signed out: whoever knew the old password is out with it.
+      await context.db.asAuthServer(async (c) => {
+        await c.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [user.id, hash])
+        await endSessions(c, user.id, { allBut: user.sessionId })
+      })
     } else {
       await context.db.asAuthServer((client) => endSessions(client, user.id, input.intent === 'end' ? { only: input.session } : { allBut: user.sessionId }))
     }
@@ -105,14 +119,29 @@ export default function AccountPage() {
             Your account password
             <input name="password" type="password" autoComplete="current-password" required />
           </label>
-          <button type="submit">{pinSet ? 'Change PIN' : 'Set PIN'}</button>
+          <button type="submit" className="button primary">{pinSet ? 'Change PIN' : 'Set PIN'}</button>
+        </Form>
+      </section>
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <Form method="post" className="stack narrow">
+          <input type="hidden" name="intent" value="change-password" />
+          <label>
+            Current password
+            <input name="password" type="password" autoComplete="current-password" required />
+          </label>
+          <label>
+            New password
+            <input name="newPassword" type="password" autoComplete="new-password" minLength={8} required />
+          </label>
+          <button type="submit" className="button primary">Change password and sign out other devices</button>
         </Form>
       </section>
       <section aria-labelledby="devices-heading">
         <h2 id="devices-heading">Signed-in devices</h2>
-        <ul className="stack" data-testid="sessions">
+        <ul className="file-list" data-testid="sessions">
           {sessions.map((s) => (
-            <li key={s.id} className="card row">
+            <li key={s.id} className="card row" style={{ justifyContent: 'space-between' }}>
               <span>
                 {deviceName(s.userAgent)} · since {new Date(s.createdAt).toLocaleDateString()}
                 {s.current ? ' · this device' : ''}
@@ -121,7 +150,7 @@ export default function AccountPage() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="end" />
                   <input type="hidden" name="session" value={s.id} />
-                  <button type="submit">Sign out</button>
+                  <button type="submit" className="button">Sign out</button>
                 </Form>
               )}
             </li>
@@ -130,7 +159,7 @@ export default function AccountPage() {
         {sessions.length > 1 ? (
           <Form method="post">
             <input type="hidden" name="intent" value="end-others" />
-            <button type="submit">Sign out every other device</button>
+            <button type="submit" className="button">Sign out every other device</button>
           </Form>
         ) : null}
       </section>

@@ -104,7 +104,7 @@ export default function ProfilePicker() {
             Profile PIN
             <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" required autoFocus maxLength={8} />
           </label>
-          <button type="submit">Continue</button>
+          <button type="submit" className="button primary">Continue</button>
         </Form>
       ) : null}
       <p className="actions">

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 // bcrypt reads at most 72 bytes; a longer password would be silently cut, so refuse it.
-const Password = z
+export const PasswordSchema = z
   .string()
   .min(8, 'Use at least 8 characters for your password.')
   .refine((p) => new TextEncoder().encode(p).length <= 72, 'Use at most 72 bytes for your password.')
@@ -24,7 +24,7 @@ export const ProfileNameSchema = z
 
 export const SignUpSchema = z.object({
   email: Email,
-  password: Password,
+  password: PasswordSchema,
   displayName: ProfileNameSchema,
 })
 export type SignUp = z.infer<typeof SignUpSchema>
