@@ -21,7 +21,7 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { METADATA_DEADLINE_MS: '1500' } })
   dataDir = platform.env.BT_DATA_DIR!
   secrets = JSON.parse(await readFile(join(dataDir, 'dev-secrets.json'), 'utf8'))
-  dbUrl = JSON.parse(await readFile(join(dataDir, 'pglite', 'server.json'), 'utf8')).url
+  dbUrl = platform.databaseUrl
 }, 180_000)
 afterAll(async () => {
   await platform?.stop()

@@ -223,7 +223,7 @@ describe('resume points', () => {
 describe('titles nobody shares', () => {
   test('the title page says there are no peers and offers the version that is being shared', async () => {
     const { default: pg } = await import('pg')
-    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
     const orphan = 'e'.repeat(40)
     await db.query(
@@ -278,7 +278,7 @@ describe('managing profiles', () => {
 describe('watch-party invites', () => {
   async function demoFilm(): Promise<string> {
     const { default: pg } = await import('pg')
-    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
     const hash = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
     await db.end()
@@ -340,7 +340,7 @@ describe('watch-party invites', () => {
 describe('home shelves and title versions', () => {
   test('shelves by type, shows grouped by season, adult titles on no shelf, the kids profile only what its rating allows; a title page lists the other versions of its title', async () => {
     const { default: pg } = await import('pg')
-    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
     const add = (hash: string, name: string, type: string, title: string, year: number | null, season: number | null, episode: number | null, resolution: string | null, seeders: number, rating: string | null, adult = false) =>
       db.query(
@@ -384,7 +384,7 @@ describe('home shelves and title versions', () => {
 describe('my list', () => {
   test('a title put on one profile’s list is on that list only, and comes off again; unknown titles are refused', async () => {
     const { default: pg } = await import('pg')
-    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${platform.ports.DB_PORT}/postgres` })
+    const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
     const film = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
     await db.end()

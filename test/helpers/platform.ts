@@ -2,7 +2,7 @@
  * Runs the whole platform the way `npm start` does (scripts/start.ts), on free ports with its
  * own data directory, for tests that need the edge app on workerd and everything behind it.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@bittorrented/db'
@@ -13,6 +13,8 @@ export interface Platform {
   url: string
   ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number }
   env: Record<string, string | undefined>
+  /** The embedded database's URL, with the password this run generated (as `npm run db:*` find it). */
+  databaseUrl: string
   process: LoggedProcess
   stop(): Promise<number | null>
 }
@@ -40,10 +42,12 @@ export async function startPlatform(opts: { databaseUrl?: string; env?: Record<s
     await rm(dataDir, { recursive: true, force: true })
     throw err
   }
+  const databaseUrl = opts.databaseUrl || (JSON.parse(await readFile(join(dataDir, 'pglite', 'server.json'), 'utf8')) as { url: string }).url
   return {
     url,
     ports,
     env,
+    databaseUrl,
     process: proc,
     async stop() {
       if (proc.child.exitCode === null) proc.child.kill('SIGINT')

@@ -20,6 +20,10 @@ export interface CatalogTorrent {
   contentRating: string | null
   /** Music: the artist (from the files' tags once the media node has read them, else the name). */
   artist: string | null
+  /** Title page only: a private torrent (BEP 27) — peers only from its own trackers, no DHT or PEX. */
+  isPrivate?: boolean
+  /** Title page only: false when the source listed only the first of the torrent's files. */
+  filesComplete?: boolean
 }
 
 export interface CatalogFile {
@@ -38,7 +42,7 @@ export function listRecentTorrents(db: RequestDb, ctx: ProfileContext, limit = 2
 
 export function findTorrent(db: RequestDb, ctx: ProfileContext, infoHash: string): Promise<{ torrent: CatalogTorrent; files: CatalogFile[] } | null> {
   return db.asPerson(ctx, async (tx) => {
-    const { rows } = await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS} from catalog.torrents where info_hash = $1`, [infoHash])
+    const { rows } = await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS}, is_private as "isPrivate", files_complete as "filesComplete" from catalog.torrents where info_hash = $1`, [infoHash])
     if (!rows[0]) return null
     const files = await tx.query<CatalogFile>(
       `select file_index as index, path, size_bytes::float8 as "sizeBytes", media_type as "mediaType" from catalog.torrent_files where info_hash = $1 order by file_index`,

@@ -70,7 +70,18 @@ export default function TorrentPage() {
         {torrent.seeders !== null && ` · ${torrent.seeders} ${torrent.seeders === 1 ? 'seeder' : 'seeders'}`}
         {' · '}
         {torrent.contentRating ? <span className="badge" aria-label={`Rated ${torrent.contentRating}`}>{torrent.contentRating}</span> : 'Not rated'}
+        {torrent.isPrivate ? (
+          <>
+            {' · '}
+            <span className="badge" title="A private torrent: its peers come only from its own trackers, never from the DHT or other peers.">
+              Private torrent
+            </span>
+          </>
+        ) : null}
       </p>
+      {torrent.filesComplete === false ? (
+        <p className="tile-meta">The catalog lists {files.length} of its {torrent.fileCount} files; the rest are read from the torrent when it is played.</p>
+      ) : null}
       <Form method="post" action="/api/list" className="inline-form">
         <input type="hidden" name="infoHash" value={torrent.infoHash} />
         <input type="hidden" name="on" value={onList ? '0' : '1'} />

@@ -38,6 +38,10 @@ export interface CatalogEntry {
    * one, a torrent takes the rating of another torrent of the same title and year, if any.
    */
   contentRating?: string | null
+  /** How many files the torrent has, when the source knows more than it listed (Bitmagnet keeps the first 100). */
+  fileCount?: number
+  /** A private torrent (BEP 27): its peers come from its trackers only. */
+  isPrivate?: boolean
 }
 
 export type SkipReason = 'bad_info_hash' | 'bad_name' | 'bad_size' | 'hostile_path' | 'bad_file' | 'too_many_files'
@@ -113,24 +117,49 @@ const nonNegative = (n: number | null | undefined) => (typeof n === 'number' && 
  * Upserts checked entries (call checkEntry first) in two statements: the torrents, then the files
  * of those whose files are known (replacing what was there). Returns how many torrents it wrote.
  */
+/** At most `max` characters (code points, as PostgreSQL's char_length counts), cut at a character boundary. */
+export function fitChars(value: string | null, max: number): string | null {
+  if (value === null) return null
+  if (value.length <= max) return value
+  const chars = Array.from(value)
+  return chars.length <= max ? value : chars.slice(0, max).join('').trimEnd()
+}
+
+/** A parsed field too long for its column is garbage (80 characters of "release group"): left empty. */
+const orNullOver = (value: string | null, max: number) => (value !== null && Array.from(value).length > max ? null : value)
+
 export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEntry[]): Promise<number> {
   if (entries.length === 0) return 0
   // One row per info hash: within a batch the last sighting wins.
   const byHash = new Map(entries.map((e) => [e.infoHash, e]))
   const list = [...byHash.values()]
+  // Every value fitted to its column's limit (catalog migrations): one long name must never fail a batch.
   const classified = list.map((e) => {
     const files = e.files ?? []
     const c = classifyTorrent(e.name.trim(), files.length ? files : [{ path: e.name.trim(), length: e.sizeBytes }])
     const isAdult = c.isAdult || e.adultHint === true
-    return { ...c, isAdult, contentType: isAdult ? 'adult' : c.contentType }
+    return {
+      ...c,
+      isAdult,
+      contentType: isAdult ? 'adult' : c.contentType,
+      title: fitChars(c.title, 500),
+      artist: fitChars(c.artist, 300) || null,
+      resolution: orNullOver(c.resolution, 16),
+      codec: orNullOver(c.codec, 32),
+      source: orNullOver(c.source, 32),
+      language: orNullOver(c.language, 32),
+      group: orNullOver(c.group, 64),
+    }
   })
   const column = <T>(f: (e: CatalogEntry, i: number) => T) => list.map(f)
   const ratings = list.map((e) => normalizeRating(e.contentRating))
   await tx.query(
     `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, leechers, discovered_at,
-                                   content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult, content_rating, artist)
+                                   content_type, title, year, season, episode, resolution, video_codec, release_source, language, release_group, is_adult, content_rating, artist,
+                                   is_private, files_complete)
      select * from unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::int[], $7::int[], $8::timestamptz[],
-                          $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[])
+                          $9::text[], $10::text[], $11::smallint[], $12::smallint[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[],
+                          $22::boolean[], $23::boolean[])
      on conflict (info_hash) do update set
        name = excluded.name,
        size_bytes = excluded.size_bytes,
@@ -147,12 +176,14 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
        content_rating = coalesce(excluded.content_rating, catalog.torrents.content_rating),
        -- an artist read from the files' tags outranks one parsed from a name
        artist = case when catalog.torrents.artist_from_tags then catalog.torrents.artist else excluded.artist end,
+       is_private = excluded.is_private,
+       files_complete = case when excluded.file_count > 0 then excluded.files_complete else catalog.torrents.files_complete end,
        updated_at = now()`,
     [
       column((e) => e.infoHash),
       column((e) => e.name.trim()),
       column((e) => e.sizeBytes),
-      column((e) => e.files?.length ?? 0),
+      column((e) => Math.max(e.fileCount ?? 0, e.files?.length ?? 0)),
       column((e) => e.source),
       column((e) => nonNegative(e.seeders)),
       column((e) => nonNegative(e.leechers)),
@@ -170,6 +201,8 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
       classified.map((c) => c.isAdult),
       ratings,
       classified.map((c) => c.artist),
+      column((e) => e.isPrivate === true),
+      column((e) => !e.files || e.fileCount === undefined || e.fileCount <= e.files.length),
     ],
   )
   await inheritTitleRatings(tx, list.filter((_, i) => !ratings[i]).map((e) => e.infoHash))

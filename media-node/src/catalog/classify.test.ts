@@ -43,3 +43,13 @@ describe('classifying torrents', () => {
     expect(classifyTorrent('Middlesex (2012) 720p', [{ path: 'middlesex.mkv', length: 1 }]).isAdult).toBe(false)
   })
 })
+
+describe('music release names', () => {
+  const album = [{ path: 'a/01.flac', length: 1e7 }, { path: 'a/02.flac', length: 1e7 }]
+  test('an album named like a year or an episode: the year is the bracketed one, the title Artist - Album', () => {
+    expect(classifyTorrent("Taylor Swift - 1989 (Taylor's Version) (2023)", album)).toMatchObject({ contentType: 'music_album', artist: 'Taylor Swift', title: 'Taylor Swift - 1989', year: 2023, episode: null })
+    expect(classifyTorrent('Prince - 1999 (1982) [MP3 320]', album)).toMatchObject({ title: 'Prince - 1999', year: 1982 })
+    expect(classifyTorrent('Blur - 13 (1999)', album)).toMatchObject({ title: 'Blur - 13', year: 1999, episode: null, season: null })
+    expect(classifyTorrent('Pink Floyd - The Wall (1979) [FLAC]', album)).toMatchObject({ title: 'Pink Floyd - The Wall', year: 1979, artist: 'Pink Floyd' })
+  })
+})

@@ -38,6 +38,24 @@ export function artistFromName(name: string): string | null {
   return artist && !/^(va|various artists?)$/i.test(artist) && !/^\d+$/.test(artist) ? artist : null
 }
 
+/**
+ * A music release's own reading of its name: "Artist - Album (Edition) (Year) [Format]". Film
+ * rules read an album named "1989" or "13" as a year or an episode; for music the year is the last
+ * year written in brackets, the title is "Artist - Album" without the bracketed tail, and there
+ * are no seasons or episodes.
+ */
+export function musicRelease(name: string, release: ReleaseInfo): ReleaseInfo {
+  const clean = name.replace(/^\s*(?:\[[^\]]*\]\s*)+/, '').replace(/_/g, ' ').trim()
+  const dash = ARTIST_DASH.exec(clean)
+  if (!dash) return { ...release, season: null, episode: null }
+  const years = [...clean.matchAll(/[([]\s*((?:18|19|20)\d{2})\s*[)\]]/g)].map((m) => Number(m[1]))
+  // The album runs to the first bracket after it starts ("1989 (Taylor's Version) (2023)" → "1989").
+  const albumStart = dash[0].length - 1
+  const bracket = clean.slice(albumStart).search(/\s*[([]/)
+  const head = (bracket > 0 ? clean.slice(0, albumStart + bracket) : clean).trim()
+  return { ...release, title: head || release.title, year: years.at(-1) ?? release.year, season: null, episode: null }
+}
+
 const ADULT = /\b(xxx|porn|pornhub|brazzers|onlyfans|hentai|18\+|nsfw|milf|bangbros|realitykings)\b/i
 const AUDIOBOOK = /\b(audiobook|audio ?book|unabridged|narrated by)\b/i
 const PODCAST = /\bpodcast\b/i
@@ -80,5 +98,6 @@ export function classifyTorrent(name: string, files: Array<{ path: string; lengt
   } else if (main[0] === 'ebook') contentType = AUDIOBOOK.test(name) ? 'audiobook' : 'ebook'
   else if (main[0] === 'comic') contentType = 'comic'
   else if (main[0] === 'software') contentType = 'software'
-  return { ...release, contentType, isAdult, artist: MUSIC.has(contentType) ? artistFromName(name) : null }
+  if (MUSIC.has(contentType)) return { ...musicRelease(name, release), contentType, isAdult, artist: artistFromName(name) }
+  return { ...release, contentType, isAdult, artist: null }
 }
