@@ -101,16 +101,33 @@ interface Member {
   excused: boolean
   positionS: number | null
   rttMs: number
-  chatTokens: number
-  chatCheckedAt: number
-  messageTokens: number
-  messageCheckedAt: number
+  /** Chat and reactions. */
+  chat: TokenBucket
+  /** Every message kind. */
+  messages: TokenBucket
   /** When this member last started buffering (the last minute's). */
   stalls: number[]
   leaveTimer: TimerHandle | null
 }
 
 const CHAT_HISTORY = 100
+
+interface TokenBucket {
+  tokens: number
+  checkedAt: number
+}
+
+/** Takes one token if there is one: at most `burst`, one more every `refillMs`. */
+function takeToken(bucket: TokenBucket, burst: number, refillMs: number, now: number): boolean {
+  const refill = Math.floor((now - bucket.checkedAt) / refillMs)
+  if (refill > 0) {
+    bucket.tokens = Math.min(burst, bucket.tokens + refill)
+    bucket.checkedAt += refill * refillMs
+  }
+  if (bucket.tokens === 0) return false
+  bucket.tokens--
+  return true
+}
 
 export class PartyState {
   private playback: PlaybackState
@@ -150,7 +167,7 @@ export class PartyState {
       if (member.leaveTimer !== null) this.io.clearTimer(member.leaveTimer)
       member.leaveTimer = null
     } else {
-      member = { ...m, joinedAt: now, connections: 1, buffering: false, excused: false, positionS: null, rttMs: 0, chatTokens: this.timings.chatBurst, chatCheckedAt: now, messageTokens: this.timings.messageBurst, messageCheckedAt: now, stalls: [], leaveTimer: null }
+      member = { ...m, joinedAt: now, connections: 1, buffering: false, excused: false, positionS: null, rttMs: 0, chat: { tokens: this.timings.chatBurst, checkedAt: now }, messages: { tokens: this.timings.messageBurst, checkedAt: now }, stalls: [], leaveTimer: null }
       this.members.set(m.id, member)
     }
     if (!media || this.playback.hostId === null) {
@@ -177,7 +194,7 @@ export class PartyState {
     const member = this.members.get(id)
     if (!member) return { type: 'error', code: 'not_allowed', message: 'Join the party first.' }
     const now = this.io.now()
-    if (!this.takeMessageToken(member, now)) return rateLimited()
+    if (!takeToken(member.messages, this.timings.messageBurst, this.timings.messageRefillMs, now)) return rateLimited()
     switch (msg.type) {
       case 'ping':
         return { type: 'pong', clientTime: msg.clientTime, serverTime: now }
@@ -225,7 +242,7 @@ export class PartyState {
         const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
         if (!text) return { type: 'error', code: 'invalid_message', message: 'Say something first.' }
         if (text.length > MAX_CHAT_CHARS) return { type: 'error', code: 'invalid_message', message: `Messages are at most ${MAX_CHAT_CHARS} characters.` }
-        if (!this.takeChatToken(member, now)) return rateLimited()
+        if (!takeToken(member.chat, this.timings.chatBurst, this.timings.chatRefillMs, now)) return rateLimited()
         const entry: ChatEntry = { id: this.nextChatId++, memberId: id, name: member.name, text, at: now }
         this.chat.push(entry)
         if (this.chat.length > CHAT_HISTORY) this.chat.splice(0, this.chat.length - CHAT_HISTORY)
@@ -234,7 +251,7 @@ export class PartyState {
         return null
       }
       case 'react':
-        if (!this.takeChatToken(member, now)) return rateLimited()
+        if (!takeToken(member.chat, this.timings.chatBurst, this.timings.chatRefillMs, now)) return rateLimited()
         this.io.broadcast({ type: 'reaction', memberId: id, name: member.name, emoji: msg.emoji, at: now })
         return null
     }
@@ -331,28 +348,6 @@ export class PartyState {
     this.playback = { ...this.playback, ...patch, seq: this.playback.seq + 1 }
     this.io.broadcast({ type: 'playback', playback: this.playback })
     this.io.persist?.({ playback: this.playback, chat: this.chat })
-  }
-
-  private takeMessageToken(m: Member, now: number): boolean {
-    const refill = Math.floor((now - m.messageCheckedAt) / this.timings.messageRefillMs)
-    if (refill > 0) {
-      m.messageTokens = Math.min(this.timings.messageBurst, m.messageTokens + refill)
-      m.messageCheckedAt += refill * this.timings.messageRefillMs
-    }
-    if (m.messageTokens === 0) return false
-    m.messageTokens--
-    return true
-  }
-
-  private takeChatToken(m: Member, now: number): boolean {
-    const refill = Math.floor((now - m.chatCheckedAt) / this.timings.chatRefillMs)
-    if (refill > 0) {
-      m.chatTokens = Math.min(this.timings.chatBurst, m.chatTokens + refill)
-      m.chatCheckedAt += refill * this.timings.chatRefillMs
-    }
-    if (m.chatTokens === 0) return false
-    m.chatTokens--
-    return true
   }
 
   private memberViews(): MemberView[] {

@@ -1,5 +1,6 @@
 import { Form, Link } from '@remix-run/react'
 import { FormError } from './field-error.tsx'
+import { PinField } from './pin-field.tsx'
 
 /** Asks for the account's profile PIN before a page that needs it (managing profiles). */
 export function PinUnlockForm({ title, error }: { title: string; error?: string }) {
@@ -13,10 +14,7 @@ export function PinUnlockForm({ title, error }: { title: string; error?: string 
       <Form method="post" className="stack">
         <FormError message={error} />
         <input type="hidden" name="intent" value="unlock" />
-        <label>
-          Profile PIN
-          <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" required autoFocus maxLength={8} />
-        </label>
+        <PinField />
         <button type="submit" className="button primary">Unlock</button>
       </Form>
     </main>

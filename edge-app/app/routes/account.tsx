@@ -12,6 +12,7 @@ import { FormError } from '../components/field-error.tsx'
 import { getAccountSummary, type AccountSummary } from '../lib/profiles.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
+import { PinField } from '../components/pin-field.tsx'
 
 export const handle: ScopedHandle = { scope: 'account' }
 export const meta: MetaFunction = () => [{ title: 'Account — BitTorrented' }]
@@ -111,10 +112,7 @@ export default function AccountPage() {
         </p>
         <Form method="post" className="stack narrow">
           <input type="hidden" name="intent" value="set-pin" />
-          <label>
-            {pinSet ? 'New PIN (leave empty to remove it)' : 'PIN (4 to 8 digits)'}
-            <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" maxLength={8} required={!pinSet} />
-          </label>
+          <PinField label={pinSet ? 'New PIN (leave empty to remove it)' : 'PIN (4 to 8 digits)'} required={!pinSet} autoFocus={false} />
           <label>
             Your account password
             <input name="password" type="password" autoComplete="current-password" required />

@@ -9,6 +9,7 @@ import { automaticProfile, selectProfile, SelectProfileSchema } from '../lib/pro
 import { listProfiles, type Profile } from '../lib/profiles.server.ts'
 import { requireUser, safeNextPath } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
+import { PinField } from '../components/pin-field.tsx'
 
 export const handle: ScopedHandle = { scope: 'account' }
 export const meta: MetaFunction = () => [{ title: "Who's watching? — BitTorrented" }]
@@ -100,10 +101,7 @@ export default function ProfilePicker() {
       {failure?.pinFor ? (
         <Form method="post" className="stack narrow" aria-label="Profile PIN">
           <input type="hidden" name="profileId" value={failure.pinFor} />
-          <label>
-            Profile PIN
-            <input name="pin" type="password" inputMode="numeric" pattern="[0-9]{4,8}" autoComplete="off" required autoFocus maxLength={8} />
-          </label>
+          <PinField />
           <button type="submit" className="button primary">Continue</button>
         </Form>
       ) : null}
