@@ -112,9 +112,15 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
   const startCursor = cursor
   opts.onProgress?.(report)
 
+  // The next batch is read from Bitmagnet while the current one is written (two connections).
+  let pending: Promise<BitmagnetRow[]> | null = null
   for (;;) {
-    if (opts.signal?.aborted || (opts.maxBatches !== undefined && report.batches >= opts.maxBatches)) return report
-    const rows = await readBatch(source, cursor, batchSize)
+    if (opts.signal?.aborted || (opts.maxBatches !== undefined && report.batches >= opts.maxBatches)) {
+      pending?.catch(() => {})
+      return report
+    }
+    const rows = await (pending ?? readBatch(source, cursor, batchSize))
+    pending = null
     if (rows.length === 0) {
       report.complete = true
       await followLaterWrites(opts, sourceName, startCursor, overlap, batchSize, report)
@@ -124,6 +130,10 @@ export async function importFromBitmagnet(opts: BitmagnetImportOptions): Promise
     const { good, skippedNow } = toEntries(rows, sourceName, opts.onSkip)
     const last = rows.at(-1)!
     const nextCursor = { updatedAt: last.updated_at, infoHash: last.info_hash }
+    if (rows.length === batchSize && !(opts.maxBatches !== undefined && report.batches + 1 >= opts.maxBatches)) {
+      pending = readBatch(source, nextCursor, batchSize)
+      pending.catch(() => {}) // awaited next time round; a write that fails first must not leave it unhandled
+    }
     const skippedCount = rows.length - good.length
     await inCatalogTransaction(target, async () => {
       await upsertCatalogEntries(target, good)

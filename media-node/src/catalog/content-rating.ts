@@ -84,9 +84,12 @@ export async function inheritTitleRatings(tx: pg.ClientBase, infoHashes: string[
   await tx.query(
     `update catalog.torrents t set content_rating = r.content_rating
        from (select n.info_hash,
+                    -- equality on year when there is one (indexable; "is not distinct from" is not),
+                    -- through the index of rated titles only
                     (select o.content_rating from catalog.torrents o
-                      where lower(o.title) = lower(n.title) and o.year is not distinct from n.year
-                        and o.title is not null and o.content_rating is not null limit 1) as content_rating
+                      where lower(o.title) = lower(n.title) and o.title is not null and o.content_rating is not null
+                        and (o.year = n.year or (n.year is null and o.year is null))
+                      limit 1) as content_rating
                from catalog.torrents n
               where n.info_hash = any($1::text[]) and n.content_rating is null and n.title is not null) r
       where t.info_hash = r.info_hash and r.content_rating is not null`,
