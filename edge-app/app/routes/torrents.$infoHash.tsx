@@ -21,9 +21,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
   const infoHash = (params.infoHash ?? '').toLowerCase()
   if (!HEX40.test(infoHash)) throw new Response('Not found', { status: 404 })
-  const found = await findTorrent(context.db, ctx, infoHash)
+  let found = await findTorrent(context.db, ctx, infoHash)
   if (!found) throw new Response('Not found', { status: 404 })
   const peers = await checkPeers(context.config, ctx, infoHash)
+  // The media node wrote the whole file list once it had the metadata: read it again.
+  if (found.torrent.filesComplete === false && peers.state === 'ok') found = (await findTorrent(context.db, ctx, infoHash)) ?? found
   // Music: an album view from the files' tags when the torrent is audio without video.
   const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
   const foundAlbum = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null

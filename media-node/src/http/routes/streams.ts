@@ -5,6 +5,7 @@ import type { SignedSubject } from '@bittorrented/common'
 import type { WithDatabase } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { findAlternatives } from '../../catalog/alternatives.ts'
+import { completeFileList } from '../../catalog/complete-file-list.ts'
 import type { StreamMetrics } from '../../metrics.ts'
 import { AppError } from '../../errors.ts'
 import { parseByteRange } from '../../streaming/byte-range.ts'
@@ -60,7 +61,10 @@ export function mountStreamRoutes(app: Hono<SignedEnv>, engine: TorrentEngine, m
   app.on(['GET', 'HEAD'], '/v1/torrents/:infoHash', async (c) => {
     const infoHash = infoHashOf(c.req.param('infoHash'))
     requireResource(c.get('subject'), infoHash)
-    return c.json(await withAlternatives(withDb, infoHash, () => engine.info(infoHash)), 200, { 'Cache-Control': 'private, max-age=60' })
+    const info = await withAlternatives(withDb, infoHash, () => engine.info(infoHash))
+    // A torrent its source listed only in part gets its whole file list now that the metadata is here.
+    await completeFileList(withDb, info).catch(() => false)
+    return c.json(info, 200, { 'Cache-Control': 'private, max-age=60' })
   })
 
   app.on(['GET', 'HEAD'], '/v1/stream/:infoHash/:fileIndex', async (c) => {
