@@ -125,13 +125,22 @@ describe('later writes and deletions', () => {
     expect(rows).toEqual([{ name: 'Late.Commit.2024.1080p', file_count: 1 }])
   })
 
+  test("Bitmagnet's own classification: a fansub episode it calls a show comes out as an episode", async () => {
+    const h = `\\x${hash(9)}`
+    await bm.query(`insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values ($1, '[字幕组] 某部剧 [12] [1080p].mkv', 10, false, 'single', 1, now(), now())`, [h])
+    await bm.query(`insert into torrent_contents (info_hash, content_type, created_at, updated_at) values ($1, 'tv_show', now(), now())`, [h])
+    await importFromBitmagnet({ source: bm, target: cat, batchSize: 100 })
+    const { rows } = await cat.query(`select content_type, episode from catalog.torrents where info_hash = $1`, [hash(9)])
+    expect(rows).toEqual([{ content_type: 'tv_episode', episode: 12 }])
+  })
+
   test('a torrent Bitmagnet deleted leaves the catalog, with its files', async () => {
     await bm.query(`delete from torrent_files where info_hash = $1`, [`\\x${hash(4)}`])
     await bm.query(`delete from torrents where info_hash = $1`, [`\\x${hash(4)}`])
     const report = await importFromBitmagnet({ source: bm, target: cat, batchSize: 100 })
     expect(report.deleted).toBe(1)
     expect((await cat.query(`select count(*)::int as n from catalog.torrent_files where info_hash = $1`, [hash(4)])).rows[0].n).toBe(0)
-    expect((await cat.query(`select count(*)::int as n from catalog.torrents where source = 'bitmagnet'`)).rows[0].n).toBe(6)
+    expect((await cat.query(`select count(*)::int as n from catalog.torrents where source = 'bitmagnet'`)).rows[0].n).toBe(7)
   })
 })
 

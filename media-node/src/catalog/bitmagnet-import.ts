@@ -73,6 +73,8 @@ interface BitmagnetRow {
   seeders: number | null
   leechers: number | null
   adult: boolean
+  /** Bitmagnet's classifier's content type (the latest that names one). */
+  content_type: string | null
   private: boolean
   /** Bitmagnet's FilesStatus: no_info, single (the torrent's name and size are its one file), multi, over_threshold. */
   files_status: string
@@ -176,6 +178,7 @@ function toEntries(rows: BitmagnetRow[], sourceName: string, onSkip?: (infoHash:
       leechers: row.leechers,
       discoveredAt: row.created_at,
       adultHint: row.adult,
+      sourceContentType: row.content_type,
     }
     const reason = checkEntry(entry)
     if (reason) {
@@ -310,6 +313,7 @@ function rowsQuery(batch: string): string {
             -- seeders and leechers as one source counted them: the source with the most seeders
             best.seeders, best.leechers,
             exists (select 1 from torrent_contents c where c.info_hash = b.info_hash and c.content_type = 'xxx') as adult,
+            (select c.content_type from torrent_contents c where c.info_hash = b.info_hash and c.content_type is not null order by c.updated_at desc limit 1) as content_type,
             (select json_agg(json_build_object('index', f.index, 'path', f.path, 'size', f.size::text) order by f.index)
              from torrent_files f where f.info_hash = b.info_hash) as files
      from batch b

@@ -42,6 +42,8 @@ export interface CatalogEntry {
   fileCount?: number
   /** A private torrent (BEP 27): its peers come from its trackers only. */
   isPrivate?: boolean
+  /** What the source's own classifier says it is (Bitmagnet: movie, tv_show, music, …). */
+  sourceContentType?: string | null
 }
 
 export type SkipReason = 'bad_info_hash' | 'bad_name' | 'bad_size' | 'hostile_path' | 'bad_file' | 'too_many_files'
@@ -136,7 +138,7 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
   // Every value fitted to its column's limit (catalog migrations): one long name must never fail a batch.
   const classified = list.map((e) => {
     const files = e.files ?? []
-    const c = classifyTorrent(e.name.trim(), files.length ? files : [{ path: e.name.trim(), length: e.sizeBytes }])
+    const c = classifyTorrent(e.name.trim(), files.length ? files : [{ path: e.name.trim(), length: e.sizeBytes }], e.sourceContentType)
     const isAdult = c.isAdult || e.adultHint === true
     return {
       ...c,

@@ -53,3 +53,17 @@ describe('music release names', () => {
     expect(classifyTorrent('Pink Floyd - The Wall (1979) [FLAC]', album)).toMatchObject({ title: 'Pink Floyd - The Wall', year: 1979, artist: 'Pink Floyd' })
   })
 })
+
+describe('episodes the film rules miss', () => {
+  const one = [{ path: 'ep.mkv', length: 500 * MB }]
+  test('第12集 and a fansub [12] are episodes; a bracketed resolution or year is not', () => {
+    expect(classifyTorrent('[字幕组] 某部剧 第12集 [1080p]', one)).toMatchObject({ contentType: 'tv_episode', episode: 12 })
+    expect(classifyTorrent('[Fansub] Some Show [07] [1080p]', one, 'tv_show')).toMatchObject({ contentType: 'tv_episode', episode: 7 })
+    expect(classifyTorrent('[Fansub] Some Film [1080]', one, 'tv_show')).toMatchObject({ episode: null, contentType: 'tv_season' })
+  })
+  test("the source's own verdict of a show outranks the name's silence; a film stays a film", () => {
+    expect(classifyTorrent('某部剧 全集', [{ path: 'a/1.mkv', length: MB }, { path: 'a/2.mkv', length: MB }], 'tv_show')).toMatchObject({ contentType: 'tv_season' })
+    expect(classifyTorrent('Some.Film.2019.1080p', one, 'movie')).toMatchObject({ contentType: 'movie' })
+    expect(classifyTorrent('Some.Film.2019.1080p', one)).toMatchObject({ contentType: 'movie', episode: null })
+  })
+})

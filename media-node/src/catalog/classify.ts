@@ -63,8 +63,27 @@ const SOFTWARE_EXT = /\.(exe|msi|dmg|pkg|apk|deb|rpm|appimage|iso|img|bin)$/i
 const COMIC_EXT = /\.(cbz|cbr|cb7)$/i
 const EBOOK_EXT = /\.(epub|pdf|mobi|azw3?|djvu|fb2)$/i
 
-export function classifyTorrent(name: string, files: Array<{ path: string; length: number }>): Classified {
-  const release = parseReleaseName(name)
+/**
+ * What a source that classified the torrent itself says it is (Bitmagnet's torrent_contents
+ * content_type: movie, tv_show, music, ebook, comic, audiobook, software, game, xxx).
+ */
+export type SourceContentType = 'movie' | 'tv_show' | 'music' | 'ebook' | 'comic' | 'audiobook' | 'software' | 'game' | 'xxx'
+
+/** CJK episode markers the release-name parser does not know: 第12集 / 第12话, or a bare [12] after the title. */
+const CJK_EPISODE = /第\s*(\d{1,4})\s*[集话話回]/
+const BRACKET_EPISODE = /\[(\d{1,4})(?:v\d)?\](?!.*\[\d{1,4}(?:v\d)?\])/i
+
+function episodeHint(name: string): number | null {
+  const m = CJK_EPISODE.exec(name) ?? BRACKET_EPISODE.exec(name.replace(/^\s*\[[^\]]*\]/, ''))
+  if (!m) return null
+  const n = Number(m[1])
+  // A bracketed 1080/720/2160 or a year is not an episode.
+  return n > 0 && n < 1900 && ![480, 576, 720, 1080, 1440, 2160].includes(n) ? n : null
+}
+
+export function classifyTorrent(name: string, files: Array<{ path: string; length: number }>, sourceType?: SourceContentType | string | null): Classified {
+  const parsed = parseReleaseName(name)
+  const release = parsed.episode === null && (sourceType === 'tv_show' || CJK_EPISODE.test(name)) ? { ...parsed, episode: episodeHint(name) } : parsed
   const isAdult = ADULT.test(name) || files.some((f) => ADULT.test(f.path))
   const bytes = { video: 0, audio: 0, ebook: 0, comic: 0, software: 0, other: 0 }
   let audioFiles = 0
@@ -89,7 +108,8 @@ export function classifyTorrent(name: string, files: Array<{ path: string; lengt
   if (isAdult) contentType = 'adult'
   else if (main[1] === 0) contentType = 'other'
   else if (main[0] === 'video') {
-    if (release.season !== null || release.episode !== null) contentType = release.episode !== null && videoFiles <= 1 ? 'tv_episode' : 'tv_season'
+    // The source's own classification of a show outranks a second guess from the name.
+    if (release.season !== null || release.episode !== null || sourceType === 'tv_show') contentType = release.episode !== null && videoFiles <= 1 ? 'tv_episode' : 'tv_season'
     else contentType = 'movie'
   } else if (main[0] === 'audio') {
     if (AUDIOBOOK.test(name) || files.some((f) => /\.m4b$/i.test(f.path))) contentType = 'audiobook'
