@@ -223,6 +223,10 @@ describe('#17 medium: redirects, kids profiles, playback, lockout, sessions, loa
     expect(lift.status).toBe(403)
     expect((await s.fetch('/profiles/manage')).status).toBe(403)
     expect((await query<{ max_rating: string }>('select max_rating from public.profiles where id = $1', [DEMO.mia]))[0]!.max_rating).toBe('PG')
+    // Dropping the profile cookie does not make her the account holder: the session remembers.
+    const noCookie = new HttpSession(platform.url)
+    noCookie.setCookie('bt_session', s.cookie('bt_session')!)
+    expect((await noCookie.fetch('/profiles/manage', { method: 'POST', form: { intent: 'update', profileId: DEMO.mia, name: 'Mia', maxRating: 'NC-17' } })).status).toBe(403)
     // Without a PIN she may switch (the family chose no lock) — back to Sam, who sets one.
     expect((await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })).status).toBe(200)
     expect((await s.fetch('/account', { method: 'POST', form: { intent: 'set-pin', pin: '4711', password: 'wrong password' } })).status).toBe(401)

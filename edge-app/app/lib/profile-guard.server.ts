@@ -20,6 +20,25 @@ async function selectedProfile(request: Request, context: AppLoadContext, user: 
   return id ? verifyProfileOwnership(context.db, user.id, id) : null
 }
 
+/**
+ * Whether this session is in a kids profile: the selected cookie says so, or the session entered
+ * one and has not left it the allowed way since (kept on the server, so deleting the profile
+ * cookie changes nothing).
+ */
+async function inKidsMode(request: Request, context: AppLoadContext, user: SessionClaims): Promise<boolean> {
+  if ((await selectedProfile(request, context, user))?.isKids) return true
+  return context.db.asAuthServer(async (c) => (await c.query('select 1 from private.session_kids_locks where session_id = $1', [user.sessionId])).rows.length > 0)
+}
+
+/** Records the session entering (`kids`) or leaving a kids profile. */
+export async function recordProfileEntered(context: AppLoadContext, user: SessionClaims, profile: Profile): Promise<void> {
+  await context.db.asAuthServer((c) =>
+    profile.isKids
+      ? c.query('insert into private.session_kids_locks (session_id) values ($1) on conflict do nothing', [user.sessionId])
+      : c.query('delete from private.session_kids_locks where session_id = $1', [user.sessionId]),
+  )
+}
+
 /** Whether this device has the PIN unlocked (or the account has none); false = ask for it. */
 export async function pinSatisfied(request: Request, context: AppLoadContext, user: SessionClaims): Promise<boolean> {
   return !(await hasPin(context.db, user.id)) || (await isPinUnlocked(request, context.config.keys.profileCookie, user))
@@ -31,7 +50,7 @@ export async function requireProfileManager(request: Request, context: AppLoadCo
     if (!(await isPinUnlocked(request, context.config.keys.profileCookie, user))) throw new AppError('pin_required', 'Enter the profile PIN first.')
     return
   }
-  if ((await selectedProfile(request, context, user))?.isKids) throw new AppError('not_allowed', KIDS_CANNOT_MANAGE)
+  if (await inKidsMode(request, context, user)) throw new AppError('not_allowed', KIDS_CANNOT_MANAGE)
 }
 
 /** Checks a typed PIN and returns the cookie that keeps it unlocked on this device. */
@@ -46,8 +65,7 @@ export async function unlockWithPin(request: Request, context: AppLoadContext, u
  * Set-Cookie to add when a typed PIN unlocked it.
  */
 export async function mayLeaveForProfile(request: Request, context: AppLoadContext, user: SessionClaims, target: Profile, pin?: string | null): Promise<string | null> {
-  const current = await selectedProfile(request, context, user)
-  if (!current?.isKids || target.isKids) return null
+  if (target.isKids || !(await inKidsMode(request, context, user))) return null
   if (await pinSatisfied(request, context, user)) return null
   if (pin) return unlockWithPin(request, context, user, pin)
   throw new AppError('pin_required', 'Enter the profile PIN to leave the kids profile.')

@@ -4,7 +4,7 @@ import type { AppLoadContext } from '@remix-run/cloudflare'
 import type { SessionClaims } from './auth/session.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError } from './errors.ts'
-import { mayLeaveForProfile } from './profile-guard.server.ts'
+import { mayLeaveForProfile, recordProfileEntered } from './profile-guard.server.ts'
 import { verifyProfileOwnership, type Profile } from './profiles.server.ts'
 
 export const SelectProfileSchema = z.object({
@@ -26,6 +26,7 @@ export async function selectProfile(request: Request, context: AppLoadContext, u
   // Leaving a kids profile may need the account's PIN (profile-guard.server.ts).
   const unlocked = await mayLeaveForProfile(request, context, user, profile, pin)
   if (unlocked) headers.append('Set-Cookie', unlocked)
+  await recordProfileEntered(context, user, profile)
   headers.append('Set-Cookie', await selectedProfileCookie(request, config.keys.profileCookie, user.id, profile.id))
   if (remember) headers.append('Set-Cookie', await deviceDefaultCookie(request, config.keys.profileCookie, user.id, profile.id))
   return { profile, headers }
