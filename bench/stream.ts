@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import os from 'node:os'
 import { join } from 'node:path'
-import { signUrl } from '@bittorrented/common'
+import { fileResource, signUrl } from '@bittorrented/common'
 import { freePort } from '../scripts/lib/free-port.ts'
 import { latencyStats } from './lib/latency-stats.ts'
 import { firstLine, ProcessGroup, startMediaNode } from './lib/processes.ts'
@@ -54,7 +54,7 @@ try {
   const base = `http://127.0.0.1:${port}`
 
   const streamUrl = (infoHash: string) =>
-    signUrl({ secret: key, method: 'GET', url: `${base}/v1/stream/${infoHash}/0`, subject: { userId: 'bench', profileId: 'bench', resource: `torrent:${infoHash}/0` }, ttlSeconds: 600 })
+    signUrl({ secret: key, method: 'GET', url: `${base}/v1/stream/${infoHash}/0`, subject: { userId: 'bench', profileId: 'bench', resource: fileResource(infoHash, 0) }, ttlSeconds: 600 })
   async function firstByte(infoHash: string, range: string): Promise<number> {
     const t0 = performance.now()
     const res = await fetch(await streamUrl(infoHash), { headers: { Range: range } })

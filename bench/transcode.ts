@@ -18,7 +18,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { signUrl } from '@bittorrented/common'
+import { fileResource, signUrl } from '@bittorrented/common'
 import { runFfmpeg } from '../media-node/src/adapters/ffmpeg.ts'
 import { bitrateCapKbps, defaultX264Preset, X264_PRESETS, type X264Preset } from '../media-node/src/transcode/hardware-encoders.ts'
 import { freePort } from '../scripts/lib/free-port.ts'
@@ -85,7 +85,7 @@ try {
   const base = `http://127.0.0.1:${port}`
   await startMediaNode(group, port, { MEDIA_SIGNING_KEY: key, MEDIA_CACHE_DIR: join(work, 'cache'), STATIC_PEERS: seeder.peer, TRANSCODE_X264_PRESET: preset })
   const signed = (path: string, file: number, hash = infoHash) =>
-    signUrl({ secret: key, method: 'GET', url: `${base}${path}`, subject: { userId: 'bench', resource: `torrent:${hash}/${file}` }, ttlSeconds: 3600 })
+    signUrl({ secret: key, method: 'GET', url: `${base}${path}`, subject: { userId: 'bench', resource: fileResource(hash, file) }, ttlSeconds: 3600 })
   const playlist = async (file: number, hash = infoHash, mode = '') => {
     const text = await (await fetch(`${await signed(`/v1/hls/${hash}/${file}/index.m3u8`, file, hash)}${mode}`)).text()
     return text.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)

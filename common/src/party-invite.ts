@@ -6,10 +6,23 @@
  * canonical string that no other signed thing of the platform can produce (it starts with its
  * own tag), so a signed media URL can never be replayed as an invite or the other way round.
  */
+import { INFO_HASH_PATTERN } from './media-resource.ts'
 import { CLOCK_SKEW_S, hmacSha256, SIGNED_TTL_S, signUrl, timingSafeEqual } from './signed-url.ts'
 
 export const PARTY_ROOM_PATTERN = /^[A-Za-z0-9_-]{16,32}$/
-const MEDIA_PATTERN = /^([0-9a-f]{40})\.(\d{1,6})$/
+const MEDIA_PATTERN = new RegExp(`^(${INFO_HASH_PATTERN.source.slice(1, -1)})\\.(\\d{1,6})$`)
+const PARTY_RESOURCE_PATTERN = new RegExp(`^party:(${PARTY_ROOM_PATTERN.source.slice(1, -1)}):(${INFO_HASH_PATTERN.source.slice(1, -1)})\\.(\\d{1,6})$`)
+
+/** The resource a party connection URL grants: `party:<room>:<infohash>.<file>`. */
+export function partyResource(room: string, media: PartyMedia): string {
+  return `party:${room}:${media.infoHash}.${media.fileIndex}`
+}
+
+/** The room and file a party connection's resource names; null when it is not one. */
+export function parsePartyResource(resource: string): { room: string; media: PartyMedia } | null {
+  const m = PARTY_RESOURCE_PATTERN.exec(resource)
+  return m ? { room: m[1]!, media: { infoHash: m[2]!, fileIndex: Number(m[3]) } } : null
+}
 
 export interface PartyMedia {
   infoHash: string
@@ -82,7 +95,7 @@ export async function signPartyConnection(secret: string, partyUrl: string, room
     secret,
     method: 'GET',
     url: base.toString(),
-    subject: { userId: member.userId, profileId: member.profileId, resource: `party:${room}:${media.infoHash}.${media.fileIndex}`, label: `${member.avatar}|${name}` },
+    subject: { userId: member.userId, profileId: member.profileId, resource: partyResource(room, media), label: `${member.avatar}|${name}` },
     ttlSeconds,
     now,
   })

@@ -5,13 +5,12 @@
  * party live in PartyState; this class only wires PartyKit's connections and storage to it.
  */
 import type * as Party from 'partykit/server'
-import { PARTY_ROOM_PATTERN, SIGNED_TTL_S, verifySignedUrl } from '@bittorrented/common'
+import { PARTY_ROOM_PATTERN, parsePartyResource, SIGNED_TTL_S, verifySignedUrl } from '@bittorrented/common'
 import { DEFAULT_TIMINGS, PartyState, type PartySnapshot, type RoomTimings } from './party-state.ts'
 import { parseClientMessage, type ServerMessage } from './protocol.ts'
 
 /** Header that carries the verified member from onBeforeConnect to onConnect. */
 const MEMBER_HEADER = 'x-bt-party-member'
-const RESOURCE_PATTERN = /^party:([A-Za-z0-9_-]{16,32}):([0-9a-f]{40})\.(\d{1,6})$/
 const LABEL_PATTERN = /^([a-z0-9-]{1,32})\|(.{1,64})$/s
 
 interface VerifiedMember {
@@ -70,9 +69,9 @@ export default class WatchRoom implements Party.Server {
       return refuse(check.reason === 'expired' ? 410 : 403, check.reason, message)
     }
     const { subject } = check
-    const resource = RESOURCE_PATTERN.exec(subject.resource)
+    const resource = parsePartyResource(subject.resource)
     const label = LABEL_PATTERN.exec(subject.label ?? '')
-    if (!resource || resource[1] !== lobby.id) return refuse(403, 'wrong_room', 'This link is for another party.')
+    if (!resource || resource.room !== lobby.id) return refuse(403, 'wrong_room', 'This link is for another party.')
     if (!subject.profileId) return refuse(403, 'no_profile', 'Pick a profile before joining a party.')
     if (!label) return refuse(403, 'malformed', 'This party link is not valid.')
     const member: VerifiedMember = {
@@ -80,7 +79,7 @@ export default class WatchRoom implements Party.Server {
       userId: subject.userId,
       avatar: label[1]!,
       name: label[2]!,
-      media: { infoHash: resource[2]!, fileIndex: Number(resource[3]) },
+      media: resource.media,
     }
     // Incoming headers are immutable on workerd: copy them, replacing any copy of the member
     // header the client sent, so only this function ever writes it.

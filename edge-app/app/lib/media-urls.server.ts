@@ -2,7 +2,7 @@
  * URLs of the media node, signed for the person asking: the media node trusts nothing else.
  * A stream URL names one file of one torrent and lives long enough to watch a film.
  */
-import { SIGNED_TTL_S, signUrl } from '@bittorrented/common'
+import { fileResource, SIGNED_TTL_S, signUrl, torrentResource } from '@bittorrented/common'
 import type { EdgeConfig } from './env.server.ts'
 import type { ProfileContext } from './profile-data.server.ts'
 
@@ -21,7 +21,7 @@ export function signFor(config: EdgeConfig, ctx: ProfileContext, path: string, r
 }
 
 export function signedStreamUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
-  return signFor(config, ctx, `/v1/stream/${infoHash}/${fileIndex}`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
+  return signFor(config, ctx, `/v1/stream/${infoHash}/${fileIndex}`, fileResource(infoHash, fileIndex), STREAM_TTL_S)
 }
 
 export interface Alternative {
@@ -32,12 +32,12 @@ export interface Alternative {
 
 /** The file as HLS (converted on the fly by the media node), for players that cannot take it as it is. */
 export function signedHlsUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<string> {
-  return signFor(config, ctx, `/v1/hls/${infoHash}/${fileIndex}/index.m3u8`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
+  return signFor(config, ctx, `/v1/hls/${infoHash}/${fileIndex}/index.m3u8`, fileResource(infoHash, fileIndex), STREAM_TTL_S)
 }
 
 /** A subtitle track as WebVTT: `file` for a subtitle file, or the stream index of a track inside the file. */
 export function signedSubtitleUrl(config: EdgeConfig, ctx: ProfileContext, infoHash: string, fileIndex: number, track: 'file' | number): Promise<string> {
-  return signFor(config, ctx, `/v1/subtitles/${infoHash}/${fileIndex}/${track}.vtt`, `torrent:${infoHash}/${fileIndex}`, STREAM_TTL_S)
+  return signFor(config, ctx, `/v1/subtitles/${infoHash}/${fileIndex}/${track}.vtt`, fileResource(infoHash, fileIndex), STREAM_TTL_S)
 }
 
 export interface AlbumTrack {
@@ -59,7 +59,7 @@ export interface Album {
 
 /** The torrent's audio files with their tags (the media node probes them), or null if it cannot tell. */
 export async function fetchAlbum(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<Album | null> {
-  const url = await signFor(config, ctx, `/v1/album/${infoHash}`, `torrent:${infoHash}`, METADATA_TTL_S)
+  const url = await signFor(config, ctx, `/v1/album/${infoHash}`, torrentResource(infoHash), METADATA_TTL_S)
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     return res.ok ? ((await res.json()) as Album) : null
@@ -75,7 +75,7 @@ export type PeerCheck =
 
 /** Asks the media node for the torrent's metadata: are there peers to stream it from? */
 export async function checkPeers(config: EdgeConfig, ctx: ProfileContext, infoHash: string, timeoutMs = 20_000): Promise<PeerCheck> {
-  const url = await signFor(config, ctx, `/v1/torrents/${infoHash}`, `torrent:${infoHash}`, METADATA_TTL_S)
+  const url = await signFor(config, ctx, `/v1/torrents/${infoHash}`, torrentResource(infoHash), METADATA_TTL_S)
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     if (res.ok) return { state: 'ok' }

@@ -3,6 +3,7 @@
  * the profile's RLS, so a title its profile may not see is simply not found) and the media-node
  * URLs signed for this profile — the file, its HLS rendition and the subtitle files beside it.
  */
+import { isFileIndex, isInfoHash } from '@bittorrented/common'
 import type { AppLoadContext } from '@remix-run/cloudflare'
 import type { SubtitleTrack } from '../components/player/use-playback-decision.ts'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from './catalog.server.ts'
@@ -21,7 +22,7 @@ export interface PlayableFile {
 export function parseFileParams(params: { infoHash?: string; fileIndex?: string }): { infoHash: string; fileIndex: number } {
   const infoHash = (params.infoHash ?? '').toLowerCase()
   const fileIndex = Number(params.fileIndex)
-  if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0 || fileIndex > 999_999) throw new Response('Not found', { status: 404 })
+  if (!isInfoHash(infoHash) || !isFileIndex(fileIndex)) throw new Response('Not found', { status: 404 })
   return { infoHash, fileIndex }
 }
 

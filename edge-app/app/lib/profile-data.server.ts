@@ -3,6 +3,7 @@
  * runs with that profile in the claims (RLS) and also filters by profile_id itself, so a
  * mistake in one layer is still caught by the other.
  */
+import { INFO_HASH_PATTERN } from '@bittorrented/common'
 import { z } from 'zod'
 import { BIDI_CONTROL } from './http-guards.server.ts'
 import type { RequestDb } from './db.server.ts'
@@ -105,7 +106,7 @@ export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<Prof
 
 export const ProgressSchema = z
   .object({
-    infoHash: z.string().regex(/^[0-9a-f]{40}$/, 'infoHash is 40 lowercase hex characters'),
+    infoHash: z.string().regex(INFO_HASH_PATTERN, 'infoHash is 40 lowercase hex characters'),
     fileIndex: z.number().int().min(0).max(1_000_000),
     title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
     positionS: z.number().min(0).max(1e7),
@@ -199,7 +200,7 @@ export function setOnList(db: RequestDb, ctx: ProfileContext, infoHash: string, 
 }
 
 export const ReadingProgressSchema = z.object({
-  infoHash: z.string().regex(/^[0-9a-f]{40}$/),
+  infoHash: z.string().regex(INFO_HASH_PATTERN),
   fileIndex: z.number().int().min(0),
   title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
   location: z.string().min(1).max(500),

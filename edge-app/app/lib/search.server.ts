@@ -5,6 +5,7 @@
  * Runs as the person (RLS hides what their profile may not see, adult titles included) — one
  * code path for the search page and `GET /api/search`.
  */
+import { isInfoHash } from '@bittorrented/common'
 import { z } from 'zod'
 import type { RequestDb } from './db.server.ts'
 import type { ProfileContext } from './profile-data.server.ts'
@@ -145,7 +146,7 @@ function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor
-    const fine = (typeof c.v === 'number' || typeof c.v === 'string') && typeof c.h === 'string' && /^[0-9a-f]{40}$/.test(c.h)
+    const fine = (typeof c.v === 'number' || typeof c.v === 'string') && typeof c.h === 'string' && isInfoHash(c.h)
     return fine && (c.k === undefined || (Number.isInteger(c.k) && c.k >= 1)) ? c : null
   } catch {
     return null

@@ -1,3 +1,4 @@
+import { InfoHashSchema } from '@bittorrented/common'
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { redirect } from '@remix-run/cloudflare'
 import { z } from 'zod'
@@ -11,7 +12,7 @@ import type { ScopedHandle } from '../lib/route-scope.server.ts'
 export const handle: ScopedHandle = { scope: 'profile' }
 
 const ListSchema = z.object({
-  infoHash: z.string().regex(/^[0-9a-fA-F]{40}$/, 'Pick a title.').transform((s) => s.toLowerCase()),
+  infoHash: InfoHashSchema('Pick a title.'),
   on: z.enum(['1', '0']).transform((v) => v === '1'),
 })
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/cloudflare'
 import { redirect } from '@remix-run/cloudflare'
-import { newPartyRoomId, SIGNED_TTL_S, signPartyInvite } from '@bittorrented/common'
+import { InfoHashSchema, newPartyRoomId, SIGNED_TTL_S, signPartyInvite } from '@bittorrented/common'
 import { z } from 'zod'
 import { findTorrent } from '../lib/catalog.server.ts'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
@@ -14,7 +14,7 @@ export const handle: ScopedHandle = { scope: 'profile' }
 export const INVITE_TTL_S = SIGNED_TTL_S.partyInvite
 
 const NewPartySchema = z.object({
-  infoHash: z.string().regex(/^[0-9a-fA-F]{40}$/, 'Pick something to watch.').transform((s) => s.toLowerCase()),
+  infoHash: InfoHashSchema('Pick something to watch.'),
   fileIndex: z.coerce.number().int().min(0).max(999_999),
 })
 

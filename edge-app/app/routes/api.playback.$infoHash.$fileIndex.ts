@@ -1,3 +1,4 @@
+import { fileResource, isFileIndex, isInfoHash, SIGNED_TTL_S } from '@bittorrented/common'
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare'
 import { findTorrent } from '../lib/catalog.server.ts'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
@@ -16,12 +17,12 @@ export function loader({ params, request, context }: LoaderFunctionArgs) {
     const ctx = requireProfile(context)
     const infoHash = (params.infoHash ?? '').toLowerCase()
     const fileIndex = Number(params.fileIndex)
-    if (!/^[0-9a-f]{40}$/.test(infoHash) || !Number.isInteger(fileIndex) || fileIndex < 0 || fileIndex > 999_999) throw new AppError('invalid_input', 'No such file.')
+    if (!isInfoHash(infoHash) || !isFileIndex(fileIndex)) throw new AppError('invalid_input', 'No such file.')
     // The same catalog and rating check as the watch page: nothing is signed for a title this
     // profile may not see, or for a hash the catalog does not hold.
     const found = await findTorrent(context.db, ctx, infoHash)
     if (!found || !found.files.some((f) => f.index === fileIndex)) throw new AppError('not_found', 'There is no such file.')
-    const signed = await signFor(context.config, ctx, `/v1/playback/${infoHash}/${fileIndex}`, `torrent:${infoHash}/${fileIndex}`, 60)
+    const signed = await signFor(context.config, ctx, `/v1/playback/${infoHash}/${fileIndex}`, fileResource(infoHash, fileIndex), SIGNED_TTL_S.metadata)
     const caps = new URL(request.url).searchParams
     const url = new URL(signed)
     for (const k of ['c', 'v', 'a']) url.searchParams.set(k, caps.get(k) ?? '')

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { SIGNED_TTL_S } from '@bittorrented/common'
+import { fileResource, SIGNED_TTL_S } from '@bittorrented/common'
 import { useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
@@ -31,7 +31,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const [src, position] = [
     // A comic is read page by page: the media node lists its pages, each with a URL signed for this profile.
     format === 'cbz'
-      ? await signFor(context.config, ctx, `/v1/comic/${infoHash}/${fileIndex}/pages`, `torrent:${infoHash}/${fileIndex}`, SIGNED_TTL_S.media)
+      ? await signFor(context.config, ctx, `/v1/comic/${infoHash}/${fileIndex}/pages`, fileResource(infoHash, fileIndex), SIGNED_TTL_S.media)
       : await signedStreamUrl(context.config, ctx, infoHash, fileIndex),
     await findReadingPosition(context.db, ctx, infoHash, fileIndex),
   ]

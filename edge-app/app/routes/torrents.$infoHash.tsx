@@ -1,3 +1,4 @@
+import { isInfoHash } from '@bittorrented/common'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
@@ -15,12 +16,11 @@ import type { ScopedHandle } from '../lib/route-scope.server.ts'
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${(data as { torrent?: CatalogTorrent } | undefined)?.torrent?.name ?? 'Title'} — BitTorrented` }]
 
-const HEX40 = /^[0-9a-f]{40}$/
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
   const infoHash = (params.infoHash ?? '').toLowerCase()
-  if (!HEX40.test(infoHash)) throw new Response('Not found', { status: 404 })
+  if (!isInfoHash(infoHash)) throw new Response('Not found', { status: 404 })
   let found = await findTorrent(context.db, ctx, infoHash)
   if (!found) throw new Response('Not found', { status: 404 })
   const peers = await checkPeers(context.config, ctx, infoHash)

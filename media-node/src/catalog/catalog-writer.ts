@@ -7,6 +7,7 @@
  * Runs inside the caller's transaction as `service_role` (the only role that writes the catalog):
  * `inCatalogTransaction` opens one.
  */
+import { isInfoHash } from '@bittorrented/common'
 import type pg from 'pg'
 import type { Queryable } from '@bittorrented/common'
 import { mediaKindOf } from '../streaming/media-type.ts'
@@ -65,7 +66,7 @@ export function isSafeFilePath(path: string): boolean {
 
 /** Why an entry cannot go in the catalog, or null when it can. */
 export function checkEntry(e: CatalogEntry): SkipReason | null {
-  if (!/^[0-9a-f]{40}$/.test(e.infoHash)) return 'bad_info_hash'
+  if (!isInfoHash(e.infoHash)) return 'bad_info_hash'
   const name = e.name.trim()
   if (!name || name.length > MAX_NAME || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(name)) return 'bad_name'
   if (!Number.isSafeInteger(e.sizeBytes) || e.sizeBytes < 0) return 'bad_size'

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { z } from 'zod'
-import { SIGNED_TTL_S, signUrl, verifySignedUrl, type SignedSubject } from '@bittorrented/common'
+import { grantsFile, SIGNED_TTL_S, type SignedSubject, signUrl, verifySignedUrl } from '@bittorrented/common'
 import { AppError } from '../errors.ts'
 import { parseInfoHash } from '../streaming/torrent-id.ts'
 
@@ -32,7 +32,7 @@ export function signedFileTarget(c: { req: { param(name: string): string } }, su
   const infoHash = parseInfoHash(c.req.param('infoHash'))
   const fileIndex = z.coerce.number().int().min(0).safeParse(c.req.param('fileIndex'))
   if (!fileIndex.success) throw new AppError('invalid_input', 'The file index is a whole number.')
-  if (subject.resource !== `torrent:${infoHash}` && subject.resource !== `torrent:${infoHash}/${fileIndex.data}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+  if (!grantsFile(subject.resource, infoHash, fileIndex.data)) throw new AppError('not_allowed', 'This URL was signed for something else.')
   return { infoHash, fileIndex: fileIndex.data }
 }
 

@@ -9,6 +9,7 @@
  * are deleted until it fits. Pieces at the start of each file ("heads", the first `headBytes`)
  * go last, so a title played recently starts from disk the next time.
  */
+import { INFO_HASH_PATTERN } from '@bittorrented/common'
 import { EventEmitter } from 'node:events'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -23,7 +24,7 @@ interface Entry {
   readers: number
 }
 
-const INFO_HASH_DIR = /^[0-9a-f]{40}$/
+const INFO_HASH_DIR = INFO_HASH_PATTERN
 const PIECE_FILE = /^(\d{1,9})\.piece$/
 
 export interface PieceCacheEvents {

@@ -1,7 +1,8 @@
+import { INFO_HASH_PATTERN_ANY_CASE } from '@bittorrented/common'
 import { decode as decodeMagnet, type MagnetData } from 'magnet-uri'
 import { AppError } from '../errors.ts'
 
-const HEX40 = /^[0-9a-fA-F]{40}$/
+const HEX40 = INFO_HASH_PATTERN_ANY_CASE
 const BASE32 = /^[A-Za-z2-7]{32}$/
 
 /** base32 (RFC 4648) → hex, for v1 info hashes written in magnets' short form. */

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import type { HttpBindings } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { signUrl, SIGNED_TTL_S } from '@bittorrented/common'
+import { fileResource, grantsTorrent, SIGNED_TTL_S, signUrl } from '@bittorrented/common'
 import type { TorrentEngine } from '../../adapters/torrent-engine.ts'
 import { AppError } from '../../errors.ts'
 import { ClientCapabilitiesSchema, decidePlayback, mainVideoStream, REMUX_AUDIO, remuxUnavailable } from '../../playback/playback-decision.ts'
@@ -59,7 +59,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
       secret: deps.signingKey,
       method: 'GET',
       url: `${deps.selfUrl}/v1/stream/${infoHash}/${fileIndex}`,
-      subject: { userId: 'media-node', resource: `torrent:${infoHash}/${fileIndex}` },
+      subject: { userId: 'media-node', resource: fileResource(infoHash, fileIndex) },
       ttlSeconds: SIGNED_TTL_S.media,
     })
   const probe = async (infoHash: string, fileIndex: number) => {
@@ -130,7 +130,7 @@ export function mountPlaybackRoutes(app: Hono<SignedEnv>, deps: PlaybackDeps): v
   // `GET /v1/album/:infoHash`: the torrent's audio files with their tags, in album order.
   app.get('/v1/album/:infoHash', async (c) => {
     const infoHash = parseInfoHash(c.req.param('infoHash'))
-    if (c.get('subject').resource !== `torrent:${infoHash}`) throw new AppError('not_allowed', 'This URL was signed for something else.')
+    if (!grantsTorrent(c.get('subject').resource, infoHash)) throw new AppError('not_allowed', 'This URL was signed for something else.')
     const info = await deps.engine.info(infoHash)
     const tracks = []
     for (const f of info.files.filter((file) => file.kind === 'audio').slice(0, 200)) {

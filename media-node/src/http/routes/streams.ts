@@ -1,3 +1,4 @@
+import { grantsFile, grantsTorrent } from '@bittorrented/common'
 import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -24,8 +25,7 @@ function infoHashOf(param: string): string {
  * file of it), so a URL signed for one thing can never be read as a grant for another.
  */
 function requireResource(subject: SignedSubject, infoHash: string, fileIndex?: number): void {
-  const allowed = [`torrent:${infoHash}`, ...(fileIndex === undefined ? [] : [`torrent:${infoHash}/${fileIndex}`])]
-  if (!allowed.includes(subject.resource)) throw new AppError('not_allowed', 'This URL was signed for something else.')
+  if (!(fileIndex === undefined ? grantsTorrent(subject.resource, infoHash) : grantsFile(subject.resource, infoHash, fileIndex))) throw new AppError('not_allowed', 'This URL was signed for something else.')
 }
 
 /** Passes the bytes through, timing the first one and counting them all. */
