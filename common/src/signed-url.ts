@@ -66,7 +66,8 @@ function canonical(method: string, path: string, expiresAt: number, subject: Sig
   return fields.join('\n')
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
+/** Bytes as base64url without padding (URLs, cookies, keys). */
+export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   let s = ''
   for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b)
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

@@ -11,14 +11,11 @@
 export const KEY_PURPOSES = ['media-url', 'party-invite', 'party-connection', 'profile-cookie'] as const
 export type KeyPurpose = (typeof KEY_PURPOSES)[number]
 
+import { toBase64Url } from './signed-url.ts'
+
 const MIN_ROOT_LENGTH = 32
 const cache = new Map<string, Promise<string>>()
 
-function toBase64Url(bytes: ArrayBuffer): string {
-  let s = ''
-  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b)
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
 
 /** The 256-bit key of `purpose` under `root`, base64url (43 characters). Same inputs, same key. */
 export async function derivePurposeKey(root: string, purpose: KeyPurpose): Promise<string> {

@@ -5,15 +5,13 @@
  * private torrents, seeders and leechers counted by different sources. Each must import — or be
  * skipped with a reason — without failing its batch.
  */
-import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type pg from 'pg'
-import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
+import { openImportPair, type ImportPair } from './helpers/bitmagnet-pair.ts'
 import { importFromBitmagnet } from '../src/catalog/bitmagnet-import.ts'
 import { fitChars } from '../src/catalog/catalog-writer.ts'
 
-let bitmagnetDb: TestDatabase
-let catalogDb: TestDatabase
+let pair: ImportPair
 let bm: pg.Client
 let cat: pg.Client
 const T0 = Date.UTC(2026, 2, 1)
@@ -47,10 +45,8 @@ async function add(r: Row) {
 const longCjk = Array.from({ length: 90 }, (_, i) => `高清电影合集${i}`).join(' ').slice(0, 800)
 
 beforeAll(async () => {
-  ;[bitmagnetDb, catalogDb] = await Promise.all([createTestDatabase(), createMigratedDatabase()])
-  bm = await connect(bitmagnetDb.url)
-  cat = await connect(catalogDb.url)
-  await bm.query(await readFile(new URL('./fixtures/bitmagnet-shaped-schema.sql', import.meta.url), 'utf8'))
+  pair = await openImportPair()
+  ;({ bm, cat } = pair)
   await add({ n: 1, name: longCjk, files: [['a.mkv', 100]] })
   await add({ n: 2, name: `Some.Show.S01E02.1080p.WEB-DL.x264-${'G'.repeat(80)}`, files: [['e.mkv', 100]] })
   await add({ n: 3, name: 'Lone.Film.2019.1080p.BluRay.x264-GRP.mkv', status: 'single', size: 7_000_000_000 })
@@ -62,10 +58,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await bm?.end()
-  await cat?.end()
-  await bitmagnetDb?.drop()
-  await catalogDb?.drop()
+  await pair?.close()
 })
 
 describe('a live-shaped Bitmagnet', () => {

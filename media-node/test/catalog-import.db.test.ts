@@ -4,17 +4,15 @@
  * their reason and counted, a second run reads nothing, changed rows are picked up, a stopped
  * import resumes exactly where it stopped.
  */
-import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type pg from 'pg'
-import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
+import { openImportPair, type ImportPair } from './helpers/bitmagnet-pair.ts'
 import { importFromBitmagnet } from '../src/catalog/bitmagnet-import.ts'
 import { checkEntry, inCatalogTransaction, recordTaggedArtist, upsertCatalogEntries } from '../src/catalog/catalog-writer.ts'
 import { rateTitle } from '../src/catalog/content-rating.ts'
 import { entryFromMagnet } from '../src/catalog/ingest.ts'
 
-let bitmagnetDb: TestDatabase
-let catalogDb: TestDatabase
+let pair: ImportPair
 let bm: pg.Client
 let cat: pg.Client
 
@@ -39,11 +37,8 @@ async function addTorrent(n: number, name: string, opts: { files?: Array<[string
 }
 
 beforeAll(async () => {
-  ;[bitmagnetDb, catalogDb] = await Promise.all([createTestDatabase(), createMigratedDatabase()])
-  bm = await connect(bitmagnetDb.url)
-  cat = await connect(catalogDb.url)
-  for (const c of [bm, cat]) c.on('error', () => {})
-  await bm.query(await readFile(new URL('./fixtures/bitmagnet-shaped-schema.sql', import.meta.url), 'utf8'))
+  pair = await openImportPair()
+  ;({ bm, cat } = pair)
   // 25 good torrents, then the bad ones, interleaved in update order.
   for (let n = 1; n <= 25; n++) {
     await addTorrent(n, `Some.Film.${2000 + n}.1080p.BluRay.x264-GRP`, { files: [[`Some.Film.${2000 + n}/film.mkv`, 5000], [`Some.Film.${2000 + n}/film.en.srt`, 10]], seeders: [n, n * 2] })
@@ -58,10 +53,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await bm?.end()
-  await cat?.end()
-  await bitmagnetDb?.drop()
-  await catalogDb?.drop()
+  await pair?.close()
 })
 
 describe('importing from Bitmagnet', () => {

@@ -20,6 +20,7 @@
  *   carries them), and while the host holds the controls it is no longer waited for: the host's
  *   "controls: host" also decides that one member cannot hold the room at will.
  */
+import { BIDI_CONTROLS } from '@bittorrented/common'
 import {
   MAX_CHAT_CHARS,
   positionAt,
@@ -239,7 +240,7 @@ export class PartyState {
       case 'chat': {
         // Control characters become spaces; text-direction controls (which can make a message read
         // other than it is) are dropped.
-        const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
+        const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(BIDI_CONTROLS, '').trim()
         if (!text) return { type: 'error', code: 'invalid_message', message: 'Say something first.' }
         if (text.length > MAX_CHAT_CHARS) return { type: 'error', code: 'invalid_message', message: `Messages are at most ${MAX_CHAT_CHARS} characters.` }
         if (!takeToken(member.chat, this.timings.chatBurst, this.timings.chatRefillMs, now)) return rateLimited()

@@ -16,8 +16,6 @@ export const MAX_BODY_BYTES = 64 * 1024
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** C0 controls and DEL; TAB, LF and CR included: none belongs in a path or query we serve. */
 const CONTROL = /[\u0000-\u001f\u007f]/
-/** Bidirectional-text controls, which can make a name or message read other than it is. */
-export const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 
 export function isStateChanging(method: string): boolean {
   return STATE_CHANGING.has(method.toUpperCase())

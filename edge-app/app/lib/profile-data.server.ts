@@ -5,7 +5,7 @@
  */
 import { INFO_HASH_PATTERN } from '@bittorrented/common'
 import { z } from 'zod'
-import { BIDI_CONTROL } from './http-guards.server.ts'
+import { BIDI_CONTROL } from '@bittorrented/common'
 import type { RequestDb } from './db.server.ts'
 
 export interface ProfileContext {

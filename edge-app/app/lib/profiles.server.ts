@@ -41,7 +41,8 @@ export type ProfileInput = z.infer<typeof ProfileInputSchema>
 
 const PROFILE_COLUMNS = 'p.id, p.name, p.avatar, p.is_kids as "isKids", p.max_rating as "maxRating", p.language'
 
-async function accountOf(tx: pg.ClientBase, userId: string): Promise<string> {
+/** The account the user belongs to (the first one joined). */
+export async function accountOf(tx: pg.ClientBase, userId: string): Promise<string> {
   const { rows } = await tx.query<{ account_id: string }>('select account_id from public.account_members where user_id = $1 order by created_at limit 1', [userId])
   if (!rows[0]) throw new AppError('not_found', 'This user has no account.')
   return rows[0].account_id

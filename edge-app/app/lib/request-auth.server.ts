@@ -95,4 +95,3 @@ export function requireProfile(context: AppLoadContext): ProfileContext & { prof
   if (!user || !profile) throw new AppError('profile_required', 'Choose a profile first.')
   return { userId: user.id, profileId: profile.id, profile }
 }
-

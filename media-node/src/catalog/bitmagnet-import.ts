@@ -211,22 +211,33 @@ async function followLaterWrites(opts: BitmagnetImportOptions, sourceName: strin
     await inCatalogTransaction(target, () => upsertCatalogEntries(target, good))
     report.refreshed += good.length
   }
+  /**
+   * Re-reads the torrents a keyset query names, page by page in (time, hash) order; `select`
+   * gets the last page's end as $3/$4 and the page size as $5. Returns the latest time seen.
+   */
+  const refreshPages = async (select: string, params: unknown[]): Promise<string | null> => {
+    let after = { at: '-infinity', hash: '' }
+    let latest: string | null = null
+    for (;;) {
+      if (opts.signal?.aborted) return latest
+      const { rows } = await source.query<{ h: string; at: string }>(select, [...params, after.at, after.hash, batchSize])
+      await refresh(rows.map((r) => r.h))
+      if (rows.length) {
+        latest = rows.at(-1)!.at
+        after = { at: latest, hash: rows.at(-1)!.h }
+      }
+      if (rows.length < batchSize) return latest
+    }
+  }
   // The main cursor's overlap: rows committed late with an updated_at already behind it.
   if (startCursor) {
-    let after: { at: string; hash: string } = { at: '-infinity', hash: '' }
-    for (;;) {
-      if (opts.signal?.aborted) return
-      const { rows } = await source.query<{ h: string; at: string }>(
-        `select encode(info_hash, 'hex') as h, to_json(updated_at) #>> '{}' as at from torrents
-          where updated_at > $1::timestamptz - make_interval(secs => $2) and updated_at <= $1::timestamptz
-            and (updated_at, encode(info_hash, 'hex')) > ($3::timestamptz, $4::text)
-          order by updated_at, encode(info_hash, 'hex') limit $5`,
-        [startCursor.updatedAt, overlap, after.at, after.hash, batchSize],
-      )
-      await refresh(rows.map((r) => r.h))
-      if (rows.length < batchSize) break
-      after = { at: rows.at(-1)!.at, hash: rows.at(-1)!.h }
-    }
+    await refreshPages(
+      `select encode(info_hash, 'hex') as h, to_json(updated_at) #>> '{}' as at from torrents
+        where updated_at > $1::timestamptz - make_interval(secs => $2) and updated_at <= $1::timestamptz
+          and (updated_at, encode(info_hash, 'hex')) > ($3::timestamptz, $4::text)
+        order by updated_at, encode(info_hash, 'hex') limit $5`,
+      [startCursor.updatedAt, overlap],
+    )
   }
   for (const side of SIDE_TABLES) {
     const name = `${sourceName}_${side.cursor}`.slice(0, 32)
@@ -237,24 +248,17 @@ async function followLaterWrites(opts: BitmagnetImportOptions, sourceName: strin
       const { rows } = await source.query<{ at: string | null }>(`select to_json(max(updated_at)) #>> '{}' as at from ${side.table}`)
       since = rows[0]?.at ?? null
     } else {
-      let after: { at: string; hash: string } = { at: '-infinity', hash: '' }
-      const windowFrom = since
-      for (;;) {
-        if (opts.signal?.aborted) return
-        const { rows }: { rows: Array<{ h: string; at: string }> } = await source.query<{ h: string; at: string }>(
+      // Pages come in time order: the last row read is the latest write (the cursor keeps the greater).
+      since =
+        (await refreshPages(
           `select encode(info_hash, 'hex') as h, to_json(max(updated_at)) #>> '{}' as at from ${side.table}
             where updated_at > $1::timestamptz - make_interval(secs => $2)
             group by info_hash having (max(updated_at), encode(info_hash, 'hex')) > ($3::timestamptz, $4::text)
             order by max(updated_at), encode(info_hash, 'hex') limit $5`,
-          [windowFrom, overlap, after.at, after.hash, batchSize],
-        )
-        await refresh(rows.map((r) => r.h))
-        // Pages come in time order: the last row read is the latest write (the cursor keeps the greater).
-        if (rows.length) since = rows.at(-1)!.at
-        if (rows.length < batchSize) break
-        after = { at: rows.at(-1)!.at, hash: rows.at(-1)!.h }
-      }
+          [since, overlap],
+        )) ?? since
     }
+    if (opts.signal?.aborted) return
     if (since !== null) {
       await target.query(
         `insert into catalog.import_cursors (source, cursor_updated_at, updated_at) values ($1, $2, now())

@@ -4,19 +4,11 @@
  * added a moment ago becomes playable almost at once.
  */
 import type { WithDatabase } from '@bittorrented/common'
-
-const YES_MS = 10 * 60_000
-const NO_MS = 5_000
-const MAX_REMEMBERED = 10_000
+import { rememberedCheck } from '../remembered-check.ts'
 
 export function catalogAdmission(withDb: WithDatabase, now: () => number = Date.now): (infoHash: string) => Promise<boolean> {
-  const remembered = new Map<string, { known: boolean; until: number }>()
-  return async (infoHash) => {
-    const hit = remembered.get(infoHash)
-    if (hit && hit.until > now()) return hit.known
-    const known = await withDb(async (db) => (await db.query('select 1 from catalog.torrents where info_hash = $1', [infoHash])).rows.length > 0)
-    if (remembered.size >= MAX_REMEMBERED) remembered.clear()
-    remembered.set(infoHash, { known, until: now() + (known ? YES_MS : NO_MS) })
-    return known
-  }
+  return rememberedCheck(
+    (infoHash) => withDb(async (db) => (await db.query('select 1 from catalog.torrents where info_hash = $1', [infoHash])).rows.length > 0),
+    { yesMs: 10 * 60_000, noMs: 5_000, now },
+  )
 }

@@ -9,20 +9,17 @@ import { hmacSha256, timingSafeEqual } from '@bittorrented/common'
 import { z } from 'zod'
 import type { RequestDb } from '../db.server.ts'
 import { AppError } from '../errors.ts'
+import { accountOf } from '../profiles.server.ts'
 import { COOKIE, readCookie, setCookie } from './cookies.server.ts'
 import { hashPassword, verifyPassword } from './password.server.ts'
 import type { SessionClaims } from './session.server.ts'
-import { recordSignInAttempt, signInWaitSeconds } from './sign-in-limits.server.ts'
+import { recordSignInAttempt, signInWaitSeconds, waitPhrase } from './sign-in-limits.server.ts'
 
 export const PinSchema = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits.')
 const UNLOCK_TTL_SECONDS = 10 * 60
 
-async function accountIdOf(db: RequestDb, userId: string): Promise<string> {
-  return db.asAuthServer(async (c) => {
-    const { rows } = await c.query<{ account_id: string }>('select account_id from public.account_members where user_id = $1 order by created_at limit 1', [userId])
-    if (!rows[0]) throw new AppError('not_found', 'This user has no account.')
-    return rows[0].account_id
-  })
+function accountIdOf(db: RequestDb, userId: string): Promise<string> {
+  return db.asAuthServer((c) => accountOf(c, userId))
 }
 
 /** Whether the user's account has a PIN. */
@@ -52,7 +49,7 @@ export async function checkPin(db: RequestDb, userId: string, pin: string, ip: s
   const bucket = `pin:${accountId}`
   await db.asAuthServer(async (c) => {
     const wait = await signInWaitSeconds(c, bucket, ip, '')
-    if (wait > 0) throw new AppError('rate_limited', `Too many wrong PINs. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`)
+    if (wait > 0) throw new AppError('rate_limited', `Too many wrong PINs. Try again in ${waitPhrase(wait)}.`)
     const { rows } = await c.query<{ pin_hash: string }>('select pin_hash from private.account_pins where account_id = $1', [accountId])
     const ok = PinSchema.safeParse(pin).success && (await verifyPassword(pin, rows[0]?.pin_hash ?? null))
     await recordSignInAttempt(c, bucket, ip, '', ok)

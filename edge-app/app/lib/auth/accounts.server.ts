@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts'
 import type { SignIn, SignUp } from './credentials.ts'
 import { hashPassword, verifyPassword } from './password.server.ts'
 import type { SessionUser } from './session.server.ts'
-import { admitSignUp, recordSignInAttempt, signInWaitSeconds } from './sign-in-limits.server.ts'
+import { admitSignUp, recordSignInAttempt, signInWaitSeconds, waitPhrase } from './sign-in-limits.server.ts'
 
 const WRONG = 'Email or password is incorrect.'
 
@@ -13,10 +13,7 @@ const WRONG = 'Email or password is incorrect.'
 export async function signIn(db: RequestDb, input: SignIn, ip: string, device: string): Promise<SessionUser> {
   return db.asAuthServer(async (client) => {
     const wait = await signInWaitSeconds(client, input.email, ip, device)
-    if (wait > 0) {
-      const when = wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`
-      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${when}.`)
-    }
+    if (wait > 0) throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${waitPhrase(wait)}.`)
     const { rows } = await client.query<{ id: string; email: string; encrypted_password: string | null }>(
       'select id, email, encrypted_password from auth.users where lower(email) = $1',
       [input.email],

@@ -1,3 +1,4 @@
+import { BIDI_CONTROL } from '@bittorrented/common'
 import { z } from 'zod'
 
 // bcrypt reads at most 72 bytes; a longer password would be silently cut, so refuse it.
@@ -20,7 +21,7 @@ export const ProfileNameSchema = z
   .min(1, 'Give the profile a name.')
   .max(40, 'Profile names are at most 40 characters.')
   .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'Profile names cannot contain control characters.')
-  .refine((n) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(n), 'Profile names cannot contain text-direction controls.')
+  .refine((n) => !BIDI_CONTROL.test(n), 'Profile names cannot contain text-direction controls.')
 
 export const SignUpSchema = z.object({
   email: Email,

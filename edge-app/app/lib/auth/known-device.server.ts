@@ -3,7 +3,7 @@
  * sign-in the browser gets `<device id>.<mac>`, the MAC binding the id to that email. Its sign-in
  * attempts for that email are then counted apart from everyone else's (sign-in-limits.server.ts).
  */
-import { hmacSha256, timingSafeEqual } from '@bittorrented/common'
+import { hmacSha256, timingSafeEqual, toBase64Url } from '@bittorrented/common'
 import { COOKIE, readCookie, setCookie } from './cookies.server.ts'
 
 const TTL_SECONDS = 365 * 24 * 3600
@@ -22,6 +22,6 @@ export async function knownDevice(request: Request, secret: string, email: strin
 
 /** The cookie that makes this browser a known device for `email` (keeping its id if it had one). */
 export async function knownDeviceCookie(request: Request, secret: string, email: string, id: string): Promise<string> {
-  const deviceId = id || btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  const deviceId = id || toBase64Url(crypto.getRandomValues(new Uint8Array(16)))
   return setCookie(request, COOKIE.knownDevice, `${deviceId}.${await hmacSha256(secret, payload(email, deviceId))}`, TTL_SECONDS)
 }

@@ -34,6 +34,11 @@ export async function signInWaitSeconds(db: pg.ClientBase, email: string, ip: st
   return 0
 }
 
+/** A wait as a person reads it: "30 seconds", "4 minutes". */
+export function waitPhrase(seconds: number): string {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`
+}
+
 export async function recordSignInAttempt(db: pg.ClientBase, email: string, ip: string, device: string, succeeded: boolean): Promise<void> {
   await db.query('insert into private.sign_in_attempts (email, ip, device, succeeded) values ($1, $2, $3, $4)', [email, ip, device, succeeded])
   if (succeeded) {
