@@ -1,5 +1,7 @@
-/** Stable error codes of the media node; HTTP statuses are assigned in http/app.ts only. */
-export type ErrorCode = 'invalid_input' | 'not_allowed' | 'not_found' | 'no_peers' | 'busy' | 'upstream_unavailable' | 'unplayable_media'
+import type { MediaNodeErrorCode } from '@bittorrented/common'
+
+/** Stable error codes of the media node (common/media-node-wire.ts); HTTP statuses are assigned in http/app.ts only. */
+export type ErrorCode = MediaNodeErrorCode
 
 export class AppError extends Error {
   constructor(

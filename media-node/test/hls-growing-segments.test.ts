@@ -15,6 +15,7 @@ import { HlsJobs, type SegmentBody } from '../src/transcode/hls-jobs.ts'
 import { gridStarts } from '../src/transcode/hls-playlist.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
+import { CrashableRunner } from './helpers/crashable-runner.ts'
 
 const log = pino({ level: 'silent' })
 let work: string
@@ -62,8 +63,9 @@ afterAll(async () => {
 })
 
 /** Jobs of their own for each test: one slot, in the test's own folder. */
-const jobsIn = (folder: string) => new HlsJobs({ dir: join(work, folder), runner: new LocalRunner(new TranscodeQueue(1, 5)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
-const planFor = (key: string) => ({ key, starts: gridStarts(12), video: 'encode' as const, audio: 'encode' as const, audioStream: null, sourceStartS: 0 })
+const runner = new CrashableRunner(new LocalRunner(new TranscodeQueue(1, 5)))
+const jobsIn = (folder: string) => new HlsJobs({ dir: join(work, folder), runner, log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+const planFor = (source: string) => ({ source, starts: gridStarts(12), video: 'encode' as const, audio: 'encode' as const, audioStream: null, sourceStartS: 0 })
 
 /** Segment 0 of `key`, asked for while the source is held back: still being made. */
 async function openWhileHeld(hls: HlsJobs, key: string): Promise<AsyncGenerator<Uint8Array>> {
@@ -109,7 +111,7 @@ describe('segments sent while they are being made', () => {
     try {
       const growing = await openWhileHeld(hls, 'clip-b')
       expect((await growing.next()).done).toBe(false)
-      expect(hls.crash('clip-b')).toBe(true)
+      expect(runner.crash('clip-b')).toBe(true)
       // Never a short segment passed off as whole: the rest of this response is an error.
       await expect(collect({ growing })).rejects.toMatchObject({ code: 'upstream_unavailable' })
       release()
@@ -121,6 +123,29 @@ describe('segments sent while they are being made', () => {
     } finally {
       release()
       await hls.destroy()
+    }
+  }, 60_000)
+})
+
+describe('renditions made with other settings', () => {
+  test('two output heights in one cache never share a segment', async () => {
+    release()
+    const tall = new HlsJobs({ dir: join(work, 'hls-shared'), runner, log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+    const short = new HlsJobs({ dir: join(work, 'hls-shared'), runner, log, maxHeight: 144, idleMs: 60_000, maxCacheBytes: 1 << 30 })
+    try {
+      const plan = planFor('clip-shared')
+      const first = await tall.segment(plan, async () => url, 0)
+      const second = await short.segment(plan, async () => url, 0)
+      expect(second).not.toBe(first)
+      const { execFileSync } = await import('node:child_process')
+      // MPEG-TS lists the stream under its program too: the first line is enough.
+      const height = (file: string) => Number.parseInt(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=height', '-of', 'csv=p=0', file]).toString(), 10)
+      // The clip is 360 lines: kept at a 720 cap, made smaller at a 144 cap.
+      expect(height(first)).toBe(360)
+      expect(height(second)).toBe(144)
+    } finally {
+      await tall.destroy()
+      await short.destroy()
     }
   }, 60_000)
 })

@@ -16,6 +16,7 @@ import { startTestNode, TEST_EDGE_ORIGIN, type TestNode } from './helpers/test-n
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
+import { CrashableRunner, renditionDirs } from './helpers/crashable-runner.ts'
 
 const key = 'p'.repeat(48)
 const log = pino({ level: 'silent' })
@@ -26,6 +27,7 @@ let node: TestNode
 let base: string
 let names: string[]
 let hls: HlsJobs
+let runner: CrashableRunner
 let queue: TranscodeQueue
 
 const card = { source: 'testsrc2=size=160x120:rate=25:duration=3', format: 'lavfi' }
@@ -67,7 +69,7 @@ beforeAll(async () => {
   files['subs.srt'] = await readFile(join(work, 'subs.srt'))
   names = Object.keys(files).sort()
   queue = new TranscodeQueue(1, 5)
-  node = await startTestNode({ name: 'Playback Clips', files, work, signingKey: key, runner: new LocalRunner(queue), hlsCacheBytes: 1 << 30, log })
+  node = await startTestNode({ name: 'Playback Clips', files, work, signingKey: key, runner: (runner = new CrashableRunner(new LocalRunner(queue))), hlsCacheBytes: 1 << 30, log })
   ;({ seeder, engine, base, hls } = node)
 }, 120_000)
 
@@ -233,12 +235,13 @@ describe('HLS on demand', () => {
     const key = `${seeder.infoHash}-${index}-h264`
     await hls.destroy(false)
     const { rm: remove } = await import('node:fs/promises')
-    await remove(join(work, 'hls', key), { recursive: true, force: true, maxRetries: 5 })
+    for (const dir of await renditionDirs(join(work, 'hls'), key)) await remove(dir, { recursive: true, force: true, maxRetries: 5 })
     const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
     expect((await fetch(urls[1]!)).status).toBe(200)
-    hls.crash(key)
+    expect(runner.crash(key)).toBe(true)
+    const [dir] = await renditionDirs(join(work, 'hls'), key)
     const { existsSync } = await import('node:fs')
-    const missing = urls.findIndex((_, n) => !existsSync(join(work, 'hls', key, `seg-${n}.ts`)))
+    const missing = urls.findIndex((_, n) => !existsSync(join(dir!, `seg-${n}.ts`)))
     const res = await fetch(urls[missing === -1 ? 7 : missing]!)
     expect(res.status).toBe(200)
     expect((await probeBytes(new Uint8Array(await res.arrayBuffer()))).streams[0]!.codec).toBe('h264')
@@ -252,12 +255,12 @@ describe('HLS on demand', () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       await hls.destroy(false)
       const { rm: remove } = await import('node:fs/promises')
-      await remove(join(work, 'hls', key), { recursive: true, force: true, maxRetries: 5 })
+      for (const dir of await renditionDirs(join(work, 'hls'), key)) await remove(dir, { recursive: true, force: true, maxRetries: 5 })
       const urls = segmentUrls(await playlistOf('g.hevc.long.mkv'))
       const res = await fetch(urls[2]!)
       expect(res.status).toBe(200)
       // The headers came as soon as FFmpeg began the segment; stop the job before it is whole.
-      hls.crash(key)
+      runner.crash(key)
       const body = await res.arrayBuffer().then(
         (b) => new Uint8Array(b),
         () => null,
@@ -267,7 +270,7 @@ describe('HLS on demand', () => {
         continue
       }
       // It finished before the stop: then what came is the whole segment, byte for byte.
-      const cached = join(work, 'hls', key, 'seg-2.ts')
+      const cached = join((await renditionDirs(join(work, 'hls'), key))[0]!, 'seg-2.ts')
       expect(existsSync(cached)).toBe(true)
       expect(Buffer.compare(body, await readFile(cached))).toBe(0)
     }

@@ -68,7 +68,7 @@ describe.skipIf(!redisUrl)('transcoding through BullMQ (REDIS_URL)', () => {
     const clip = join(work, 'clip.mkv')
     await runFfmpeg({ inputs: [{ source: 'testsrc2=size=320x180:rate=25:duration=9', format: 'lavfi' }], output: clip, options: ['-c:v', 'libx264', '-preset', 'ultrafast'] })
     const hls = new HlsJobs({ dir: join(work, 'hls'), runner: asker, log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 30 })
-    const plan = { key: 'clip-h264', starts: gridStarts(9), video: 'encode' as const, audio: 'encode' as const, audioStream: null, sourceStartS: 0 }
+    const plan = { source: 'clip', starts: gridStarts(9), video: 'encode' as const, audio: 'encode' as const, audioStream: null, sourceStartS: 0 }
     const path = await hls.segment(plan, async () => clip, 1)
     expect(existsSync(path)).toBe(true)
     const media = await probeMedia(path)

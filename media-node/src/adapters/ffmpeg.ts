@@ -1,5 +1,85 @@
-/** FFmpeg through fluent-ffmpeg (Debian's ffmpeg binary). Failures carry the argv and stderr's tail. */
+/**
+ * Every FFmpeg and ffprobe process the node starts goes through here (Debian's binaries): the
+ * long conversions (`spawnFfmpeg`: `nice`d, stoppable), short ones whose output is read
+ * (`ffmpegOutput`: a timeout, a size cap, kill on abort), one-shot files (`runFfmpeg`) and probes
+ * (`probeMedia`). What the arguments are is decided in transcode/ffmpeg-args.ts. Failures carry
+ * the argv and stderr's tail.
+ */
+import { spawn } from 'node:child_process'
 import ffmpeg from 'fluent-ffmpeg'
+import type { MediaTags, ProbedMedia, ProbedStream } from '@bittorrented/common'
+
+/** Debian's ffmpeg, found on PATH. */
+export const FFMPEG_PATH = 'ffmpeg'
+
+export interface FfmpegExit {
+  /** FFmpeg's exit code; null when it was ended by a signal or could not start. */
+  code: number | null
+  signal: string | null
+  /** The tail of FFmpeg's stderr. */
+  stderr: string
+}
+
+const STDERR_TAIL = 4000
+
+/** A long FFmpeg job, `nice`d behind whatever else the machine does; `exited` never rejects. */
+export function spawnFfmpeg(args: string[], ffmpegPath = FFMPEG_PATH): { exited: Promise<FfmpegExit>; kill(signal: NodeJS.Signals): void } {
+  const child = spawn('nice', ['-n', '10', ffmpegPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-STDERR_TAIL)))
+  const exited = new Promise<FfmpegExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, stderr }))
+    child.once('error', (err) => resolve({ code: null, signal: null, stderr: `${stderr}\n${err.message}` }))
+  })
+  return { exited, kill: (signal) => child.kill(signal) }
+}
+
+export interface OutputLimits {
+  timeoutMs: number
+  /** Past this much stdout FFmpeg is killed and the answer is `too_large`. */
+  maxBytes?: number
+  signal?: AbortSignal
+}
+
+export type FfmpegOutput = { ok: true; stdout: Buffer } | { ok: false; reason: 'failed' | 'too_large' | 'timeout' | 'aborted'; exit: FfmpegExit }
+
+/** A short FFmpeg run whose stdout is the answer: killed past its time, its size or an abort. */
+export function ffmpegOutput(args: string[], limits: OutputLimits, ffmpegPath = FFMPEG_PATH): Promise<FfmpegOutput> {
+  return new Promise((resolve) => {
+    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    let size = 0
+    let stderr = ''
+    let stopped: 'too_large' | 'timeout' | 'aborted' | null = null
+    const stop = (why: NonNullable<typeof stopped>) => {
+      stopped ??= why
+      child.kill('SIGKILL')
+    }
+    const timer = setTimeout(() => stop('timeout'), limits.timeoutMs)
+    const onAbort = () => stop('aborted')
+    limits.signal?.addEventListener('abort', onAbort, { once: true })
+    if (limits.signal?.aborted) stop('aborted')
+    child.stdout.on('data', (d: Buffer) => {
+      size += d.length
+      if (limits.maxBytes !== undefined && size > limits.maxBytes) stop('too_large')
+      else out.push(d)
+    })
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-STDERR_TAIL)))
+    const settle = (code: number | null, signal: string | null) => {
+      clearTimeout(timer)
+      limits.signal?.removeEventListener('abort', onAbort)
+      const exit = { code, signal, stderr }
+      if (stopped) resolve({ ok: false, reason: stopped, exit })
+      else if (code !== 0) resolve({ ok: false, reason: 'failed', exit })
+      else resolve({ ok: true, stdout: Buffer.concat(out) })
+    }
+    child.once('error', (err) => {
+      stderr += `\n${err.message}`
+      settle(null, null)
+    })
+    child.once('exit', settle)
+  })
+}
 
 export interface FfmpegJob {
   inputs: Array<{ source: string; format?: string; options?: string[] }>
@@ -31,40 +111,7 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
   })
 }
 
-export interface ProbedStream {
-  index: number
-  type: 'video' | 'audio' | 'subtitle' | 'other'
-  codec: string
-  width?: number
-  height?: number
-  channels?: number
-  sampleRate?: number
-  language?: string
-  title?: string
-  isDefault: boolean
-}
-
-export interface MediaTags {
-  title?: string
-  artist?: string
-  album?: string
-  /** Track number within the album (from "3" or "3/12"). */
-  track?: number
-  date?: string
-  genre?: string
-}
-
-export interface ProbedMedia {
-  /** ffprobe's format names, e.g. "matroska,webm" or "mov,mp4,m4a,3gp,3g2,mj2". */
-  format: string
-  /** The container's tags (ID3, Vorbis comments, Matroska/MP4 metadata), keys lowercased. */
-  tags: MediaTags
-  durationS: number | null
-  /** The container's first timestamp (0 for most files; MPEG-TS sources start anywhere). */
-  startS: number
-  bitRate: number | null
-  streams: ProbedStream[]
-}
+export type { MediaTags, ProbedMedia, ProbedStream } from '@bittorrented/common'
 
 const STREAM_TYPES = new Set(['video', 'audio', 'subtitle'])
 

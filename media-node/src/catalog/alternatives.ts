@@ -2,14 +2,7 @@
  * Other torrents of the same title, offered when a torrent has no peers: the same parsed title
  * and year, or a name similar by trigrams.
  */
-import type { WithDatabase } from '@bittorrented/common'
-
-export interface Alternative {
-  infoHash: string
-  name: string
-  sizeBytes: number
-  seeders: number | null
-}
+import type { Alternative, WithDatabase } from '@bittorrented/common'
 
 const SIMILARITY = 0.45
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import type { ProbedMedia } from '../adapters/ffmpeg.ts'
-import { decidePlayback, type ClientCapabilities } from './playback-decision.ts'
+import type { ProbedMedia } from '@bittorrented/common'
+import type { ClientCapabilities } from '@bittorrented/common'
+import { decidePlayback } from './playback-decision.ts'
 
 const chromium: ClientCapabilities = { containers: ['mp4', 'webm', 'ogg', 'mp3', 'flac', 'wav'], videoCodecs: ['h264', 'vp8', 'vp9', 'av1'], audioCodecs: ['aac', 'mp3', 'opus', 'vorbis', 'flac'] }
 const media = (format: string, video: string | null, audio: string | null): ProbedMedia => ({

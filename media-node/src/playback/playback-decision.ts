@@ -2,26 +2,9 @@
  * How a file reaches a player: as it is, re-packed, or converted. Pure: the probe of the file and
  * what the browser said it can play go in, the decision and its reason come out.
  */
-import type { ProbedMedia } from '../adapters/ffmpeg.ts'
-import { z } from 'zod'
+import type { ClientCapabilities, PlaybackDecision, ProbedMedia } from '@bittorrented/common'
 
-/** What the player reports from canPlayType / MediaSource.isTypeSupported. */
-export const ClientCapabilitiesSchema = z.object({
-  containers: z.array(z.enum(['mp4', 'webm', 'ogg', 'mp3', 'flac', 'wav', 'matroska', 'hls'])).max(16),
-  videoCodecs: z.array(z.enum(['h264', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'theora'])).max(16),
-  audioCodecs: z.array(z.enum(['aac', 'mp3', 'opus', 'vorbis', 'flac', 'ac3', 'eac3', 'pcm'])).max(16),
-})
-export type ClientCapabilities = z.infer<typeof ClientCapabilitiesSchema>
-
-export type PlaybackMode = 'direct' | 'remux' | 'transcode'
-
-export interface PlaybackDecision {
-  mode: PlaybackMode
-  /** A sentence for the person and the logs. */
-  reason: string
-  video: { codec: string; copy: boolean } | null
-  audio: { codec: string; copy: boolean } | null
-}
+export type { PlaybackDecision, PlaybackMode } from '@bittorrented/common'
 
 /** ffprobe format names → the container names players speak of. */
 function containerOf(format: string): string {

@@ -16,7 +16,8 @@ import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
-import { spawnFfmpeg, type JobExit, type JobRunner, type RunningJob } from './job-runner.ts'
+import { spawnFfmpeg } from '../adapters/ffmpeg.ts'
+import type { JobExit, JobRunner, RunningJob } from './job-runner.ts'
 
 const QUEUE = 'bt-transcode'
 const STOP_CHANNEL = 'bt-transcode:stop'
@@ -115,7 +116,7 @@ export class BullmqRunner implements JobRunner {
   }
 
   private async process(job: Job<JobData, JobExit>): Promise<JobExit> {
-    const run = spawnFfmpeg(this.opts.ffmpegPath ?? 'ffmpeg', job.data.args)
+    const run = spawnFfmpeg(job.data.args, this.opts.ffmpegPath)
     this.local.set(job.id!, run.kill)
     try {
       return await run.exited

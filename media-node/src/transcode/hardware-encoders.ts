@@ -3,10 +3,8 @@
  * this machine (NVENC, VAAPI, QSV), else libx264 on the CPU. Listing is not enough — a build can
  * list h264_nvenc without a GPU — so each candidate encodes a few frames first.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
-
-const run = promisify(execFile)
+import { ffmpegOutput, FFMPEG_PATH } from '../adapters/ffmpeg.ts'
+import { encoderTestArgs } from './ffmpeg-args.ts'
 
 export type H264Encoder = 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv' | 'libx264'
 
@@ -22,23 +20,15 @@ export function listedH264Encoders(encodersOutput: string): string[] {
 }
 
 async function works(ffmpeg: string, c: (typeof CANDIDATES)[number]): Promise<boolean> {
-  try {
-    await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...c.extraInput, '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=25:duration=0.2', ...(c.filter ? ['-vf', c.filter] : []), '-c:v', c.encoder, '-f', 'null', '-'], { timeout: 15_000 })
-    return true
-  } catch {
-    return false
-  }
+  return (await ffmpegOutput(encoderTestArgs(c.encoder, c.extraInput, c.filter), { timeoutMs: 15_000 }, ffmpeg)).ok
 }
 
 /** The encoder to use; `preferred` = 'cpu' skips the hardware. */
-export async function detectH264Encoder(ffmpeg = 'ffmpeg', preferred: 'auto' | 'cpu' = 'auto'): Promise<H264Encoder> {
+export async function detectH264Encoder(ffmpeg = FFMPEG_PATH, preferred: 'auto' | 'cpu' = 'auto'): Promise<H264Encoder> {
   if (preferred === 'cpu') return 'libx264'
-  let listed: string[]
-  try {
-    listed = listedH264Encoders((await run(ffmpeg, ['-hide_banner', '-encoders'], { timeout: 15_000 })).stdout)
-  } catch {
-    return 'libx264'
-  }
+  const encoders = await ffmpegOutput(['-hide_banner', '-encoders'], { timeoutMs: 15_000, maxBytes: 4 << 20 }, ffmpeg)
+  if (!encoders.ok) return 'libx264'
+  const listed = listedH264Encoders(encoders.stdout.toString('utf8'))
   for (const c of CANDIDATES) if (listed.includes(c.encoder) && (await works(ffmpeg, c))) return c.encoder
   return 'libx264'
 }

@@ -13,14 +13,15 @@
  * started again by the next request. FFmpeg reads the node's own signed range URL, so it fetches
  * only the pieces it needs, and runs `nice`d behind the bounded queue.
  */
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AppError } from '../errors.ts'
-import { SEGMENT_SECONDS } from './hls-playlist.ts'
+import { hlsSegmentArgs, type EncodeSettings, type SegmentJobShape } from './ffmpeg-args.ts'
 import type { JobRunner, RunningJob } from './job-runner.ts'
-import { videoEncoderArgs, type H264Encoder, type X264Preset } from './hardware-encoders.ts'
+import type { H264Encoder, X264Preset } from './hardware-encoders.ts'
 
 export interface HlsJobOptions {
   dir: string
@@ -40,18 +41,24 @@ export interface HlsJobOptions {
 }
 
 /** What one rendition of one file is, and where its segments begin. */
-export interface SegmentPlan {
-  /** The rendition's cache folder: one per (file, video mode, audio track). */
-  key: string
-  /** Segment n covers [starts[n], starts[n + 1]) seconds of the source. */
-  starts: number[]
-  /** 'copy': the source's video as it is (starts must be its keyframes); 'encode': H.264. */
-  video: 'copy' | 'encode'
-  audio: 'copy' | 'encode'
-  /** A stream index from the probe; null = the file's first audio track. */
-  audioStream: number | null
-  /** The container's first timestamp: FFmpeg's -ss counts from it. */
-  sourceStartS: number
+export interface SegmentPlan extends SegmentJobShape {
+  /** Which file (`<infoHash>-<fileIndex>`): the first part of the rendition's cache key. */
+  source: string
+}
+
+/**
+ * The rendition's cache folder: the file, a readable name of the rendition and a digest of
+ * FFmpeg's whole argument list for it (segment boundaries, encoder, preset, height, audio), with
+ * the per-job parts (input URL, output folder) left out. Whatever changes the bytes changes the
+ * key, so a segment made one way is never served for a request of another.
+ */
+export function renditionKey(plan: SegmentPlan, settings: EncodeSettings): string {
+  const args = hlsSegmentArgs(plan, settings, 0, '<source>', '<out>')
+  const digest = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16)
+  const video = plan.video === 'copy' ? 'copy' : 'h264'
+  const audio = plan.video === 'copy' && plan.audio === 'encode' ? '-aac' : ''
+  const track = plan.audioStream === null ? '' : `-a${plan.audioStream}`
+  return `${plan.source}-${video}${audio}${track}-${digest}`
 }
 
 /** A segment to send: a whole file, or the bytes of one still being made (see openSegment). */
@@ -115,13 +122,23 @@ export class HlsJobs {
   }
 
   /** What a player waiting on this rendition should be told: in line (and where), starting, converting. */
-  status(key: string): HlsStatus {
+  status(plan: SegmentPlan): HlsStatus {
+    const key = this.keyOf(plan)
     const position = this.opts.runner.position(key)
     if (position !== null) return { state: 'queued', position }
     if (this.starting.has(key)) return { state: 'starting' }
     const job = this.jobs.get(key)
     if (job && !job.exited) return { state: 'converting', from: job.start, ready: this.nextSegment(job) - job.start }
     return { state: 'idle' }
+  }
+
+  /** Where this node keeps `plan`'s segments (see renditionKey). */
+  keyOf(plan: SegmentPlan): string {
+    return renditionKey(plan, this.settings)
+  }
+
+  private get settings(): EncodeSettings {
+    return { encoder: this.opts.encoder ?? 'libx264', x264Preset: this.opts.x264Preset, maxHeight: this.opts.maxHeight }
   }
 
   private segmentPath(key: string, n: number): string {
@@ -131,7 +148,7 @@ export class HlsJobs {
   /** Path of segment `n` of a rendition once it is whole, making it if needed. */
   async segment(plan: SegmentPlan, source: () => Promise<string>, n: number): Promise<string> {
     await this.produce(plan, source, n, false)
-    return this.served(this.segmentPath(plan.key, n))
+    return this.served(this.segmentPath(this.keyOf(plan), n))
   }
 
   /**
@@ -143,7 +160,7 @@ export class HlsJobs {
    */
   async openSegment(plan: SegmentPlan, source: () => Promise<string>, n: number): Promise<SegmentBody> {
     const job = await this.produce(plan, source, n, true)
-    const path = this.segmentPath(plan.key, n)
+    const path = this.segmentPath(this.keyOf(plan), n)
     if (!job || existsSync(path)) return { whole: await this.served(path) }
     return { growing: this.follow(job, n) }
   }
@@ -153,7 +170,7 @@ export class HlsJobs {
    * begun writing it (returns that job), starting or restarting a job as needed.
    */
   private async produce(plan: SegmentPlan, source: () => Promise<string>, n: number, growing: boolean): Promise<Job | null> {
-    const { key } = plan
+    const key = this.keyOf(plan)
     const path = this.segmentPath(key, n)
     const job = this.jobs.get(key)
     if (job) {
@@ -283,43 +300,8 @@ export class HlsJobs {
     return n
   }
 
-  /** FFmpeg's arguments for a job of `plan` from segment `from`, reading `url`. */
-  private ffmpegArgs(plan: SegmentPlan, from: number, url: string, workDir: string): string[] {
-    const offset = plan.starts[from]!
-    const encoder = this.opts.encoder ?? 'libx264'
-    const copy = plan.video === 'copy'
-    // Copying starts at the keyframe at or before -ss: aim a millisecond past the boundary's
-    // keyframe. Encoding starts exactly at -ss. Both count from the container's first timestamp.
-    const seek = from === 0 ? [] : ['-ss', (copy ? offset - plan.sourceStartS + 0.001 : offset).toFixed(3)]
-    const video = copy
-      ? ['-c:v', 'copy']
-      : [
-          ...videoEncoderArgs(encoder, { preset: this.opts.x264Preset, maxHeight: this.opts.maxHeight }),
-          ...(encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
-          '-vf', `scale=-2:'min(${this.opts.maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
-          '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
-        ]
-    return [
-      '-hide_banner', '-loglevel', 'error', '-nostdin',
-      ...(!copy && encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
-      // Copy keeps the source's timestamps; an encode starts at 0 and is shifted to its place.
-      ...(copy ? ['-copyts'] : []),
-      ...seek, '-i', url,
-      '-map', '0:v:0?', '-map', plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
-      ...video,
-      ...(plan.audio === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '160k', '-ac', '2']),
-      ...(copy ? [] : ['-output_ts_offset', offset.toFixed(3)]),
-      '-f', 'segment', '-segment_format', 'mpegts',
-      // Cut at the first keyframe at (or within a hair before) each following boundary.
-      '-segment_times', plan.starts.slice(from + 1).map((t) => t.toFixed(3)).join(',') || String(1e9),
-      '-segment_time_delta', copy ? '0.001' : '0.05',
-      '-segment_start_number', String(from),
-      join(workDir, 'seg-%d.ts'),
-    ]
-  }
-
   private restart(plan: SegmentPlan, source: () => Promise<string>, from: number): Promise<Job> {
-    const { key } = plan
+    const key = this.keyOf(plan)
     const pending = this.starting.get(key)
     if (pending) return pending
     const run = (async () => {
@@ -327,7 +309,7 @@ export class HlsJobs {
       const url = await source()
       const workDir = join(this.opts.dir, key, `job-${from}-${Date.now().toString(36)}`)
       await mkdir(workDir, { recursive: true })
-      const running = await this.opts.runner.run(this.ffmpegArgs(plan, from, url, workDir), key).catch(async (err: unknown) => {
+      const running = await this.opts.runner.run(hlsSegmentArgs(plan, this.settings, from, url, workDir), key).catch(async (err: unknown) => {
         await rm(workDir, { recursive: true, force: true })
         throw err
       })
@@ -361,14 +343,6 @@ export class HlsJobs {
 
   stopIdle(now: number): void {
     for (const [key, job] of this.jobs) if (!job.exited && now - job.lastRequest > this.opts.idleMs) this.stop(key)
-  }
-
-  /** For tests: ends a running job as a crash would (SIGKILL); false when none runs. */
-  crash(key: string): boolean {
-    const job = this.jobs.get(key)
-    if (!job || job.exited) return false
-    this.stop(key, 'SIGKILL')
-    return true
   }
 
   async destroy(removeSegments = false): Promise<void> {

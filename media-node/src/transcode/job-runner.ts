@@ -3,16 +3,10 @@
  * `BullmqRunner` (transcode/bullmq-runner.ts, when REDIS_URL is set): through a BullMQ queue that
  * every media node's workers take jobs from. HlsJobs sees only this interface.
  */
-import { spawn } from 'node:child_process'
+import { FFMPEG_PATH, spawnFfmpeg, type FfmpegExit } from '../adapters/ffmpeg.ts'
 import type { TranscodeQueue } from './transcode-queue.ts'
 
-export interface JobExit {
-  /** FFmpeg's exit code; null when it was ended by a signal or could not start. */
-  code: number | null
-  signal: string | null
-  /** The tail of FFmpeg's stderr. */
-  stderr: string
-}
+export type JobExit = FfmpegExit
 
 export interface RunningJob {
   /** Settles once FFmpeg has ended, however it ended. */
@@ -31,24 +25,10 @@ export interface JobRunner {
   close(): Promise<void>
 }
 
-const STDERR_TAIL = 4000
-
-/** Runs FFmpeg `nice`d and reports how it ended; never rejects. */
-export function spawnFfmpeg(ffmpegPath: string, args: string[]): { exited: Promise<JobExit>; kill(signal: NodeJS.Signals): void } {
-  const child = spawn('nice', ['-n', '10', ffmpegPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-STDERR_TAIL)))
-  const exited = new Promise<JobExit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, stderr }))
-    child.once('error', (err) => resolve({ code: null, signal: null, stderr: `${stderr}\n${err.message}` }))
-  })
-  return { exited, kill: (signal) => child.kill(signal) }
-}
-
 export class LocalRunner implements JobRunner {
   constructor(
     private readonly queue: TranscodeQueue,
-    private readonly ffmpegPath = 'ffmpeg',
+    private readonly ffmpegPath = FFMPEG_PATH,
   ) {}
 
   get depth(): number {
@@ -61,7 +41,7 @@ export class LocalRunner implements JobRunner {
 
   async run(args: string[], label: string): Promise<RunningJob> {
     const release = await this.queue.acquire(label)
-    const job = spawnFfmpeg(this.ffmpegPath, args)
+    const job = spawnFfmpeg(args, this.ffmpegPath)
     const exited = job.exited.finally(release)
     return { exited, stop: (signal = 'SIGTERM') => job.kill(signal) }
   }
