@@ -1,6 +1,6 @@
 /** Reads of the torrent catalog (readable by every signed-in person; RLS allows select only). */
 import type { RequestDb } from './db.server.ts'
-import type { ProfileContext } from './profile-data.server.ts'
+import type { ProfilePerson } from './person.ts'
 
 export interface CatalogTorrent {
   infoHash: string
@@ -36,11 +36,11 @@ export interface CatalogFile {
 const TORRENT_COLUMNS = `info_hash as "infoHash", name, size_bytes::float8 as "sizeBytes", file_count as "fileCount", seeders, discovered_at as "discoveredAt",
   title, year, season, episode, resolution, content_type as "contentType", content_rating as "contentRating", artist`
 
-export function listRecentTorrents(db: RequestDb, ctx: ProfileContext, limit = 24): Promise<CatalogTorrent[]> {
+export function listRecentTorrents(db: RequestDb, ctx: ProfilePerson, limit = 24): Promise<CatalogTorrent[]> {
   return db.asPerson(ctx, async (tx) => (await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS} from catalog.torrents order by discovered_at desc, name limit $1`, [limit])).rows)
 }
 
-export function findTorrent(db: RequestDb, ctx: ProfileContext, infoHash: string): Promise<{ torrent: CatalogTorrent; files: CatalogFile[] } | null> {
+export function findTorrent(db: RequestDb, ctx: ProfilePerson, infoHash: string): Promise<{ torrent: CatalogTorrent; files: CatalogFile[] } | null> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS}, is_private as "isPrivate", files_complete as "filesComplete" from catalog.torrents where info_hash = $1`, [infoHash])
     if (!rows[0]) return null
@@ -75,7 +75,7 @@ const SHELF_SIZE = 20
  * adult rule): the best-seeded movies, shows grouped by season, music and books. Each is read
  * through the (content type, seeders) index.
  */
-export function listHomeShelves(db: RequestDb, ctx: ProfileContext): Promise<HomeShelves> {
+export function listHomeShelves(db: RequestDb, ctx: ProfilePerson): Promise<HomeShelves> {
   return db.asPerson(ctx, async (tx) => {
     const shelf = async (types: string[]) =>
       (
@@ -104,7 +104,7 @@ export function listHomeShelves(db: RequestDb, ctx: ProfileContext): Promise<Hom
 }
 
 /** The other torrents of the same title: the quality options of a title page, best-seeded first. */
-export function listVersions(db: RequestDb, ctx: ProfileContext, t: CatalogTorrent, limit = 12): Promise<CatalogTorrent[]> {
+export function listVersions(db: RequestDb, ctx: ProfilePerson, t: CatalogTorrent, limit = 12): Promise<CatalogTorrent[]> {
   if (!t.title) return Promise.resolve([])
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<CatalogTorrent>(
@@ -131,7 +131,7 @@ export interface ArtistAlbum {
  * of the same title and year are one album with several versions. Null when the artist has
  * nothing this profile may see.
  */
-export function listArtistAlbums(db: RequestDb, ctx: ProfileContext, artist: string, limit = 200): Promise<{ artist: string; albums: ArtistAlbum[] } | null> {
+export function listArtistAlbums(db: RequestDb, ctx: ProfilePerson, artist: string, limit = 200): Promise<{ artist: string; albums: ArtistAlbum[] } | null> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<CatalogTorrent>(
       `select ${TORRENT_COLUMNS} from catalog.visible_torrents t

@@ -1,12 +1,7 @@
 import pg from 'pg'
 import type { WithDatabase } from '@bittorrented/common'
+import type { Person } from './person.ts'
 
-/** Who a person's request runs as: the claims PostgREST/Supabase would set. */
-export interface PersonClaims {
-  userId: string
-  /** The selected profile, already checked against the user; absent for account-level work. */
-  profileId?: string
-}
 
 /**
  * The database connection of one request: opened on first use, shared by the route-scope
@@ -49,7 +44,7 @@ export class RequestDb {
    * Runs `fn` as a person's request must run: one transaction, role `authenticated`,
    * request.jwt.claims = {sub, role, profile_id?}. RLS decides what the person sees.
    */
-  asPerson<T>(claims: PersonClaims, fn: (tx: pg.Client) => Promise<T>): Promise<T> {
+  asPerson<T>(claims: Person, fn: (tx: pg.Client) => Promise<T>): Promise<T> {
     return this.exclusive(async (client) => {
       const jwtClaims = JSON.stringify({ sub: claims.userId, role: 'authenticated', ...(claims.profileId ? { profile_id: claims.profileId } : {}) })
       // One round trip for begin + claims + role (simple protocol; the claims are escaped).

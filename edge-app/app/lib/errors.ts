@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unavailable'
   | 'pin_required'
+  | 'no_peers'
+  | 'unplayable_media'
 
 export class AppError extends Error {
   constructor(
@@ -42,6 +44,10 @@ export const statusFor: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unavailable: 503,
   pin_required: 403,
+  /** The media node found no one sharing the torrent in time. */
+  no_peers: 504,
+  /** The file cannot be read as audio or video (damaged, or a format nothing here converts). */
+  unplayable_media: 422,
 }
 
 /** Turns an AppError into the JSON answer of API routes and form actions. */

@@ -7,8 +7,8 @@ import { isFileIndex, isInfoHash } from '@bittorrented/common'
 import type { AppLoadContext } from '@remix-run/cloudflare'
 import type { SubtitleTrack } from '../components/player/use-playback-decision.ts'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from './catalog.server.ts'
-import { signedHlsUrl, signedStreamUrl, signedSubtitleUrl } from './media-urls.server.ts'
-import type { ProfileContext } from './profile-data.server.ts'
+import { mediaNode } from './media-node.server.ts'
+import type { ProfilePerson } from './person.ts'
 
 export interface PlayableFile {
   torrent: CatalogTorrent
@@ -27,21 +27,22 @@ export function parseFileParams(params: { infoHash?: string; fileIndex?: string 
 }
 
 /** The file with its signed URLs, or null when the catalog has no such file for this profile. */
-export async function loadPlayable(context: AppLoadContext, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<PlayableFile | null> {
+export async function loadPlayable(context: AppLoadContext, ctx: ProfilePerson, infoHash: string, fileIndex: number): Promise<PlayableFile | null> {
   const found = await findTorrent(context.db, ctx, infoHash)
   const file = found?.files.find((f) => f.index === fileIndex)
   if (!found || !file) return null
   // Subtitle files beside the video in the same torrent (the same folder), as WebVTT.
   const folder = file.path.slice(0, file.path.lastIndexOf('/') + 1)
   const sideFiles = found.files.filter((f) => f.mediaType === 'subtitle' && f.path.startsWith(folder) && !f.path.slice(folder.length).includes('/'))
+  const node = mediaNode(context.config, ctx)
   const [src, hlsSrc, subtitleFiles] = await Promise.all([
-    signedStreamUrl(context.config, ctx, infoHash, fileIndex),
-    signedHlsUrl(context.config, ctx, infoHash, fileIndex),
+    node.streamUrl(infoHash, fileIndex),
+    node.hlsUrl(infoHash, fileIndex),
     Promise.all(
       sideFiles.map(async (f) => ({
         label: f.path.slice(folder.length),
         language: /\.([a-z]{2,3})\.(srt|ass|ssa|vtt)$/i.exec(f.path)?.[1]?.toLowerCase() ?? null,
-        url: await signedSubtitleUrl(context.config, ctx, infoHash, f.index, 'file'),
+        url: await node.subtitleUrl(infoHash, f.index, 'file'),
       })),
     ),
   ])

@@ -7,11 +7,8 @@ import { INFO_HASH_PATTERN } from '@bittorrented/common'
 import { z } from 'zod'
 import { BIDI_CONTROL } from '@bittorrented/common'
 import type { RequestDb } from './db.server.ts'
+import type { ProfilePerson } from './person.ts'
 
-export interface ProfileContext {
-  userId: string
-  profileId: string
-}
 
 export interface ResumeItem {
   infoHash: string
@@ -60,7 +57,7 @@ const RESUME_ITEMS = `select w.info_hash as "infoHash", w.file_index as "fileInd
          (select f.media_type from catalog.torrent_files f where f.info_hash = w.info_hash and f.file_index = w.file_index) as "mediaType"
     from public.watch_progress w where w.profile_id = $1 and ${RESUME_WINDOW}`
 
-export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit = 20): Promise<ResumeItem[]> {
+export function listContinueWatching(db: RequestDb, ctx: ProfilePerson, limit = 20): Promise<ResumeItem[]> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<ResumeItem>(
       `${RESUME_ITEMS} order by updated_at desc limit $2`,
@@ -70,7 +67,7 @@ export function listContinueWatching(db: RequestDb, ctx: ProfileContext, limit =
   })
 }
 
-export function getProfileHome(db: RequestDb, ctx: ProfileContext): Promise<ProfileHome> {
+export function getProfileHome(db: RequestDb, ctx: ProfilePerson): Promise<ProfileHome> {
   return db.asPerson(ctx, async (tx) => {
     const p = [ctx.profileId]
     const [resume, reading, list, favs, searches] = [
@@ -119,7 +116,7 @@ export type Progress = z.infer<typeof ProgressSchema>
  * Saves where a profile is in a file. Under 5% (not really started) or over 90% (finished) is
  * no resume point: the row is removed instead (Jellyfin's rule). Returns whether it was kept.
  */
-export function saveProgress(db: RequestDb, ctx: ProfileContext, p: Progress): Promise<boolean> {
+export function saveProgress(db: RequestDb, ctx: ProfilePerson, p: Progress): Promise<boolean> {
   return db.asPerson(ctx, async (tx) => {
     const fraction = p.positionS / p.durationS
     if (fraction < 0.05 || fraction > 0.9) {
@@ -138,7 +135,7 @@ export function saveProgress(db: RequestDb, ctx: ProfileContext, p: Progress): P
 }
 
 /** The saved position in a file, in seconds, or null. */
-export function findResumePosition(db: RequestDb, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<number | null> {
+export function findResumePosition(db: RequestDb, ctx: ProfilePerson, infoHash: string, fileIndex: number): Promise<number | null> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<{ position_s: number }>(
       `select position_s from public.watch_progress where profile_id = $1 and info_hash = $2 and file_index = $3 and ${RESUME_WINDOW}`,
@@ -159,7 +156,7 @@ export type PlayerSettings = z.infer<typeof PlayerSettingsSchema>
 
 const DEFAULT_SETTINGS: PlayerSettings = { subtitleLanguage: null, audioLanguage: null, subtitleSize: 'medium', playbackRate: 1, autoplayNext: true }
 
-export function getPlayerSettings(db: RequestDb, ctx: ProfileContext): Promise<PlayerSettings> {
+export function getPlayerSettings(db: RequestDb, ctx: ProfilePerson): Promise<PlayerSettings> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<PlayerSettings>(
       `select subtitle_language as "subtitleLanguage", audio_language as "audioLanguage", subtitle_size as "subtitleSize",
@@ -171,7 +168,7 @@ export function getPlayerSettings(db: RequestDb, ctx: ProfileContext): Promise<P
   })
 }
 
-export function savePlayerSettings(db: RequestDb, ctx: ProfileContext, s: PlayerSettings): Promise<void> {
+export function savePlayerSettings(db: RequestDb, ctx: ProfilePerson, s: PlayerSettings): Promise<void> {
   return db.asPerson(ctx, async (tx) => {
     await tx.query(
       `insert into public.player_settings (profile_id, subtitle_language, audio_language, subtitle_size, playback_rate, autoplay_next, updated_at)
@@ -184,12 +181,12 @@ export function savePlayerSettings(db: RequestDb, ctx: ProfileContext, s: Player
 }
 
 /** Whether the title is on this profile's list. */
-export function isOnList(db: RequestDb, ctx: ProfileContext, infoHash: string): Promise<boolean> {
+export function isOnList(db: RequestDb, ctx: ProfilePerson, infoHash: string): Promise<boolean> {
   return db.asPerson(ctx, async (tx) => ((await tx.query(`select 1 from public.watchlist where profile_id = $1 and info_hash = $2`, [ctx.profileId, infoHash])).rowCount ?? 0) > 0)
 }
 
 /** Puts a title on this profile's list or takes it off (idempotent either way). */
-export function setOnList(db: RequestDb, ctx: ProfileContext, infoHash: string, title: string, on: boolean): Promise<void> {
+export function setOnList(db: RequestDb, ctx: ProfilePerson, infoHash: string, title: string, on: boolean): Promise<void> {
   return db.asPerson(ctx, async (tx) => {
     if (on) {
       await tx.query(`insert into public.watchlist (profile_id, info_hash, title) values ($1, $2, $3) on conflict (profile_id, info_hash) do nothing`, [ctx.profileId, infoHash, title.slice(0, 300)])
@@ -209,7 +206,7 @@ export const ReadingProgressSchema = z.object({
 export type ReadingProgress = z.infer<typeof ReadingProgressSchema>
 
 /** Where this profile is in the book, or null the first time. */
-export function findReadingPosition(db: RequestDb, ctx: ProfileContext, infoHash: string, fileIndex: number): Promise<{ location: string; fraction: number } | null> {
+export function findReadingPosition(db: RequestDb, ctx: ProfilePerson, infoHash: string, fileIndex: number): Promise<{ location: string; fraction: number } | null> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<{ location: string; fraction: number }>(
       `select location, fraction from public.reading_progress where profile_id = $1 and info_hash = $2 and file_index = $3`,
@@ -219,7 +216,7 @@ export function findReadingPosition(db: RequestDb, ctx: ProfileContext, infoHash
   })
 }
 
-export function saveReadingPosition(db: RequestDb, ctx: ProfileContext, r: ReadingProgress): Promise<void> {
+export function saveReadingPosition(db: RequestDb, ctx: ProfilePerson, r: ReadingProgress): Promise<void> {
   return db.asPerson(ctx, async (tx) => {
     await tx.query(
       `insert into public.reading_progress (profile_id, info_hash, file_index, title, location, fraction, updated_at)

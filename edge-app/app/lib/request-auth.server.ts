@@ -11,7 +11,7 @@ import type { RequestDb } from './db.server.ts'
 import type { EdgeConfig } from './env.server.ts'
 import { AppError, errorResponse, type ErrorCode } from './errors.ts'
 import { verifyProfileOwnership, type Profile } from './profiles.server.ts'
-import type { ProfileContext } from './profile-data.server.ts'
+import type { ProfilePerson } from './person.ts'
 import { isApiPath, pagePathOf, scopeOf } from './route-scope.server.ts'
 
 export interface RequestAuth {
@@ -90,7 +90,7 @@ export function requireUser(context: AppLoadContext): SessionClaims {
 }
 
 /** The profile context of a profile-scoped route (the middleware guarantees one). */
-export function requireProfile(context: AppLoadContext): ProfileContext & { profile: Profile } {
+export function requireProfile(context: AppLoadContext): ProfilePerson & { profile: Profile } {
   const { user, profile } = context.auth
   if (!user || !profile) throw new AppError('profile_required', 'Choose a profile first.')
   return { userId: user.id, profileId: profile.id, profile }

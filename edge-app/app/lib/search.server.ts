@@ -8,7 +8,7 @@
 import { isInfoHash } from '@bittorrented/common'
 import { z } from 'zod'
 import type { RequestDb } from './db.server.ts'
-import type { ProfileContext } from './profile-data.server.ts'
+import type { ProfilePerson } from './person.ts'
 
 export const CONTENT_TYPES = ['movie', 'tv_episode', 'tv_season', 'music_album', 'music_track', 'ebook', 'audiobook', 'comic', 'podcast', 'software', 'other'] as const
 const list = <T extends z.ZodTypeAny>(item: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20))
@@ -92,7 +92,7 @@ export type SearchedView = (typeof SEARCHED_VIEWS)[keyof typeof SEARCHED_VIEWS]
  * Who searches: the profile context and, as the middleware read it, the selected profile's row;
  * without it the search takes the view for any profile (same rows, rougher estimates).
  */
-export type SearchContext = ProfileContext & { profile?: { maxRating: string | null } }
+export type SearchContext = ProfilePerson & { profile?: { maxRating: string | null } }
 
 /** The view for this profile: the one without a ceiling when its row (read by the middleware) has none. */
 export function searchedViewFor(ctx: SearchContext): SearchedView {

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { fileResource, SIGNED_TTL_S } from '@bittorrented/common'
 import { useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { findTorrent, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
-import { signedStreamUrl, signFor } from '../lib/media-urls.server.ts'
+import { mediaNode } from '../lib/media-node.server.ts'
 import { parseFileParams } from '../lib/playable.server.ts'
 import { findReadingPosition } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -28,11 +27,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const file = found?.files.find((f) => f.index === fileIndex)
   if (!found || !file || file.mediaType !== 'ebook') throw new Response('Not found', { status: 404 })
   const format = formatOf(file.path)
+  const node = mediaNode(context.config, ctx)
   const [src, position] = [
     // A comic is read page by page: the media node lists its pages, each with a URL signed for this profile.
-    format === 'cbz'
-      ? await signFor(context.config, ctx, `/v1/comic/${infoHash}/${fileIndex}/pages`, fileResource(infoHash, fileIndex), SIGNED_TTL_S.media)
-      : await signedStreamUrl(context.config, ctx, infoHash, fileIndex),
+    format === 'cbz' ? await node.comicPagesUrl(infoHash, fileIndex) : await node.streamUrl(infoHash, fileIndex),
     await findReadingPosition(context.db, ctx, infoHash, fileIndex),
   ]
   return Response.json({ profile: ctx.profile, torrent: found.torrent, file, src, position, format })

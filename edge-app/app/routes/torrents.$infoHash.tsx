@@ -6,7 +6,7 @@ import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
 import { AppError } from '../lib/errors.ts'
 import { artistPath, formatBytes } from '../lib/format.ts'
-import { checkPeers, fetchAlbum, signedStreamUrl, type Album, type AlbumTrack, type PeerCheck } from '../lib/media-urls.server.ts'
+import { mediaNode, type Album, type AlbumTrack, type PeerCheck } from '../lib/media-node.server.ts'
 import { useMusicPlayer, type QueueTrack } from '../components/music/music-player.tsx'
 import { isOnList } from '../lib/profile-data.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -23,17 +23,18 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!isInfoHash(infoHash)) throw new Response('Not found', { status: 404 })
   let found = await findTorrent(context.db, ctx, infoHash)
   if (!found) throw new Response('Not found', { status: 404 })
-  const peers = await checkPeers(context.config, ctx, infoHash)
+  const node = mediaNode(context.config, ctx)
+  const peers = await node.peers(infoHash)
   // The media node wrote the whole file list once it had the metadata: read it again.
   if (found.torrent.filesComplete === false && peers.state === 'ok') found = (await findTorrent(context.db, ctx, infoHash)) ?? found
   // Music: an album view from the files' tags when the torrent is audio without video.
   const isAlbum = found.files.some((f) => f.mediaType === 'audio') && !found.files.some((f) => f.mediaType === 'video')
-  const foundAlbum = isAlbum && peers.state === 'ok' ? await fetchAlbum(context.config, ctx, infoHash) : null
+  const foundAlbum = isAlbum && peers.state === 'ok' ? await node.album(infoHash) : null
   // Tracks a browser plays as they are go to the music player with a URL signed for this profile.
   const album = foundAlbum && {
     ...foundAlbum,
     tracks: await Promise.all(
-      foundAlbum.tracks.map(async (t) => ({ ...t, src: t.playable && DIRECT_AUDIO.test(t.path) ? await signedStreamUrl(context.config, ctx, infoHash, t.fileIndex) : null })),
+      foundAlbum.tracks.map(async (t) => ({ ...t, src: t.playable && DIRECT_AUDIO.test(t.path) ? await node.streamUrl(infoHash, t.fileIndex) : null })),
     ),
   }
   const versions = await listVersions(context.db, ctx, found.torrent)

@@ -1,13 +1,8 @@
 import { useEffect, useState } from 'react'
+import type { AudioTrackInfo, PlaybackDecision, PlaybackMode } from '@bittorrented/common'
 import { browserCapabilities, capabilitiesQuery } from '../../lib/media-capabilities.ts'
 
-export interface AudioTrack {
-  index: number
-  language: string | null
-  title: string | null
-  channels: number | null
-  isDefault: boolean
-}
+export type AudioTrack = Omit<AudioTrackInfo, 'codec'>
 
 export interface SubtitleTrack {
   label: string
@@ -17,7 +12,7 @@ export interface SubtitleTrack {
 
 export type Decision =
   | { state: 'checking' }
-  | { state: 'ready'; mode: 'direct' | 'remux' | 'transcode'; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] }
+  | { state: 'ready'; mode: PlaybackMode; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] }
   | { state: 'error'; message: string }
 
 /** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
@@ -28,14 +23,14 @@ export function usePlaybackDecision(infoHash: string, fileIndex: number): Decisi
     fetch(`/api/playback/${infoHash}/${fileIndex}?${capabilitiesQuery(browserCapabilities())}`)
       .then(async (res) => {
         const body = (await res.json()) as {
-          decision?: { mode: 'direct' | 'remux' | 'transcode'; reason: string }
+          decision?: PlaybackDecision
           subtitles?: Array<{ language: string | null; title: string | null; url: string }>
           audioTracks?: AudioTrack[]
           message?: string
         }
         if (!live) return
         const subtitles = (body.subtitles ?? []).map((t, i) => ({ label: t.title ?? (t.language ? `${t.language} (in file)` : `Track ${i + 1}`), language: t.language, url: t.url }))
-        if (res.ok && body.decision) setDecision({ state: 'ready', ...body.decision, subtitles, audioTracks: body.audioTracks ?? [] })
+        if (res.ok && body.decision) setDecision({ state: 'ready', mode: body.decision.mode, reason: body.decision.reason, subtitles, audioTracks: body.audioTracks ?? [] })
         else setDecision({ state: 'error', message: body.message ?? 'This file cannot be played.' })
       })
       .catch(() => live && setDecision({ state: 'error', message: 'The media node did not answer.' }))
