@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { seed, seedFile, withClient } from '@bittorrented/db'
 import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
 import { RequestDb } from '../app/lib/db.server.ts'
-import { estimateQuery, searchCatalog, searchStatements, searchParamsFrom, SearchParamsSchema, searchedViewFor, SEARCHED_VIEWS, type MatchMode } from '../app/lib/search.server.ts'
+import { searchStatements } from './helpers/search-statements.ts'
+import { estimateQuery, searchCatalog, searchParamsFrom, SearchParamsSchema, searchedViewFor, SEARCHED_VIEWS, type MatchMode } from '../app/lib/search/index.ts'
 import { listHomeShelves, listRecentTorrents, listVersions, findTorrent } from '../app/lib/catalog.server.ts'
 
 let db: TestDatabase

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/cloudflare'
 import { handle as handleErrors } from '../lib/errors.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
-import { searchCatalog, searchParamsFrom } from '../lib/search.server.ts'
+import { searchCatalog, searchParamsFrom } from '../lib/search/index.ts'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 

@@ -5,7 +5,7 @@ import { formatBytes } from '../lib/format.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
-import { searchCatalog, searchParamsFrom, type SearchResult } from '../lib/search.server.ts'
+import { searchCatalog, searchParamsFrom, type SearchResult } from '../lib/search/index.ts'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Search — BitTorrented' }]
