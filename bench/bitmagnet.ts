@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { listMigrations, migrate, migrationsDir, repoRoot, withClient } from '@bittorrented/db'
 import pg from 'pg'
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams'
-import { importFromBitmagnet } from '../media-node/src/catalog/bitmagnet-import.ts'
+import { importFromBitmagnet } from '@bittorrented/media-node/bitmagnet-import'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '2000' }, keep: { type: 'boolean', default: false } } })
 const ROWS = Number(values.rows)

@@ -16,11 +16,9 @@
 import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
-import type { ServerMessage } from '../party/src/protocol.ts'
-import { newPartyRoomId, startPartyServer } from '../party/test/helpers/party-server.ts'
-import { SimulatedPlayer, simulatedMember, type SimulatedMember } from '../party/test/helpers/simulated-member.ts'
+import type { ServerMessage } from '@bittorrented/party/protocol'
+import { newPartyRoomId, SimulatedPlayer, simulatedMember, startPartyServer, type SimulatedMember, until } from '@bittorrented/party/test-helpers'
 import { latencyStats } from './lib/latency-stats.ts'
-import { until } from '../party/test/helpers/until.ts'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)

@@ -24,11 +24,11 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { listMigrations, migrate, migrationsDir, seed, seedFile, withClient } from '@bittorrented/db'
 import pg from 'pg'
-import { RequestDb } from '../edge-app/app/lib/db.server.ts'
-import { searchCatalog, SearchParamsSchema, type SearchLimits, type SearchParams } from '../edge-app/app/lib/search/index.ts'
+import { RequestDb } from '@bittorrented/edge-app/db'
+import { searchCatalog, SearchParamsSchema, type SearchLimits, type SearchParams } from '@bittorrented/edge-app/search'
 import { latencyStats } from './lib/latency-stats.ts'
 import { pacedLoop, type LoopResult } from './lib/closed-loop.ts'
-import type { ReleaseInfo } from '../media-node/src/catalog/release-name.ts'
+import type { ReleaseInfo } from '@bittorrented/media-node/release-name'
 
 const { values } = parseArgs({
   options: {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileResource, signUrl } from '@bittorrented/common'
-import { freePort } from '../scripts/lib/free-port.ts'
+import { freePort } from '@bittorrented/scripts/free-port'
 import { latencyStats } from './lib/latency-stats.ts'
 import { firstLine, ProcessGroup, startMediaNode } from './lib/processes.ts'
 

@@ -15,7 +15,7 @@ import {
   type EmbeddedDatabase,
 } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
-import { loadDemoCatalog } from '../media-node/src/demo/demo-catalog.ts'
+import { loadDemoCatalog } from '@bittorrented/media-node/demo-catalog'
 import { derivePurposeKey } from '@bittorrented/common'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
 import { edgeDevSpec, partyDevSpec } from './lib/dev-servers.ts'

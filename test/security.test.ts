@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { derivePurposeKey, signUrl } from '@bittorrented/common'
-import { startPlatform, type Platform } from './helpers/platform.ts'
-import { HttpSession } from '../edge-app/test/http-session.ts'
+import { startPlatform, type Platform } from '@bittorrented/scripts/platform'
+import { HttpSession } from '@bittorrented/edge-app/test-helpers'
 
 let platform: Platform
 let dataDir: string

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repoRoot } from '@bittorrented/db'
-import { isListening } from '../scripts/lib/free-port.ts'
-import { startPlatform, type Platform } from './helpers/platform.ts'
-import { spawnLogged } from './helpers/spawn-logged.ts'
+import { isListening } from '@bittorrented/scripts/free-port'
+import { startPlatform, type Platform } from '@bittorrented/scripts/platform'
+import { spawnLogged } from '@bittorrented/scripts/spawn-logged'
 
 let platform: Platform
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../scripts/lib/free-port.ts'
+import { freePort } from '@bittorrented/scripts/free-port'
 
 const BINARY = '/usr/sbin/pgbouncer'
 

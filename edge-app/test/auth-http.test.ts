@@ -3,8 +3,8 @@
  * workerd with the embedded database (the whole platform, as `npm start` runs it).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startPlatform, type Platform } from '../../test/helpers/platform.ts'
-import { HttpSession } from './http-session.ts'
+import { startPlatform, type Platform } from '@bittorrented/scripts/platform'
+import { HttpSession } from './helpers/http-session.ts'
 
 let platform: Platform
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repoRoot } from '@bittorrented/db'
-import { startPlatform, type Platform } from '../../test/helpers/platform.ts'
+import { startPlatform, type Platform } from '@bittorrented/scripts/platform'
 
 let platform: Platform
 let browser: Browser

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { seed, seedFile, withClient } from '@bittorrented/db'
-import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '../../supabase/tests/helpers/test-database.ts'
+import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '@bittorrented/db/test-helpers'
 import { RequestDb } from '../app/lib/db.server.ts'
 import { searchStatements } from './helpers/search-statements.ts'
 import { estimateQuery, searchCatalog, searchParamsFrom, SearchParamsSchema, searchedViewFor, SEARCHED_VIEWS, type MatchMode } from '../app/lib/search/index.ts'

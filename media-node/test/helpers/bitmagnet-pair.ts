@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import type pg from 'pg'
-import { connect, createMigratedDatabase, createTestDatabase } from '../../../supabase/tests/helpers/test-database.ts'
+import { connect, createMigratedDatabase, createTestDatabase } from '@bittorrented/db/test-helpers'
 
 export interface ImportPair {
   bm: pg.Client

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { Logger } from 'pino'
-import { freePort } from '../../../scripts/lib/free-port.ts'
+import { freePort } from '@bittorrented/scripts/free-port'
 import type { TorrentEngine } from '../../src/adapters/torrent-engine.ts'
 import { createApp } from '../../src/http/app.ts'
 import { HlsJobs } from '../../src/transcode/hls-jobs.ts'

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type pg from 'pg'
 import { repoRoot } from '@bittorrented/db'
-import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '../../../supabase/tests/helpers/test-database.ts'
+import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from '@bittorrented/db/test-helpers'
 import { importFromBitmagnet } from '../../src/catalog/bitmagnet-import.ts'
 import { readTorrentFile } from '../../src/catalog/torrent-file.ts'
 

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newPartyRoomId, signPartyConnection, type PartyMedia } from '@bittorrented/common'
-import { partyDevSpec } from '../../../scripts/lib/dev-servers.ts'
-import { freePort } from '../../../scripts/lib/free-port.ts'
-import { spawnLogged, type LoggedProcess } from '../../../test/helpers/spawn-logged.ts'
+import { partyDevSpec } from '@bittorrented/scripts/dev-servers'
+import { freePort } from '@bittorrented/scripts/free-port'
+import { spawnLogged, type LoggedProcess } from '@bittorrented/scripts/spawn-logged'
 
 export const TEST_SIGNING_KEY = 'party-test-signing-key-0123456789abcdef'
 

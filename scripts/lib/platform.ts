@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@bittorrented/db'
-import { freePort } from '../../scripts/lib/free-port.ts'
+import { freePort } from './free-port.ts'
 import { spawnLogged, type LoggedProcess } from './spawn-logged.ts'
 
 export interface Platform {
