@@ -105,7 +105,9 @@ try {
   log(`generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s`)
 
   // Floor: the same rows copied as they are, from one database to the other.
-  await cat.query(`create table public.bench_copy_torrents (info_hash bytea, name text, size bigint, private boolean, files_status text, files_count int, created_at timestamptz, updated_at timestamptz)`)
+  await cat.query(
+    `create table public.bench_copy_torrents (info_hash bytea, name text, size bigint, private boolean, files_status text, files_count int, created_at timestamptz, updated_at timestamptz)`,
+  )
   await cat.query(`create table public.bench_copy_files (info_hash bytea, index int, path text, size bigint)`)
   const copyStart = performance.now()
   await pipeline(
@@ -145,8 +147,12 @@ try {
   )
   console.log(`Bitmagnet import benchmark: ${ROWS.toLocaleString('en')} torrents, PostgreSQL at ${new URL(serverUrl).host}, ${os.cpus().length} cores`)
   console.log(`ours: ${totalS.toFixed(1)} s, ${Math.round(rate)} rows/s; per tenth: ${tenthRates.map((r) => Math.round(r)).join(' / ')}`)
-  console.log(`floor (bare COPY of the same rows): ${copyS.toFixed(1)} s, ${Math.round(floorRate)} rows/s; ratio ${(rate / floorRate).toFixed(3)} (goal ≥ 0.25); last tenth / first ${(lastTenth / firstTenth).toFixed(2)} (goal ≥ 0.8)`)
-  console.log(`imported ${report.imported.toLocaleString('en')}, skipped ${report.skipped}, in the catalog ${counts[0]!.n.toLocaleString('en')} of which ${counts[0]!.with_files.toLocaleString('en')} with files`)
+  console.log(
+    `floor (bare COPY of the same rows): ${copyS.toFixed(1)} s, ${Math.round(floorRate)} rows/s; ratio ${(rate / floorRate).toFixed(3)} (goal ≥ 0.25); last tenth / first ${(lastTenth / firstTenth).toFixed(2)} (goal ≥ 0.8)`,
+  )
+  console.log(
+    `imported ${report.imported.toLocaleString('en')}, skipped ${report.skipped}, in the catalog ${counts[0]!.n.toLocaleString('en')} of which ${counts[0]!.with_files.toLocaleString('en')} with files`,
+  )
   const result = {
     rows: ROWS,
     batch: BATCH,

@@ -69,7 +69,11 @@ function naiveMember(url: string, latencyMs: number, rateError: number): Simulat
     }, latencyMs / 2),
   )
   return {
-    client: { get playback() { return playback } } as unknown as SimulatedMember['client'],
+    client: {
+      get playback() {
+        return playback
+      },
+    } as unknown as SimulatedMember['client'],
     player,
     opened,
     driftMs: () => {
@@ -109,7 +113,7 @@ try {
   // 1. Fan-out latency, on loopback without added latency.
   const fanRoom = newPartyRoomId()
   const arrivals = new Map<number, number[]>()
-  const fan = await joinAll(server, fanRoom, (i, url) =>
+  const fan = await joinAll(server, fanRoom, (_i, url) =>
     simulatedMember({
       url,
       client: {
@@ -132,7 +136,12 @@ try {
     if (c % 2 === 0) host.client.seek(60 + c)
     else host.client.pause()
     await until(() => (arrivals.get(seq)?.length ?? 0) >= MEMBERS, 10_000, `state ${seq} everywhere`).catch((err: Error) => {
-      const states = fan.map((m) => m.client.connection).reduce<Record<string, number>>((acc, st) => ({ ...acc, [st]: (acc[st] ?? 0) + 1 }), {})
+      const states = fan
+        .map((m) => m.client.connection)
+        .reduce<Record<string, number>>((acc, st) => {
+          acc[st] = (acc[st] ?? 0) + 1
+          return acc
+        }, {})
       throw new Error(`${err.message}: ${arrivals.get(seq)?.length ?? 0} of ${MEMBERS} got it; connections ${JSON.stringify(states)}; host sees seq ${host.client.playback?.seq}`)
     })
     for (const t of arrivals.get(seq)!) fanout.push(t - sentAt)
@@ -164,9 +173,13 @@ try {
 
   console.log(`watch party benchmark: ${MEMBERS} members in one room, partykit dev on loopback, ${os.cpus().length} cores`)
   console.log(`fan-out of a state change (${CHANGES} changes × ${MEMBERS} members): p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms   (goal p99 < 50 ms)`)
-  console.log(`drift after convergence (clocks ±2 s, RTT 10–300 ms, players ±1 %): p50 ${drift.p50} ms, p99 ${drift.p99} ms, max ${drift.max} ms; ${corrected} members nudging their rate at the end   (goal < 100 ms)`)
+  console.log(
+    `drift after convergence (clocks ±2 s, RTT 10–300 ms, players ±1 %): p50 ${drift.p50} ms, p99 ${drift.p99} ms, max ${drift.max} ms; ${corrected} members nudging their rate at the end   (goal < 100 ms)`,
+  )
   console.log(`distance from the median member: p50 ${spread.p50} ms, p99 ${spread.p99} ms, max ${spread.max} ms`)
-  console.log(`baseline, acting on arrival without clock sync or correction, distance from the median member: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, max ${baseline.max} ms   (Jellyfin SyncPlay tolerance: 500 ms)`)
+  console.log(
+    `baseline, acting on arrival without clock sync or correction, distance from the median member: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, max ${baseline.max} ms   (Jellyfin SyncPlay tolerance: 500 ms)`,
+  )
   console.log(
     JSON.stringify({
       members: MEMBERS,

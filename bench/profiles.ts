@@ -145,16 +145,18 @@ try {
 
   const row = (name: string, s: ReturnType<typeof latencyStats>) =>
     `${name.padEnd(22)} ${String(s.count).padStart(7)} ${String(s.p50).padStart(8)} ${String(s.p90).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`
-  console.log(`profile API, ${CLIENTS} concurrent clients, ${DURATION_S} s, edge app on wrangler dev (workerd), PostgreSQL at ${new URL(serverUrl).host}${process.env.BENCH_POOLER === 'none' ? ' (direct connections)' : ' via PgBouncer'}, ${os.cpus().length} cores`)
+  console.log(
+    `profile API, ${CLIENTS} concurrent clients, ${DURATION_S} s, edge app on wrangler dev (workerd), PostgreSQL at ${new URL(serverUrl).host}${process.env.BENCH_POOLER === 'none' ? ' (direct connections)' : ' via PgBouncer'}, ${os.cpus().length} cores`,
+  )
   console.log(`${'operation'.padEnd(22)} ${'count'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`)
   console.log(row('list profiles', list))
   console.log(row('select profile', select))
   console.log(row('continue watching', cont))
   console.log(row('all', all))
   console.log(`throughput: ${throughput} requests/s, errors: ${errors}`)
-  console.log(row(`paced ${paced.throughput}/s`, pacedAll) + `   errors: ${paced.errors}`)
-  console.log(row('floor (no database)', floorStats) + `   ${floor.throughput} requests/s`)
-  console.log(row('data layer only', dataAll) + `   ${dataLayer.throughput} operations/s`)
+  console.log(`${row(`paced ${paced.throughput}/s`, pacedAll)}   errors: ${paced.errors}`)
+  console.log(`${row('floor (no database)', floorStats)}   ${floor.throughput} requests/s`)
+  console.log(`${row('data layer only', dataAll)}   ${dataLayer.throughput} operations/s`)
   console.log(`baseline (seed SLO): p99 < ${BASELINE_P99_MS} ms  |  goal: p99 < ${GOAL_P99_MS} ms  |  measured p99: ${all.p99} ms`)
   console.log(
     JSON.stringify({

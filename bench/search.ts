@@ -78,7 +78,13 @@ function rng(seed: number) {
 const COMMON = ['the', 'of', 'and', 'a', 'in', 'man', 'love', 'night', 'last', 'dark', 'world', 'day', 'house', 'girl', 'city', 'star', 'king', 'war', 'life', 'blue']
 const SYLLABLES = ['ka', 'lo', 'mi', 'ter', 'van', 'dor', 'sel', 'ri', 'no', 'bel', 'gar', 'tis', 'mon', 'ra', 'quel', 'fen', 'do', 'ar', 'lin', 'ves']
 /** 200 000 words: the first few very common (Zipf-like draw), the long tail rare. */
-const VOCAB = [...COMMON, ...Array.from({ length: 200_000 }, (_, i) => SYLLABLES[i % 20]! + SYLLABLES[Math.floor(i / 20) % 20]! + SYLLABLES[Math.floor(i / 400) % 20]! + (i >= 8000 ? SYLLABLES[Math.floor(i / 8000) % 20] : ''))]
+const VOCAB = [
+  ...COMMON,
+  ...Array.from(
+    { length: 200_000 },
+    (_, i) => SYLLABLES[i % 20]! + SYLLABLES[Math.floor(i / 20) % 20]! + SYLLABLES[Math.floor(i / 400) % 20]! + (i >= 8000 ? SYLLABLES[Math.floor(i / 8000) % 20] : ''),
+  ),
+]
 const RESOLUTIONS = ['480p', '720p', '1080p', '1080p', '2160p']
 const SOURCES = ['BluRay', 'WEB-DL', 'WEBRip', 'HDTV', 'DVDRip']
 const CODECS = ['x264', 'x265', 'H.264', 'HEVC']
@@ -111,27 +117,104 @@ function makeRow(i: number): Row {
   const src = SOURCES[Math.floor(r() * SOURCES.length)]!
   const codec = CODECS[Math.floor(r() * CODECS.length)]!
   const group = GROUPS[Math.floor(r() * GROUPS.length)]!
-  const infoHash = (i.toString(16).padStart(10, '0') + Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).padEnd(40, 'a').slice(0, 40)
+  const infoHash = (
+    i.toString(16).padStart(10, '0') +
+    Math.floor(r() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')
+  )
+    .padEnd(40, 'a')
+    .slice(0, 40)
   const seeders = r() < 0.2 ? null : Math.floor(r() ** 3 * 5000)
   const discovered = new Date(Date.UTC(2020, 0, 1) + Math.floor(r() * 6 * 365 * 86_400_000)).toISOString()
   if (kind < 0.55) {
-    return { infoHash, name: `${titleWords.join('.')}.${year}.${res}.${src}.${codec}-${group}`, title, type: 'movie', year, season: null, episode: null, resolution: res, codec, source: src, group, size: Math.floor(700e6 + r() * 8e9), seeders, discovered }
+    return {
+      infoHash,
+      name: `${titleWords.join('.')}.${year}.${res}.${src}.${codec}-${group}`,
+      title,
+      type: 'movie',
+      year,
+      season: null,
+      episode: null,
+      resolution: res,
+      codec,
+      source: src,
+      group,
+      size: Math.floor(700e6 + r() * 8e9),
+      seeders,
+      discovered,
+    }
   }
   if (kind < 0.85) {
     const season = 1 + Math.floor(r() * 12)
     const episode = 1 + Math.floor(r() * 24)
     const s = `S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`
-    return { infoHash, name: `${titleWords.join('.')}.${s}.${res}.${src}.${codec}-${group}`, title, type: 'tv_episode', year: null, season, episode, resolution: res, codec, source: src, group, size: Math.floor(200e6 + r() * 2e9), seeders, discovered }
+    return {
+      infoHash,
+      name: `${titleWords.join('.')}.${s}.${res}.${src}.${codec}-${group}`,
+      title,
+      type: 'tv_episode',
+      year: null,
+      season,
+      episode,
+      resolution: res,
+      codec,
+      source: src,
+      group,
+      size: Math.floor(200e6 + r() * 2e9),
+      seeders,
+      discovered,
+    }
   }
   if (kind < 0.95) {
     const artist = `${cap(word(r))} ${cap(word(r))}`
-    return { infoHash, name: `${artist} - ${title} (${year}) [${r() < 0.5 ? 'FLAC' : 'MP3 320'}]`, title, type: 'music_album', year, season: null, episode: null, resolution: null, codec: null, source: null, group: null, size: Math.floor(50e6 + r() * 5e8), seeders, discovered }
+    return {
+      infoHash,
+      name: `${artist} - ${title} (${year}) [${r() < 0.5 ? 'FLAC' : 'MP3 320'}]`,
+      title,
+      type: 'music_album',
+      year,
+      season: null,
+      episode: null,
+      resolution: null,
+      codec: null,
+      source: null,
+      group: null,
+      size: Math.floor(50e6 + r() * 5e8),
+      seeders,
+      discovered,
+    }
   }
-  return { infoHash, name: `${title} - ${cap(word(r))} ${cap(word(r))} (${year}) [EPUB]`, title, type: 'ebook', year, season: null, episode: null, resolution: null, codec: null, source: null, group: null, size: Math.floor(1e5 + r() * 2e7), seeders, discovered }
+  return {
+    infoHash,
+    name: `${title} - ${cap(word(r))} ${cap(word(r))} (${year}) [EPUB]`,
+    title,
+    type: 'ebook',
+    year,
+    season: null,
+    episode: null,
+    resolution: null,
+    codec: null,
+    source: null,
+    group: null,
+    size: Math.floor(1e5 + r() * 2e7),
+    seeders,
+    discovered,
+  }
 }
 
 /** The search and sort indexes the migrations create: dropped for the load, built after it (timed). */
-const SEARCH_INDEXES = ['torrents_search_head_idx', 'torrents_search_vector_long_idx', 'torrents_name_trgm_idx', 'torrents_seeders_search_idx', 'torrents_seeders_long_idx', 'torrents_size_sort_idx', 'torrents_discovered_sort_idx', 'torrents_discovered_at_idx', 'torrents_type_seeders_idx']
+const SEARCH_INDEXES = [
+  'torrents_search_head_idx',
+  'torrents_search_vector_long_idx',
+  'torrents_name_trgm_idx',
+  'torrents_seeders_search_idx',
+  'torrents_seeders_long_idx',
+  'torrents_size_sort_idx',
+  'torrents_discovered_sort_idx',
+  'torrents_discovered_at_idx',
+  'torrents_type_seeders_idx',
+]
 /** The seed-shaped query's own index (the trigram index on name is shared). */
 const BASELINE_INDEX = `create index if not exists bench_seed_name_tsv_idx on catalog.torrents using gin (to_tsvector('simple', name))`
 
@@ -153,7 +236,9 @@ async function ensureCatalog(): Promise<{ loadS: number | null; indexS: Record<s
     await migrate(c, await listMigrations(migrationsDir))
     await seed(c, seedFile)
     // Load without the search and sort indexes; build them after, timed, as the migrations define them.
-    const { rows: defs } = await c.query<{ name: string; sql: string }>(`select indexname as name, indexdef as sql from pg_indexes where schemaname = 'catalog' and indexname = any($1)`, [SEARCH_INDEXES])
+    const { rows: defs } = await c.query<{ name: string; sql: string }>(`select indexname as name, indexdef as sql from pg_indexes where schemaname = 'catalog' and indexname = any($1)`, [
+      SEARCH_INDEXES,
+    ])
     if (defs.length !== SEARCH_INDEXES.length) throw new Error(`the migrations no longer create all of ${SEARCH_INDEXES.join(', ')}`)
     for (const { name } of defs) await c.query(`drop index catalog.${name}`)
     await c.query(`set synchronous_commit = off`)
@@ -167,7 +252,22 @@ async function ensureCatalog(): Promise<{ loadS: number | null; indexS: Record<s
          select h, n, t, ct, y, se, ep, re, co, so, gr, sz, sd, d, 1, 'bench'
            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::timestamptz[])
              as u(h, n, t, ct, y, se, ep, re, co, so, gr, sz, sd, d)`,
-        [col('infoHash'), col('name'), col('title'), col('type'), col('year'), col('season'), col('episode'), col('resolution'), col('codec'), col('source'), col('group'), col('size'), col('seeders'), col('discovered')],
+        [
+          col('infoHash'),
+          col('name'),
+          col('title'),
+          col('type'),
+          col('year'),
+          col('season'),
+          col('episode'),
+          col('resolution'),
+          col('codec'),
+          col('source'),
+          col('group'),
+          col('size'),
+          col('seeders'),
+          col('discovered'),
+        ],
       )
       if ((i / BATCH) % 40 === 0) log(`loaded ${i + rows.length} / ${ROWS} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
     }
@@ -302,7 +402,12 @@ const ours = latencyStats(allOf(run))
 const pacedStats = paced ? latencyStats(allOf(paced)) : null
 const base = latencyStats(baseline.samples)
 console.log(`catalog search benchmark: ${ROWS.toLocaleString('en')} torrents, PostgreSQL at ${new URL(serverUrl).host}, ${os.cpus().length} cores`)
-if (catalog.loadS !== null) console.log(`load ${catalog.loadS.toFixed(0)} s; index builds: ${Object.entries(catalog.indexS!).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`)
+if (catalog.loadS !== null)
+  console.log(
+    `load ${catalog.loadS.toFixed(0)} s; index builds: ${Object.entries(catalog.indexS!)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  )
 console.log(`disk: ${(catalog.bytesPerMillion / 1024 / 1024).toFixed(0)} MB per million torrents (table, TOAST and indexes)`)
 const perShape = (r: LoopResult) => {
   for (const [shape, xs] of Object.entries(r.samples)) {
@@ -310,13 +415,19 @@ const perShape = (r: LoopResult) => {
     console.log(`  ${shape.padEnd(16)} n=${String(st.count).padStart(5)}  p50 ${String(st.p50).padStart(9)}  p99 ${String(st.p99).padStart(9)} ms`)
   }
 }
-console.log(`ours, closed loop (capacity): ${ours.count} searches, ${run.throughput} q/s; p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, max ${ours.max} ms; ${run.errors} errors   (goals p50 < ${GOALS.p50_ms}, p99 < ${GOALS.p99_ms} ms)`)
+console.log(
+  `ours, closed loop (capacity): ${ours.count} searches, ${run.throughput} q/s; p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, max ${ours.max} ms; ${run.errors} errors   (goals p50 < ${GOALS.p50_ms}, p99 < ${GOALS.p99_ms} ms)`,
+)
 perShape(run)
 if (paced && pacedStats) {
-  console.log(`ours, paced (${CLIENTS} clients, one search every ${PACED_INTERVAL_MS} ms each, ${Math.round((CLIENTS * 1000) / PACED_INTERVAL_MS)} q/s offered): ${pacedStats.count} searches, ${paced.throughput} q/s; p50 ${pacedStats.p50} ms, p95 ${pacedStats.p95} ms, p99 ${pacedStats.p99} ms, max ${pacedStats.max} ms; ${paced.errors} errors`)
+  console.log(
+    `ours, paced (${CLIENTS} clients, one search every ${PACED_INTERVAL_MS} ms each, ${Math.round((CLIENTS * 1000) / PACED_INTERVAL_MS)} q/s offered): ${pacedStats.count} searches, ${paced.throughput} q/s; p50 ${pacedStats.p50} ms, p95 ${pacedStats.p95} ms, p99 ${pacedStats.p99} ms, max ${pacedStats.max} ms; ${paced.errors} errors`,
+  )
   perShape(paced)
 }
-console.log(`baseline (seed-shaped query): p50 ${base.p50} ms, p99 ${base.p99} ms over ${base.count} samples, ${baseline.timeouts} timeouts at ${BASELINE_TIMEOUT_S} s; p99 ratio ${(base.p99 / ours.p99).toFixed(1)}×   (goal ≥ ${GOALS.speedup}×)`)
+console.log(
+  `baseline (seed-shaped query): p50 ${base.p50} ms, p99 ${base.p99} ms over ${base.count} samples, ${baseline.timeouts} timeouts at ${BASELINE_TIMEOUT_S} s; p99 ratio ${(base.p99 / ours.p99).toFixed(1)}×   (goal ≥ ${GOALS.speedup}×)`,
+)
 console.log(
   JSON.stringify({
     rows: ROWS,

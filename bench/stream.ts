@@ -41,7 +41,9 @@ try {
   await writeFile(join(media, 'big', 'film.mp4'), big)
 
   log('starting 3 seeders')
-  const seeders = await Promise.all([0, 1, 2].map(async () => JSON.parse(await firstLine(group.node(['bench/lib/seeder-process.ts', media]))) as { peer: string; torrents: Array<{ name: string; infoHash: string }> }))
+  const seeders = await Promise.all(
+    [0, 1, 2].map(async () => JSON.parse(await firstLine(group.node(['bench/lib/seeder-process.ts', media]))) as { peer: string; torrents: Array<{ name: string; infoHash: string }> }),
+  )
   const byName = Object.fromEntries(seeders[0]!.torrents.map((t) => [t.name, t.infoHash]))
 
   const port = await freePort()

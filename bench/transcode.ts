@@ -64,7 +64,9 @@ try {
   const raw = async (args: string[]) => {
     const out = await mkdtemp(join(work, 'raw-'))
     const t = performance.now()
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args, '-f', 'segment', '-segment_format', 'mpegts', '-segment_time', '4', join(out, 'seg-%d.ts')], { stdio: 'ignore' })
+    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args, '-f', 'segment', '-segment_format', 'mpegts', '-segment_time', '4', join(out, 'seg-%d.ts')], {
+      stdio: 'ignore',
+    })
     let first = 0
     const ticker = setInterval(() => {
       if (!first && existsSync(join(out, 'seg-1.ts'))) first = performance.now() - t
@@ -75,7 +77,36 @@ try {
   }
   log('baseline: raw ffmpeg on the local files')
   const rawRemux = await raw(['-i', join(work, 'media', 'h264', 'film.mkv'), '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy'])
-  const rawTranscode = await raw(['-i', join(media, 'film-00.mkv'), '-map', '0:v:0', '-map', '0:a:0', '-c:v', 'libx264', '-preset', preset, '-crf', '23', '-maxrate', `${cap}k`, '-bufsize', `${cap * 2}k`, '-pix_fmt', 'yuv420p', '-vf', "scale=-2:'min(720,ih)'", '-force_key_frames', 'expr:gte(t,n_forced*4)', '-c:a', 'aac', '-b:a', '160k', '-ac', '2'])
+  const rawTranscode = await raw([
+    '-i',
+    join(media, 'film-00.mkv'),
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-crf',
+    '23',
+    '-maxrate',
+    `${cap}k`,
+    '-bufsize',
+    `${cap * 2}k`,
+    '-pix_fmt',
+    'yuv420p',
+    '-vf',
+    "scale=-2:'min(720,ih)'",
+    '-force_key_frames',
+    'expr:gte(t,n_forced*4)',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-ac',
+    '2',
+  ])
 
   log('starting a seeder and the media node')
   const seeder = JSON.parse(await firstLine(group.node(['bench/lib/seeder-process.ts', join(work, 'media')]))) as { peer: string; torrents: Array<{ name: string; infoHash: string }> }
@@ -88,7 +119,10 @@ try {
     signUrl({ secret: key, method: 'GET', url: `${base}${path}`, subject: { userId: 'bench', resource: fileResource(hash, file) }, ttlSeconds: 3600 })
   const playlist = async (file: number, hash = infoHash, mode = '') => {
     const text = await (await fetch(`${await signed(`/v1/hls/${hash}/${file}/index.m3u8`, file, hash)}${mode}`)).text()
-    return text.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('/v1/'))
+      .map((l) => `${base}${l}`)
   }
   const fetchSegment = async (url: string) => {
     const res = await fetch(url)
@@ -124,7 +158,10 @@ try {
   let peakQueue = 0
   const sampler = setInterval(async () => {
     // A sample still in flight when the node stops must not end the run.
-    const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '')
+    const text = await fetch(`${base}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    )
     const m = /bt_transcode_queue_depth (\d+)/.exec(text)
     peakQueue = Math.max(peakQueue, Number(m?.[1] ?? 0))
   }, 100)
@@ -146,10 +183,14 @@ try {
   const s = latencyStats(starts)
 
   console.log(`HLS conversion benchmark, HEVC 1080p ${SECONDS} s → H.264 720p (libx264 ${preset}, peak ${cap} kbit/s), ${os.cpus().length} cores`)
-  console.log(`first segment: ${firstSegmentMs.toFixed(0)} ms after the playlist (${toFirstSegmentMs.toFixed(0)} ms including probe and playlist)   (raw ffmpeg on the local file, this run: ${rawTranscode.firstMs.toFixed(0)} ms; TOOLCHAIN.md: veryfast 1.98 s; goal < 1.6 s; seed SLO 3 s)`)
+  console.log(
+    `first segment: ${firstSegmentMs.toFixed(0)} ms after the playlist (${toFirstSegmentMs.toFixed(0)} ms including probe and playlist)   (raw ffmpeg on the local file, this run: ${rawTranscode.firstMs.toFixed(0)} ms; TOOLCHAIN.md: veryfast 1.98 s; goal < 1.6 s; seed SLO 3 s)`,
+  )
   console.log(`real-time factor: ${rtf.toFixed(2)}×   (raw ffmpeg, this run: ${rawTranscode.rtf.toFixed(2)}×; TOOLCHAIN.md: veryfast 3.1×; goal ≥ 3×)`)
   console.log(`${STARTS} simultaneous starts: first segments p50 ${s.p50} ms, max ${s.max} ms; ${refused} refused; peak queue depth ${peakQueue}`)
-  console.log(`remux (H.264 1080p MKV, ${remuxUrls.length} segments at its keyframes): first segment ${remuxFirstMs.toFixed(0)} ms after the playlist (${remuxWithProbeMs.toFixed(0)} ms including probe, keyframe index and playlist); whole file at ${remuxRtf.toFixed(1)}× real time   (raw ffmpeg on the local file, this run: ${rawRemux.firstMs.toFixed(0)} ms; TOOLCHAIN.md 0.28 s; goal < 0.4 s)`)
+  console.log(
+    `remux (H.264 1080p MKV, ${remuxUrls.length} segments at its keyframes): first segment ${remuxFirstMs.toFixed(0)} ms after the playlist (${remuxWithProbeMs.toFixed(0)} ms including probe, keyframe index and playlist); whole file at ${remuxRtf.toFixed(1)}× real time   (raw ffmpeg on the local file, this run: ${rawRemux.firstMs.toFixed(0)} ms; TOOLCHAIN.md 0.28 s; goal < 0.4 s)`,
+  )
   console.log(
     JSON.stringify({
       x264_preset: preset,

@@ -12,5 +12,3 @@ declare module '@remix-run/cloudflare' {
     nonce: string
   }
 }
-
-export {}

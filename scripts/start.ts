@@ -3,17 +3,7 @@
 // Ctrl-C stops everything.
 import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  listMigrations,
-  migrate,
-  migrationsDir,
-  repoRoot,
-  seed,
-  seedFile,
-  startEmbeddedDatabase,
-  withClient,
-  type EmbeddedDatabase,
-} from '@bittorrented/db'
+import { listMigrations, migrate, migrationsDir, repoRoot, seed, seedFile, startEmbeddedDatabase, withClient, type EmbeddedDatabase } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
 import { loadDemoCatalog } from '@bittorrented/media-node/demo-catalog'
 import { derivePurposeKey } from '@bittorrented/common'
@@ -161,18 +151,10 @@ try {
   })
 
   const timeoutMs = config.START_TIMEOUT_S * 1000 - (Date.now() - started)
-  await Promise.all(
-    [`${mediaNodeUrl}/healthz`, `${partyUrl}/healthz`, `${edgeUrl}/healthz`].map((url) => waitForHealth(url, timeoutMs, () => stopping)),
-  )
+  await Promise.all([`${mediaNodeUrl}/healthz`, `${partyUrl}/healthz`, `${edgeUrl}/healthz`].map((url) => waitForHealth(url, timeoutMs, () => stopping)))
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   process.stdout.write(
-    [
-      '',
-      `  BitTorrented is running at ${edgeUrl}   (ready in ${seconds} s)`,
-      '  Demo login: demo@bittorrented.local / watch-together',
-      '  Press Ctrl-C to stop.',
-      '',
-    ].join('\n') + '\n',
+    `${['', `  BitTorrented is running at ${edgeUrl}   (ready in ${seconds} s)`, '  Demo login: demo@bittorrented.local / watch-together', '  Press Ctrl-C to stop.', ''].join('\n')}\n`,
   )
 } catch (err) {
   say(`could not start: ${err instanceof Error ? err.message : String(err)}`)

@@ -162,7 +162,13 @@ describe('#17 critical and high: inspector, secrets, binds, the embedded databas
     expect(((await forever.json()) as { message: string }).message).toMatch(/expiry_too_far/)
     expect((await fetch(await sign(film!.info_hash, 60))).status).toBe(200) // the same, within the lifetime
     // The root key itself is not what the node checks with: a URL signed with it is refused.
-    const withRoot = await signUrl({ secret: secrets.URL_SIGNING_KEY, method: 'GET', url: `${node}/v1/torrents/${film!.info_hash}`, subject: { userId: 'a', resource: `torrent:${film!.info_hash}` }, ttlSeconds: 60 })
+    const withRoot = await signUrl({
+      secret: secrets.URL_SIGNING_KEY,
+      method: 'GET',
+      url: `${node}/v1/torrents/${film!.info_hash}`,
+      subject: { userId: 'a', resource: `torrent:${film!.info_hash}` },
+      ttlSeconds: 60,
+    })
     expect((await fetch(withRoot)).status).toBe(403)
     // A hash the catalog does not know: 404 at once, no swarm joined.
     const random = 'f0'.repeat(20)
@@ -285,9 +291,7 @@ describe('#17 medium: redirects, kids profiles, playback, lockout, sessions, loa
     const laptop = new HttpSession(platform.url)
     await phone.signIn(DEMO.email)
     await laptop.signIn(DEMO.email)
-    const [{ id }] = (await query<{ id: string }>(
-      `select id from auth.sessions where user_id = '00000000-0000-4000-8000-000000000001' order by created_at desc limit 1`,
-    )) as [{ id: string }]
+    const [{ id }] = (await query<{ id: string }>(`select id from auth.sessions where user_id = '00000000-0000-4000-8000-000000000001' order by created_at desc limit 1`)) as [{ id: string }]
     expect((await phone.fetch('/account', { method: 'POST', form: { intent: 'end', session: id } })).status).toBe(302)
     expect((await laptop.fetch('/api/profiles')).status).toBe(401)
     expect((await phone.fetch('/api/profiles')).status).toBe(200)
@@ -316,9 +320,15 @@ describe('#17 medium: redirects, kids profiles, playback, lockout, sessions, loa
       `select f.info_hash, f.file_index from catalog.torrent_files f join catalog.torrents t using (info_hash) where t.source = 'demo' and f.media_type = 'video' and t.content_rating is not null order by t.name limit 1`,
     )
     const html = await (await s.fetch(`/watch/${film!.info_hash}/${film!.file_index}`)).text()
-    const mediaUrl = /http:\/\/127\.0\.0\.1:\d+\/v1\/stream\/[^"\s<>]+/.exec(html)?.[0]?.replace(/\\u0026/g, '&').replace(/&amp;/g, '&')
+    const mediaUrl = /http:\/\/127\.0\.0\.1:\d+\/v1\/stream\/[^"\s<>]+/
+      .exec(html)?.[0]
+      ?.replace(/\\u0026/g, '&')
+      .replace(/&amp;/g, '&')
     expect(mediaUrl).toBeTruthy()
-    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: (await query<{ id: string }>(`select id from public.profiles where name = 'First' order by created_at desc limit 1`))[0]!.id } })
+    await s.fetch('/api/profiles/select', {
+      method: 'POST',
+      json: { profileId: (await query<{ id: string }>(`select id from public.profiles where name = 'First' order by created_at desc limit 1`))[0]!.id },
+    })
     expect((await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'delete', profileId: second!.id, confirm: 'yes' } })).status).toBe(302)
     const res = await fetch(mediaUrl!, { headers: { Range: 'bytes=0-9' } })
     expect(res.status).toBe(403)
@@ -355,7 +365,11 @@ describe('#17 medium: redirects, kids profiles, playback, lockout, sessions, loa
       const res = await s.fetch(path, { method: 'POST', headers: { Origin: other, 'Content-Type': 'text/plain' }, body: JSON.stringify(progress) })
       expect(res.status, path).toBe(403)
     }
-    const noOrigin = await fetch(new URL('/api/progress', platform.url), { method: 'POST', headers: { Cookie: `bt_session=${s.cookie('bt_session')}; bt_profile=${s.cookie('bt_profile')}`, 'Content-Type': 'application/json' }, body: JSON.stringify(progress) })
+    const noOrigin = await fetch(new URL('/api/progress', platform.url), {
+      method: 'POST',
+      headers: { Cookie: `bt_session=${s.cookie('bt_session')}; bt_profile=${s.cookie('bt_profile')}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(progress),
+    })
     expect(noOrigin.status).toBe(403)
     const plain = await s.fetch('/api/progress', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(progress) })
     expect(plain.status).toBe(415)

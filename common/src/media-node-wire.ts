@@ -87,7 +87,13 @@ export function capabilitiesQuery(caps: { containers: readonly string[]; videoCo
 
 /** The query's capabilities, validated; `null` when a name is unknown or there are too many. */
 export function capabilitiesFromQuery(get: (name: 'c' | 'v' | 'a') => string | null | undefined): ClientCapabilities | null {
-  const list = (v: string | null | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])
+  const list = (v: string | null | undefined) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : []
   const parsed = ClientCapabilitiesSchema.safeParse({ containers: list(get('c')), videoCodecs: list(get('v')), audioCodecs: list(get('a')) })
   return parsed.success ? parsed.data : null
 }

@@ -22,7 +22,10 @@ describe('party invites', () => {
     const room = newPartyRoomId()
     const link = parts(await signPartyInvite(secret, room, media, 3600, now))
     expect(await verifyPartyInvite(secret, newPartyRoomId(), link.query, now)).toEqual({ ok: false, reason: 'bad_signature' })
-    for (const [k, v] of [['m', `${media.infoHash}.4`], ['exp', String(now / 1000 + 7200)]] as const) {
+    for (const [k, v] of [
+      ['m', `${media.infoHash}.4`],
+      ['exp', String(now / 1000 + 7200)],
+    ] as const) {
       const q = new URLSearchParams(link.query)
       q.set(k, v)
       expect(await verifyPartyInvite(secret, room, q, now)).toEqual({ ok: false, reason: 'bad_signature' })

@@ -30,7 +30,11 @@ describe('signed URLs', () => {
 
   test('a URL re-targeted to another profile or resource is refused', async () => {
     const url = await signed()
-    for (const [param, value] of [['p', 'profile-2'], ['r', 'torrent:abc/1'], ['u', 'user-2']] as const) {
+    for (const [param, value] of [
+      ['p', 'profile-2'],
+      ['r', 'torrent:abc/1'],
+      ['u', 'user-2'],
+    ] as const) {
       const u = new URL(url)
       u.searchParams.set(param, value)
       expect(await verifySignedUrl({ secret, method: 'GET', url: u.toString(), maxTtlSeconds: 3600, now })).toEqual({ ok: false, reason: 'bad_signature' })
@@ -125,5 +129,15 @@ describe('one key per purpose', () => {
     const url = await signUrl({ secret: party, method: 'GET', url: 'http://media.local/v1/stream/abc/0', subject, ttlSeconds: 60, now })
     expect(await verifySignedUrl({ secret: media, method: 'GET', url, maxTtlSeconds: 3600, now })).toEqual({ ok: false, reason: 'bad_signature' })
     await expect(derivePurposeKey('short', 'media-url')).rejects.toThrow(/at least 32/)
+  })
+})
+
+describe('base64url', () => {
+  test('bytes go there and back, and anything else is refused', async () => {
+    const { fromBase64Url, toBase64Url } = await import('./signed-url.ts')
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+    expect(fromBase64Url(toBase64Url(bytes))).toEqual(bytes)
+    expect(toBase64Url(new TextEncoder().encode('~~~?'))).toBe('fn5-Pw')
+    expect(() => fromBase64Url('not base64!')).toThrow()
   })
 })

@@ -23,9 +23,7 @@ export type SignedSubject = z.infer<typeof SignedSubjectSchema>
 /** Query parameter names carried by a signed URL. */
 export const SIGNATURE_PARAMS = { expires: 'exp', user: 'u', profile: 'p', resource: 'r', label: 'l', mac: 'sig' } as const
 
-export type SignatureCheck =
-  | { ok: true; subject: SignedSubject; expiresAt: number }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' | 'expiry_too_far' }
+export type SignatureCheck = { ok: true; subject: SignedSubject; expiresAt: number } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' | 'expiry_too_far' }
 
 /**
  * Lifetimes of what the platform signs, in seconds. Verifiers refuse an expiry further ahead
@@ -46,9 +44,11 @@ export const SIGNED_TTL_S = {
 export const CLOCK_SKEW_S = 120
 
 const encoder = new TextEncoder()
-const keyCache = new Map<string, Promise<CryptoKey>>()
+/** WebCrypto's key type, named the same way under Node's types and the web platform's. */
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
+const keyCache = new Map<string, Promise<HmacKey>>()
 
-function importKey(secret: string): Promise<CryptoKey> {
+function importKey(secret: string): Promise<HmacKey> {
   let key = keyCache.get(secret)
   if (!key) {
     key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
@@ -71,6 +71,12 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   let s = ''
   for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b)
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** base64url (padded or not) as bytes; throws on anything else. */
+export function fromBase64Url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
 }
 
 /** HMAC-SHA256 of `text`, base64url. The one HMAC of the platform: URLs, invite links, cookies. */

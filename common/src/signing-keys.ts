@@ -16,7 +16,6 @@ import { toBase64Url } from './signed-url.ts'
 const MIN_ROOT_LENGTH = 32
 const cache = new Map<string, Promise<string>>()
 
-
 /** The 256-bit key of `purpose` under `root`, base64url (43 characters). Same inputs, same key. */
 export async function derivePurposeKey(root: string, purpose: KeyPurpose): Promise<string> {
   if (root.length < MIN_ROOT_LENGTH) throw new Error(`a root secret must be at least ${MIN_ROOT_LENGTH} characters`)
@@ -27,9 +26,7 @@ export async function derivePurposeKey(root: string, purpose: KeyPurpose): Promi
     const enc = new TextEncoder()
     key = crypto.subtle
       .importKey('raw', enc.encode(root), 'HKDF', false, ['deriveBits'])
-      .then((material) =>
-        crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: enc.encode('bittorrented-keys-v1'), info: enc.encode(`bittorrented/${purpose}/v1`) }, material, 256),
-      )
+      .then((material) => crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: enc.encode('bittorrented-keys-v1'), info: enc.encode(`bittorrented/${purpose}/v1`) }, material, 256))
       .then(toBase64Url)
     cache.set(id, key)
   }

@@ -6,13 +6,7 @@ import { NonceContext } from './lib/nonce.ts'
 
 const ABORT_DELAY_MS = 5_000
 
-export default async function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-  loadContext: AppLoadContext,
-) {
+export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
   const controller = new AbortController()
   const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS)
   const { nonce } = loadContext
@@ -21,12 +15,12 @@ export default async function handleRequest(
       <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
     </NonceContext.Provider>,
     {
-    nonce,
-    signal: controller.signal,
-    onError(error: unknown) {
-      if (!controller.signal.aborted) console.error(JSON.stringify({ level: 'error', msg: 'render failed', error: String(error) }))
-      responseStatusCode = 500
-    },
+      nonce,
+      signal: controller.signal,
+      onError(error: unknown) {
+        if (!controller.signal.aborted) console.error(JSON.stringify({ level: 'error', msg: 'render failed', error: String(error) }))
+        responseStatusCode = 500
+      },
     },
   )
   // Crawlers and no-JS clients get the whole document at once.

@@ -28,7 +28,13 @@ async function errorOf(res: Response): Promise<{ status: number; error: string; 
   if (res.headers.get('Content-Type')?.includes('text/html')) {
     const html = await res.text()
     const alert = html.match(/<p class="form-error" role="alert">(.*?)<\/p>/)?.[1] ?? `no alert in: ${html.slice(0, 200)}`
-    const text = alert.replace(/<!-- -->/g, '').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    const text = alert
+      .replace(/<!-- -->/g, '')
+      .replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
     return { status: res.status, error: text }
   }
   const body = (await res.json()) as { error: string; message?: string; code?: string }
@@ -226,10 +232,9 @@ describe('titles nobody shares', () => {
     const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
     const orphan = 'e'.repeat(40)
-    await db.query(
-      `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders) values ($1, 'BitTorrented Test Card (2026) [1080p H264 AAC]', 1000, 1, 'demo', 0)`,
-      [orphan],
-    )
+    await db.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders) values ($1, 'BitTorrented Test Card (2026) [1080p H264 AAC]', 1000, 1, 'demo', 0)`, [
+      orphan,
+    ])
     await db.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'card.mp4', 1000, 'video')`, [orphan])
     const shared = (await db.query(`select info_hash from catalog.torrents where name = 'BitTorrented Test Card (2026) [360p H264 AAC]'`)).rows[0].info_hash as string
     await db.end()
@@ -261,7 +266,10 @@ describe('managing profiles', () => {
   test('duplicate and oversized names are refused; deleting needs confirmation and removes the profile', async () => {
     const s = new HttpSession(platform.url)
     await s.signUp(newEmail(), 'Parent')
-    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'parent' } }))).toMatchObject({ status: 409, error: expect.stringMatching(/already has that name/) })
+    expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'parent' } }))).toMatchObject({
+      status: 409,
+      error: expect.stringMatching(/already has that name/),
+    })
     expect(await errorOf(await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'n'.repeat(41) } }))).toMatchObject({ status: 400 })
     await s.fetch('/profiles/manage', { method: 'POST', form: { intent: 'create', name: 'Child', isKids: 'on', maxRating: 'R' } })
     let { profiles } = (await (await s.fetch('/api/profiles')).json()) as { profiles: Array<{ id: string; name: string; maxRating: string | null }> }
@@ -342,7 +350,19 @@ describe('home shelves and title versions', () => {
     const { default: pg } = await import('pg')
     const db = new pg.Client({ connectionString: platform.databaseUrl })
     await db.connect()
-    const add = (hash: string, name: string, type: string, title: string, year: number | null, season: number | null, episode: number | null, resolution: string | null, seeders: number, rating: string | null, adult = false) =>
+    const add = (
+      hash: string,
+      name: string,
+      type: string,
+      title: string,
+      year: number | null,
+      season: number | null,
+      episode: number | null,
+      resolution: string | null,
+      seeders: number,
+      rating: string | null,
+      adult = false,
+    ) =>
       db.query(
         `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, seeders, content_type, title, year, season, episode, resolution, is_adult, content_rating)
          values ($1, $2, 1000000, 1, 'demo', $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict do nothing`,
@@ -356,7 +376,10 @@ describe('home shelves and title versions', () => {
     await add('1f'.repeat(20), 'Grim.Thriller.2031.1080p.WEB', 'movie', 'Grim Thriller', 2031, null, null, '1080p', 950_000, 'R')
     await add('2a'.repeat(20), 'Unknown.Quantity.2031.1080p.WEB', 'movie', 'Unknown Quantity', 2031, null, null, '1080p', 940_000, null)
     await db.end()
-    for (const [profileId, grownUp] of [[DEMO.sam, true], [DEMO.mia, false]] as const) {
+    for (const [profileId, grownUp] of [
+      [DEMO.sam, true],
+      [DEMO.mia, false],
+    ] as const) {
       const s = new HttpSession(platform.url)
       await s.signIn(DEMO.email)
       await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId } })

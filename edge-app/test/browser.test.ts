@@ -20,7 +20,16 @@ beforeAll(async () => {
     startPlatform(),
     chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--autoplay-policy=no-user-gesture-required',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     }),
   ])
 }, 180_000)
@@ -117,12 +126,16 @@ describe('in Chromium', () => {
     const { context, page } = await newPage()
     await signIn(page, 'demo@bittorrented.local')
     await page.waitForURL('**/profiles')
-    for (const [name, others] of [['Alex', ['Sam', 'Mia']], ['Sam', ['Alex', 'Mia']], ['Mia', ['Alex', 'Sam']]] as const) {
+    for (const [name, others] of [
+      ['Alex', ['Sam', 'Mia']],
+      ['Sam', ['Alex', 'Mia']],
+      ['Mia', ['Alex', 'Sam']],
+    ] as const) {
       await pickProfile(page, name)
       await page.waitForURL('**/browse')
-      const continueRow = await page.locator('[data-row="continue"]').innerText()
+      const continueRow = await page.locator('[data-row="continue"]').textContent()
       expect(continueRow).toContain(`${name}'s Movie Night`)
-      for (const other of others) expect(await page.locator('main').innerText()).not.toContain(`${other}'s Movie Night`)
+      for (const other of others) expect(await page.locator('main').textContent()).not.toContain(`${other}'s Movie Night`)
       if (name === 'Alex') await page.screenshot({ path: join(shots, 'browse-1280x800.png'), fullPage: true })
       await page.goto('/profiles?switch=1')
     }
@@ -181,7 +194,10 @@ describe('in Chromium', () => {
       })
       .toBe(30)
     await page.goto('/browse')
-    await page.locator('[data-row="continue"]').getByRole('link', { name: /Test\.Card\.2026/ }).click()
+    await page
+      .locator('[data-row="continue"]')
+      .getByRole('link', { name: /Test\.Card\.2026/ })
+      .click()
     await page.waitForURL(watchUrl)
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 30, null, { timeout: 30_000 })
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Resumed at 0:30.')
@@ -200,11 +216,7 @@ describe('in Chromium', () => {
     const subtitles = page.getByRole('combobox', { name: 'Subtitles' })
     for (const label of ['BitTorrented.Test.Card.HEVC.2026.en.srt', 'eng (in file)']) {
       await subtitles.selectOption({ label })
-      await page.waitForFunction(
-        (l) => [...document.querySelector('video')!.textTracks].some((t) => t.label === l && t.mode === 'showing' && (t.cues?.length ?? 0) >= 3),
-        label,
-        { timeout: 20_000 },
-      )
+      await page.waitForFunction((l) => [...document.querySelector('video')!.textTracks].some((t) => t.label === l && t.mode === 'showing' && (t.cues?.length ?? 0) >= 3), label, { timeout: 20_000 })
       expect(await page.evaluate(() => [...document.querySelector('video')!.textTracks].filter((t) => t.mode === 'showing').length)).toBe(1)
     }
     await page.screenshot({ path: join(shots, 'watch-hevc-1280x800.png') })
@@ -310,16 +322,17 @@ describe('in Chromium', () => {
     await page.getByRole('link', { name: 'Search' }).click()
     await page.getByRole('searchbox').fill('test card')
     await page.getByRole('button', { name: 'Search' }).click()
-    await expect.poll(async () => (await page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).sort()).toEqual([
-      'BitTorrented Test Card (2026) [360p H264 AAC]',
-      'BitTorrented Test Card HEVC (2026) [360p x265]',
-      'BitTorrented Test Card Surround (2026) [360p H264 AC3]',
-    ])
+    await expect
+      .poll(async () => (await page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).sort())
+      .toEqual(['BitTorrented Test Card (2026) [360p H264 AAC]', 'BitTorrented Test Card HEVC (2026) [360p x265]', 'BitTorrented Test Card Surround (2026) [360p H264 AC3]'])
     await page.getByRole('searchbox').fill('tones')
-    await page.getByLabel(/^Albums/).check().catch(async () => {
-      await page.getByRole('button', { name: 'Search' }).click()
-      await page.getByLabel(/^Albums/).check()
-    })
+    await page
+      .getByLabel(/^Albums/)
+      .check()
+      .catch(async () => {
+        await page.getByRole('button', { name: 'Search' }).click()
+        await page.getByLabel(/^Albums/).check()
+      })
     await page.getByRole('button', { name: 'Search' }).click()
     await expect.poll(async () => page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).toEqual(['Test Tones - Sine Waves (2026) [MP3 128]'])
     await page.screenshot({ path: join(shots, 'search-1280x800.png') })
@@ -442,7 +455,15 @@ describe('in Chromium', () => {
     await expect.poll(() => pdf.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready')
     await expect.poll(() => pdf.getAttribute('data-drawn'), { timeout: 30_000 }).toBe('0')
     // Something was drawn: the page's red header band is on the canvas, not a blank sheet.
-    const header = () => pdf.locator('canvas').evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 10, 1, 1).data.slice(0, 3)))
+    const header = () =>
+      pdf.locator('canvas').evaluate((c: HTMLCanvasElement) =>
+        Array.from(
+          c
+            .getContext('2d')!
+            .getImageData(Math.floor(c.width / 2), 10, 1, 1)
+            .data.slice(0, 3),
+        ),
+      )
     const [r = 0, g = 255, b = 255] = await header()
     expect(r).toBeGreaterThan(100)
     expect(g + b).toBeLessThan(100)
@@ -458,7 +479,7 @@ describe('in Chromium', () => {
     await expect.poll(() => page.getByText('Opened where you left off.').count()).toBe(1)
     // Home: the book is in this profile's "Continue reading" row.
     await page.goto('/browse')
-    await expect.poll(() => page.locator('[data-row="continue-reading"]').innerText()).toContain('The Family Handbook of Swarms.pdf')
+    await expect.poll(() => page.locator('[data-row="continue-reading"]').textContent()).toContain('The Family Handbook of Swarms.pdf')
     await context.close()
   })
 
@@ -468,7 +489,12 @@ describe('in Chromium', () => {
     const check = async (label: string) => {
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
       for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-        problems.push(`${label}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+        problems.push(
+          `${label}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+        )
       }
     }
     await page.goto('/sign-in')
@@ -566,14 +592,23 @@ describe('in Chromium', () => {
     const tabTo = async (matches: (el: { tag: string; text: string; label: string }) => boolean, most = 80) => {
       for (let i = 0; i < most; i++) {
         await page.keyboard.press('Tab')
-        const el = await page.evaluate(() => ({ tag: document.activeElement?.tagName ?? '', text: document.activeElement?.textContent?.trim() ?? '', label: document.activeElement?.getAttribute('aria-label') ?? '' }))
+        const el = await page.evaluate(() => ({
+          tag: document.activeElement?.tagName ?? '',
+          text: document.activeElement?.textContent?.trim() ?? '',
+          label: document.activeElement?.getAttribute('aria-label') ?? '',
+        }))
         if (matches(el)) return
       }
       throw new Error('never reached by Tab')
     }
     await tabTo((el) => el.tag === 'A' && el.text === 'BitTorrented Test Card (2026) [360p H264 AAC]')
     // Focus is visible where it lands (an outline or a ring), as a TV remote needs.
-    expect(await page.evaluate(() => { const st = getComputedStyle(document.activeElement!); return st.outlineStyle !== 'none' || st.boxShadow !== 'none' })).toBe(true)
+    expect(
+      await page.evaluate(() => {
+        const st = getComputedStyle(document.activeElement!)
+        return st.outlineStyle !== 'none' || st.boxShadow !== 'none'
+      }),
+    ).toBe(true)
     await page.keyboard.press('Enter')
     await page.waitForURL('**/torrents/**')
     await tabTo((el) => el.tag === 'A' && /^Play .*\.mp4$/.test(el.label))
@@ -597,7 +632,13 @@ describe('in Chromium', () => {
         const el = document.activeElement as HTMLElement
         const r = el.getBoundingClientRect()
         // Page coordinates: moving the focus scrolls the page.
-        return { row: el.closest('[data-row]')?.getAttribute('data-row') ?? null, text: el.textContent?.trim() ?? '', x: r.left + window.scrollX, y: r.top + window.scrollY, href: el.getAttribute('href') }
+        return {
+          row: el.closest('[data-row]')?.getAttribute('data-row') ?? null,
+          text: el.textContent?.trim() ?? '',
+          x: r.left + window.scrollX,
+          y: r.top + window.scrollY,
+          href: el.getAttribute('href'),
+        }
       })
     // Down from nothing focused starts at the page's first control, then goes row by row.
     let at = await where()

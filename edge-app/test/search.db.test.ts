@@ -86,7 +86,10 @@ describe(`catalog search on ${testTarget()}`, () => {
   test('a word that matches as typed is not widened to a prefix; one that matches nothing yet is', async () => {
     const hash = 'c'.repeat(40)
     await withClient(db.url, (c) =>
-      c.query(`insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Galaxyland.2020.1080p.WEB', 'Galaxyland', 'movie', 1, 1, 'test', 'PG')`, [hash]),
+      c.query(
+        `insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Galaxyland.2020.1080p.WEB', 'Galaxyland', 'movie', 1, 1, 'test', 'PG')`,
+        [hash],
+      ),
     )
     try {
       expect(names(await search({ q: 'galaxy' }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
@@ -127,7 +130,10 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(await words()).not.toContain('parody')
     const hash = 'd'.repeat(40)
     await withClient(db.url, (c) =>
-      c.query(`insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Quixotic.Voyage.2020.1080p', 'Quixotic Voyage', 'movie', 1, 1, 'test', 'PG')`, [hash]),
+      c.query(
+        `insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, content_rating) values ($1, 'Quixotic.Voyage.2020.1080p', 'Quixotic Voyage', 'movie', 1, 1, 'test', 'PG')`,
+        [hash],
+      ),
     )
     try {
       expect(await words()).toEqual(expect.arrayContaining(['quixotic', 'voyage']))
@@ -142,7 +148,9 @@ describe(`catalog search on ${testTarget()}`, () => {
       await expect(
         withClient(db.url, async (c) => {
           await c.query('begin')
-          await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: ctx.userId, role: 'authenticated', profile_id: ctx.profileId })])
+          await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+            JSON.stringify({ sub: ctx.userId, role: 'authenticated', profile_id: ctx.profileId }),
+          ])
           try {
             await c.query(`insert into catalog.search_words (word) values ('forged')`)
           } finally {
@@ -165,7 +173,15 @@ describe(`catalog search on ${testTarget()}`, () => {
     // Without a facet filter the count and the facets come from one grouped scan: the same numbers.
     const all = await search({ q: 'hercules' })
     expect(all.total).toEqual({ count: 3, estimate: false })
-    expect(all.facets).toMatchObject({ type: [{ value: 'movie', count: 3 }], resolution: [{ value: '720p', count: 2 }, { value: '1080p', count: 1 }], language: [{ value: 'french', count: 1 }], estimate: false })
+    expect(all.facets).toMatchObject({
+      type: [{ value: 'movie', count: 3 }],
+      resolution: [
+        { value: '720p', count: 2 },
+        { value: '1080p', count: 1 },
+      ],
+      language: [{ value: 'french', count: 1 }],
+      estimate: false,
+    })
     expect(names(await search({ q: 'hercules', yearFrom: 2000 })).length).toBe(2)
     expect(names(await search({ type: ['tv_episode'] }))).toEqual(['The.Walking.Dead.S05E03.720p.HDTV.x264-ASAP'])
     expect(names(await search({ sizeMinMb: 2500 }))).toEqual(['Guardians.of.the.Galaxy.2014.1080p.WEB-DL'])
@@ -201,7 +217,10 @@ describe(`catalog search on ${testTarget()}`, () => {
     // they fit in its sample: 2 of 720p and the 1080p one the filter hides.
     const filtered = await searchCatalog(requestDb, ctx, SearchParamsSchema.parse({ q: 'hercules', resolution: ['720p'] }), false, { exactUpTo: 1 })
     expect(filtered.total.estimate).toBe(true)
-    expect(filtered.facets.resolution).toEqual([{ value: '720p', count: 2 }, { value: '1080p', count: 1 }])
+    expect(filtered.facets.resolution).toEqual([
+      { value: '720p', count: 2 },
+      { value: '1080p', count: 1 },
+    ])
     expect(filtered.facets.type[0]).toMatchObject({ value: 'movie' })
   })
 
@@ -292,7 +311,9 @@ describe(`catalog search on ${testTarget()}`, () => {
           for (const statement of searchStatements(SearchParamsSchema.parse(query), mode, searchedViewFor(who))) {
             await c.query('begin')
             // As the person (role, claims), as the search really runs: row-level security changes plans.
-            await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
+            await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+              JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId }),
+            ])
             // With sequential scans priced out, a plan that still scans the table has no index to use.
             await c.query('set local enable_seqscan = off')
             const text = statement.text.startsWith('explain') ? statement.text.replace(/^explain \(format json\)/, '') : statement.text
@@ -309,7 +330,10 @@ describe(`catalog search on ${testTarget()}`, () => {
     const words = Array.from({ length: 330 }, (_, i) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)))
     const hash = 'b'.repeat(40)
     await withClient(db.url, (c) =>
-      c.query(`insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, seeders, content_rating) values ($1, $2, 'Longwinded', 'movie', 1, 1, 'test', 5, 'PG')`, [hash, `Longwinded ${words.join(' ')}`.slice(0, 1000)]),
+      c.query(
+        `insert into catalog.torrents (info_hash, name, title, content_type, size_bytes, file_count, source, seeders, content_rating) values ($1, $2, 'Longwinded', 'movie', 1, 1, 'test', 5, 'PG')`,
+        [hash, `Longwinded ${words.join(' ')}`.slice(0, 1000)],
+      ),
     )
     try {
       const { rows } = await withClient(db.url, (c) => c.query(`select search_head is null as long from catalog.torrents where info_hash = $1`, [hash]))
@@ -346,7 +370,9 @@ describe(`catalog search on ${testTarget()}`, () => {
     const planRows = async (who: Ctx, text: string, values: unknown[]) =>
       withClient(db.url, async (c) => {
         await c.query('begin')
-        await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId })])
+        await c.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
+          JSON.stringify({ sub: who.userId, role: 'authenticated', profile_id: who.profileId }),
+        ])
         const { rows } = await c.query(text, values)
         await c.query('rollback')
         return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number

@@ -2,7 +2,7 @@
 // Everything else passes the request guards and the route-scope middleware, then goes to Remix;
 // every answer leaves with the security headers (lib/http-guards.server.ts).
 import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare'
-// @ts-ignore -- produced by `remix vite:build` before wrangler bundles this file
+// @ts-expect-error -- produced by `remix vite:build` before wrangler bundles this file
 import * as build from '../build/server/index.js'
 import { RequestDb } from '../app/lib/db.server.ts'
 import { getConfig, type EdgeEnv } from '../app/lib/env.server.ts'

@@ -45,7 +45,12 @@ const ConfigSchema = z.object({
   STATIC_PEERS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'STATIC_PEERS entries are host:port'))),
   MAX_ACTIVE_TORRENTS: z.coerce.number().int().min(1).default(20),
   MAX_CONNS_PER_TORRENT: z.coerce.number().int().min(1).default(40),
@@ -62,7 +67,11 @@ const ConfigSchema = z.object({
    * Set: FFmpeg jobs go through a BullMQ queue in this Redis that every media node's workers take
    * from (HLS_DIR must then be storage all nodes mount at the same path). Unset: in-process queue.
    */
-  REDIS_URL: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL is a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL is a redis:// or rediss:// URL')
+    .optional(),
   /** Converted segments (default: beside the piece cache). */
   HLS_DIR: z.string().min(1).optional(),
   /** Disk for converted segments (least recently served are deleted first). */
@@ -73,8 +82,20 @@ const ConfigSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('http://127.0.0.1:8787')
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
-    .pipe(z.array(z.string().url().transform((u) => new URL(u).origin))),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .url()
+          .transform((u) => new URL(u).origin),
+      ),
+    ),
   /** Bearer token for /metrics; unset = open (it holds counts only). */
   METRICS_TOKEN: z.string().min(16).optional(),
 })

@@ -48,8 +48,27 @@ const runner: JobRunner = config.REDIS_URL
 const encoder = await detectH264Encoder('ffmpeg', config.TRANSCODE_ENCODER)
 const x264Preset = config.TRANSCODE_X264_PRESET ?? defaultX264Preset(availableParallelism())
 log.info({ encoder, x264Preset, concurrency, queue: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'transcoding ready')
-const hls = new HlsJobs({ dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'), runner, log: transcodeLog, maxHeight: config.TRANSCODE_MAX_HEIGHT, idleMs: 60_000, encoder, x264Preset, maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024 })
-const app = createApp({ withDb: db.withDb, signingKey, log, engine, playback: { selfUrl, hls }, metricsToken: config.METRICS_TOKEN, corsOrigins: config.CORS_ORIGINS, profileIsLive: profileLiveness(db.withDb), processMetrics: true })
+const hls = new HlsJobs({
+  dir: config.HLS_DIR ?? join(config.MEDIA_CACHE_DIR, '..', 'hls'),
+  runner,
+  log: transcodeLog,
+  maxHeight: config.TRANSCODE_MAX_HEIGHT,
+  idleMs: 60_000,
+  encoder,
+  x264Preset,
+  maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024,
+})
+const app = createApp({
+  withDb: db.withDb,
+  signingKey,
+  log,
+  engine,
+  playback: { selfUrl, hls },
+  metricsToken: config.METRICS_TOKEN,
+  corsOrigins: config.CORS_ORIGINS,
+  profileIsLive: profileLiveness(db.withDb),
+  processMetrics: true,
+})
 
 const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname: config.MEDIA_NODE_HOST }, (info) => {
   log.info({ port: info.port, host: config.MEDIA_NODE_HOST, staticPeers: config.STATIC_PEERS.length }, 'media node listening')

@@ -11,16 +11,41 @@ export interface StreamMetrics {
   streamsStarted: Counter<'cache'>
 }
 
-export function createMetrics(
-  sources: { activeTorrents: () => number; peers: () => number; transcodeQueue?: () => number; transcodeJobs?: () => number },
-  withProcessMetrics = false,
-): StreamMetrics {
+export function createMetrics(sources: { activeTorrents: () => number; peers: () => number; transcodeQueue?: () => number; transcodeJobs?: () => number }, withProcessMetrics = false): StreamMetrics {
   const registry = new Registry()
   if (withProcessMetrics) collectDefaultMetrics({ register: registry })
-  new Gauge({ name: 'bt_active_torrents', help: 'Torrents the node holds open', registers: [registry], collect() { this.set(sources.activeTorrents()) } })
-  new Gauge({ name: 'bt_peers', help: 'Peers connected over all torrents', registers: [registry], collect() { this.set(sources.peers()) } })
-  new Gauge({ name: 'bt_transcode_queue_depth', help: 'Conversions waiting for an FFmpeg slot', registers: [registry], collect() { this.set(sources.transcodeQueue?.() ?? 0) } })
-  new Gauge({ name: 'bt_transcode_jobs', help: 'FFmpeg jobs running', registers: [registry], collect() { this.set(sources.transcodeJobs?.() ?? 0) } })
+  new Gauge({
+    name: 'bt_active_torrents',
+    help: 'Torrents the node holds open',
+    registers: [registry],
+    collect() {
+      this.set(sources.activeTorrents())
+    },
+  })
+  new Gauge({
+    name: 'bt_peers',
+    help: 'Peers connected over all torrents',
+    registers: [registry],
+    collect() {
+      this.set(sources.peers())
+    },
+  })
+  new Gauge({
+    name: 'bt_transcode_queue_depth',
+    help: 'Conversions waiting for an FFmpeg slot',
+    registers: [registry],
+    collect() {
+      this.set(sources.transcodeQueue?.() ?? 0)
+    },
+  })
+  new Gauge({
+    name: 'bt_transcode_jobs',
+    help: 'FFmpeg jobs running',
+    registers: [registry],
+    collect() {
+      this.set(sources.transcodeJobs?.() ?? 0)
+    },
+  })
   return {
     registry,
     timeToFirstByte: new Histogram({

@@ -24,9 +24,10 @@ async function addTorrent(n: number, name: string, opts: { files?: Array<[string
   const at = new Date(opts.at ?? T0 + n * 1000).toISOString()
   const files = opts.files ?? [[`${name}.mkv`, 1000]]
   // Microseconds, as PostgreSQL's now() gives them: the cursor must not lose them.
-  await bm.query(`insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values ($1, $2, $3, false, 'multi', $4, $5, $5::timestamptz + interval '123 microseconds')`, [
-    h, name, opts.size ?? files.reduce((a, [, s]) => a + s, 0), files.length, at,
-  ])
+  await bm.query(
+    `insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values ($1, $2, $3, false, 'multi', $4, $5, $5::timestamptz + interval '123 microseconds')`,
+    [h, name, opts.size ?? files.reduce((a, [, s]) => a + s, 0), files.length, at],
+  )
   for (const [i, [path, size]] of files.entries()) {
     await bm.query(`insert into torrent_files (info_hash, index, path, size, created_at, updated_at) values ($1, $2, $3, $4, now(), now())`, [h, i, path, size])
   }
@@ -41,7 +42,13 @@ beforeAll(async () => {
   ;({ bm, cat } = pair)
   // 25 good torrents, then the bad ones, interleaved in update order.
   for (let n = 1; n <= 25; n++) {
-    await addTorrent(n, `Some.Film.${2000 + n}.1080p.BluRay.x264-GRP`, { files: [[`Some.Film.${2000 + n}/film.mkv`, 5000], [`Some.Film.${2000 + n}/film.en.srt`, 10]], seeders: [n, n * 2] })
+    await addTorrent(n, `Some.Film.${2000 + n}.1080p.BluRay.x264-GRP`, {
+      files: [
+        [`Some.Film.${2000 + n}/film.mkv`, 5000],
+        [`Some.Film.${2000 + n}/film.en.srt`, 10],
+      ],
+      seeders: [n, n * 2],
+    })
   }
   await addTorrent(26, 'Short Hash', { hashHex: 'abcdef' })
   await addTorrent(27, '   ')
@@ -75,8 +82,28 @@ describe('importing from Bitmagnet', () => {
       [hash(7), hash(32)],
     )
     expect(rows).toEqual([
-      { name: 'Quiet.Evening.2019.1080p.WEB', content_type: 'adult', title: 'Quiet Evening', year: 2019, resolution: '1080p', release_source: expect.any(String), seeders: null, file_count: 1, is_adult: true },
-      { name: 'Some.Film.2007.1080p.BluRay.x264-GRP', content_type: 'movie', title: 'Some Film', year: 2007, resolution: '1080p', release_source: expect.stringMatching(/blu/i), seeders: 14, file_count: 2, is_adult: false },
+      {
+        name: 'Quiet.Evening.2019.1080p.WEB',
+        content_type: 'adult',
+        title: 'Quiet Evening',
+        year: 2019,
+        resolution: '1080p',
+        release_source: expect.any(String),
+        seeders: null,
+        file_count: 1,
+        is_adult: true,
+      },
+      {
+        name: 'Some.Film.2007.1080p.BluRay.x264-GRP',
+        content_type: 'movie',
+        title: 'Some Film',
+        year: 2007,
+        resolution: '1080p',
+        release_source: expect.stringMatching(/blu/i),
+        seeders: 14,
+        file_count: 2,
+        is_adult: false,
+      },
     ])
     const files = await cat.query(`select file_index, path, media_type from catalog.torrent_files where info_hash = $1 order by file_index`, [hash(7)])
     expect(files.rows).toEqual([
@@ -101,7 +128,10 @@ describe('importing from Bitmagnet', () => {
     expect(magnet).toMatchObject({ infoHash: hash(9), name: 'Renamed By Magnet', sizeBytes: 123, files: null })
     expect(checkEntry(magnet)).toBeNull()
     await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [magnet]))
-    const { rows } = await cat.query(`select name, file_count, seeders, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as files from catalog.torrents t where info_hash = $1`, [hash(9)])
+    const { rows } = await cat.query(
+      `select name, file_count, seeders, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as files from catalog.torrents t where info_hash = $1`,
+      [hash(9)],
+    )
     // The magnet renamed it but did not erase the files or the seeders learned from Bitmagnet.
     expect(rows[0]).toEqual({ name: 'Renamed By Magnet', file_count: 2, seeders: 18, files: 2 })
   })
@@ -142,7 +172,16 @@ describe('age ratings in the catalog', () => {
 describe('artists of music releases', () => {
   const h = (c: string) => c.repeat(40)
   const artistOf = async (hash: string) => (await cat.query(`select artist, artist_from_tags from catalog.torrents where info_hash = $1`, [hash])).rows[0]
-  const album = { infoHash: h('5'), name: 'Velvet Static - Album 2 (2012) [FLAC]', sizeBytes: 20, files: [{ path: '01 - One.flac', length: 10 }, { path: '02 - Two.flac', length: 10 }], source: 'upload' }
+  const album = {
+    infoHash: h('5'),
+    name: 'Velvet Static - Album 2 (2012) [FLAC]',
+    sizeBytes: 20,
+    files: [
+      { path: '01 - One.flac', length: 10 },
+      { path: '02 - Two.flac', length: 10 },
+    ],
+    source: 'upload',
+  }
 
   test("the name's artist at ingest; the tags' artist once read, kept over any later name", async () => {
     await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [album]))
@@ -156,7 +195,9 @@ describe('artists of music releases', () => {
   })
 
   test('tags never give a film an artist', async () => {
-    await inCatalogTransaction(cat, () => upsertCatalogEntries(cat, [{ infoHash: h('6'), name: 'Some.Film.2010.1080p.BluRay', sizeBytes: 10, files: [{ path: 'f.mkv', length: 10 }], source: 'upload' }]))
+    await inCatalogTransaction(cat, () =>
+      upsertCatalogEntries(cat, [{ infoHash: h('6'), name: 'Some.Film.2010.1080p.BluRay', sizeBytes: 10, files: [{ path: 'f.mkv', length: 10 }], source: 'upload' }]),
+    )
     expect(await inCatalogTransaction(cat, () => recordTaggedArtist(cat, h('6'), 'Someone'))).toBe(false)
     expect(await artistOf(h('6'))).toEqual({ artist: null, artist_from_tags: false })
   })

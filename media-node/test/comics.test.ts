@@ -61,7 +61,13 @@ afterAll(async () => {
 
 async function pagesOf(name: string) {
   const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === name)
-  const url = await signUrl({ secret: key, method: 'GET', url: `${base}/v1/comic/${seeder.infoHash}/${index}/pages`, subject: { userId: 'u', profileId: 'p', resource: `torrent:${seeder.infoHash}/${index}` }, ttlSeconds: 60 })
+  const url = await signUrl({
+    secret: key,
+    method: 'GET',
+    url: `${base}/v1/comic/${seeder.infoHash}/${index}/pages`,
+    subject: { userId: 'u', profileId: 'p', resource: `torrent:${seeder.infoHash}/${index}` },
+    ttlSeconds: 60,
+  })
   const res = await fetch(url)
   return { status: res.status, body: (await res.json()) as { pages?: Array<{ name: string; url: string }>; error?: string; message?: string } }
 }
@@ -84,7 +90,13 @@ test('the pages of a CBZ, in natural order, each served as its own image under a
 test('a page past the end is a 404', async () => {
   const { body } = await pagesOf('a.comic.cbz')
   const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === 'a.comic.cbz')
-  const url = await signUrl({ secret: key, method: 'GET', url: `${base}/v1/comic/${seeder.infoHash}/${index}/page/3`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` }, ttlSeconds: 60 })
+  const url = await signUrl({
+    secret: key,
+    method: 'GET',
+    url: `${base}/v1/comic/${seeder.infoHash}/${index}/page/3`,
+    subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` },
+    ttlSeconds: 60,
+  })
   expect(body.pages).toHaveLength(3)
   expect((await fetch(url)).status).toBe(404)
 })
@@ -103,8 +115,3 @@ test('hostile and broken archives get a clear 422, and the node goes on serving'
   expect(epub.status).toBe(422)
   expect((await pagesOf('a.comic.cbz')).status).toBe(200)
 })
-
-/** Readers fetch pages and lists from the web app's origin: the signed URL is the credential. */
-function res0CorsHeader(res: Response): string | null {
-  return res.headers.get('Access-Control-Allow-Origin')
-}

@@ -35,7 +35,10 @@ beforeAll(async () => {
   // As the importer left it: 2 of the 5 files, Bitmagnet's count, the list marked incomplete.
   await withClient(embedded.url, async (c) => {
     await c.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, files_complete) values ($1, 'Many.Parts.2020', 10240, 5, 'bitmagnet', false)`, [seeder.infoHash])
-    await c.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'disc0/Part.0.mkv', 2048, 'video'), ($1, 1, 'disc1/Part.1.mkv', 2048, 'video')`, [seeder.infoHash])
+    await c.query(
+      `insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'disc0/Part.0.mkv', 2048, 'video'), ($1, 1, 'disc1/Part.1.mkv', 2048, 'video')`,
+      [seeder.infoHash],
+    )
   })
 }, 60_000)
 
@@ -49,9 +52,18 @@ afterAll(async () => {
 
 test('opening the torrent fills in every file from its metadata, once', async () => {
   const app = createApp({ withDb: db.withDb, signingKey, log: pino({ level: 'silent' }), engine })
-  const url = await signUrl({ secret: signingKey, method: 'GET', url: `http://node.local/v1/torrents/${seeder.infoHash}`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}` }, ttlSeconds: 60 })
+  const url = await signUrl({
+    secret: signingKey,
+    method: 'GET',
+    url: `http://node.local/v1/torrents/${seeder.infoHash}`,
+    subject: { userId: 'u', resource: `torrent:${seeder.infoHash}` },
+    ttlSeconds: 60,
+  })
   expect((await app.request(url)).status).toBe(200)
-  const rows = await withClient(embedded.url, async (c) => (await c.query(`select file_index, path, media_type from catalog.torrent_files where info_hash = $1 order by file_index`, [seeder.infoHash])).rows)
+  const rows = await withClient(
+    embedded.url,
+    async (c) => (await c.query(`select file_index, path, media_type from catalog.torrent_files where info_hash = $1 order by file_index`, [seeder.infoHash])).rows,
+  )
   expect(rows.map((r) => r.path).sort()).toEqual(['disc0/Part.0.mkv', 'disc1/Part.1.mkv', 'disc2/Part.2.mkv', 'disc3/Part.3.mkv', 'disc4/Part.4.mkv'])
   expect(rows.every((r) => r.media_type === 'video')).toBe(true)
   const t = await withClient(embedded.url, async (c) => (await c.query(`select file_count, files_complete from catalog.torrents where info_hash = $1`, [seeder.infoHash])).rows[0])

@@ -37,12 +37,15 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bt-growing-'))
   // 12 s of a busy picture: three 4 s segments, a few hundred kB each.
   await runFfmpeg({
-    inputs: [{ source: 'testsrc2=size=640x360:rate=25:duration=12', format: 'lavfi' }, { source: 'sine=frequency=440:sample_rate=48000:duration=12', format: 'lavfi' }],
+    inputs: [
+      { source: 'testsrc2=size=640x360:rate=25:duration=12', format: 'lavfi' },
+      { source: 'sine=frequency=440:sample_rate=48000:duration=12', format: 'lavfi' },
+    ],
     output: join(work, 'clip.mkv'),
     options: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac'],
   })
   clip = await readFile(join(work, 'clip.mkv'))
-  server = createServer(async (req, res) => {
+  server = createServer(async (_req, res) => {
     const first = requests++ === 0
     // No ranges: FFmpeg reads the file from the start, as a stream.
     res.writeHead(200, { 'Content-Type': 'video/x-matroska', 'Content-Length': String(clip.length) })

@@ -42,7 +42,10 @@ test('the keyframes of an H.264 MKV with irregular GOPs match ffprobe, read in a
   const file = join(work, 'irregular.mkv')
   // Keyframes forced at uneven times, plus x264's own every 5 s (GOP of 125 frames).
   await runFfmpeg({
-    inputs: [{ source: 'testsrc2=size=320x180:rate=25:duration=40', format: 'lavfi' }, { source: 'sine=frequency=300:duration=40', format: 'lavfi' }],
+    inputs: [
+      { source: 'testsrc2=size=320x180:rate=25:duration=40', format: 'lavfi' },
+      { source: 'sine=frequency=300:duration=40', format: 'lavfi' },
+    ],
     output: file,
     options: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-force_key_frames', '1.2,2.0,7.6,13.4,13.8,22.1', '-c:a', 'aac', '-shortest'],
   })

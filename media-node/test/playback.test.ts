@@ -2,6 +2,7 @@
  * Probing and playback decisions through the real node: ffprobe reads each file over the node's
  * own signed range route, from a real seeder; clips are made with the real ffmpeg here.
  */
+import type { PlaybackAnswer } from '@bittorrented/common'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,7 +26,6 @@ let seeder: Seeder
 let engine: TorrentEngine
 let node: TestNode
 let base: string
-let names: string[]
 let hls: HlsJobs
 let runner: CrashableRunner
 let queue: TranscodeQueue
@@ -39,26 +39,38 @@ beforeAll(async () => {
   const clips: Array<[string, Parameters<typeof runFfmpeg>[0]['options'], Array<{ source: string; format?: string }>]> = [
     ['a.h264.mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', '-shortest'], [card, tone]],
     ['b.h264.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], [card, tone]],
-    ['c.hevc.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'], [card, tone, { source: join(work, 'subs.srt') }]],
+    [
+      'c.hevc.mkv',
+      ['-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac', '-c:s', 'srt'],
+      [card, tone, { source: join(work, 'subs.srt') }],
+    ],
     ['d.mpeg4.avi', ['-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
     ['e.flac', ['-c:a', 'flac', '-metadata', 'title=Pink Tone', '-metadata', 'artist=Test Tones', '-metadata', 'album=Clips', '-metadata', 'track=2'], [tone]],
     ['j.first.mp3', ['-c:a', 'libmp3lame', '-metadata', 'title=First Tone', '-metadata', 'artist=Test Tones', '-metadata', 'album=Clips', '-metadata', 'track=1/2'], [tone]],
     ['h.ac3.mka', ['-c:a', 'ac3'], [tone]],
-    ['i.two-audio.mkv', ['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'], [
-      card,
-      tone,
-      { source: 'sine=frequency=880:sample_rate=22050:duration=3', format: 'lavfi' },
-    ]],
-    ['k.h264.long.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-force_key_frames', '1.2,2.0,7.6,13.4,13.8,22.1', '-c:a', 'aac', '-shortest'], [
-      { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
-      { source: 'sine=frequency=550:sample_rate=44100:duration=30', format: 'lavfi' },
-    ]],
+    [
+      'i.two-audio.mkv',
+      ['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'],
+      [card, tone, { source: 'sine=frequency=880:sample_rate=22050:duration=3', format: 'lavfi' }],
+    ],
+    [
+      'k.h264.long.mkv',
+      ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-force_key_frames', '1.2,2.0,7.6,13.4,13.8,22.1', '-c:a', 'aac', '-shortest'],
+      [
+        { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
+        { source: 'sine=frequency=550:sample_rate=44100:duration=30', format: 'lavfi' },
+      ],
+    ],
     ['l.h264-ac3.mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'ac3', '-shortest'], [card, tone]],
     ['m.h264.avi', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-shortest'], [card, tone]],
-    ['g.hevc.long.mkv', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'], [
-      { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
-      { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
-    ]],
+    [
+      'g.hevc.long.mkv',
+      ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-c:a', 'aac'],
+      [
+        { source: 'testsrc2=size=640x360:rate=25:duration=30', format: 'lavfi' },
+        { source: 'sine=frequency=330:sample_rate=44100:duration=30', format: 'lavfi' },
+      ],
+    ],
   ]
   const files: Record<string, Uint8Array> = {}
   for (const [name, options, inputs] of clips) {
@@ -67,7 +79,6 @@ beforeAll(async () => {
   }
   files['f.broken.mkv'] = randomBytes(300_000)
   files['subs.srt'] = await readFile(join(work, 'subs.srt'))
-  names = Object.keys(files).sort()
   queue = new TranscodeQueue(1, 5)
   node = await startTestNode({ name: 'Playback Clips', files, work, signingKey: key, runner: (runner = new CrashableRunner(new LocalRunner(queue))), hlsCacheBytes: 1 << 30, log })
   ;({ seeder, engine, base, hls } = node)
@@ -94,9 +105,15 @@ async function probeBytes(bytes: Uint8Array) {
 
 async function playback(name: string, caps = CHROMIUM) {
   const index = (await engine.info(seeder.infoHash)).files.findIndex((f) => f.name === name)
-  const url = await signUrl({ secret: key, method: 'GET', url: `${base}/v1/playback/${seeder.infoHash}/${index}`, subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` }, ttlSeconds: 60 })
+  const url = await signUrl({
+    secret: key,
+    method: 'GET',
+    url: `${base}/v1/playback/${seeder.infoHash}/${index}`,
+    subject: { userId: 'u', resource: `torrent:${seeder.infoHash}/${index}` },
+    ttlSeconds: 60,
+  })
   const res = await fetch(`${url}&${caps}`)
-  return { status: res.status, body: (await res.json()) as Record<string, any> }
+  return { status: res.status, body: (await res.json()) as PlaybackAnswer }
 }
 
 describe('probing and deciding', () => {
@@ -149,14 +166,26 @@ describe('HLS on demand', () => {
     await foreign.arrayBuffer()
     return res.text()
   }
-  const segmentUrls = (playlist: string) => playlist.split('\n').filter((l) => l.startsWith('/v1/')).map((l) => `${base}${l}`)
+  const segmentUrls = (playlist: string) =>
+    playlist
+      .split('\n')
+      .filter((l) => l.startsWith('/v1/'))
+      .map((l) => `${base}${l}`)
 
   const ffprobeLines = async (bytes: Uint8Array, args: string[]) => {
     const { execFileSync } = await import('node:child_process')
     const file = join(work, `q-${Math.random().toString(36).slice(2)}.ts`)
     await writeFile(file, bytes)
     // MPEG-TS lists each stream under its program too: keep each line once.
-    return [...new Set(execFileSync('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', file]).toString().trim().split('\n').filter(Boolean))]
+    return [
+      ...new Set(
+        execFileSync('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', file])
+          .toString()
+          .trim()
+          .split('\n')
+          .filter(Boolean),
+      ),
+    ]
   }
 
   test('remux: the playlist cuts at the source keyframes, and each segment is the copied H.264 of the length it announces', async () => {
@@ -297,7 +326,10 @@ describe('HLS on demand', () => {
     // (An earlier test's job may still hold the slot: then both wait, 1st and 2nd in line.)
     const queued = seen.filter((st) => st.state === 'queued')
     expect(queued.length).toBeGreaterThanOrEqual(1)
-    for (const st of queued) expect(st.position as number).toBeGreaterThanOrEqual(1), expect(st.position as number).toBeLessThanOrEqual(st.waiting as number)
+    for (const st of queued) {
+      expect(st.position as number).toBeGreaterThanOrEqual(1)
+      expect(st.position as number).toBeLessThanOrEqual(st.waiting as number)
+    }
     expect(seen.some((st) => st.state === 'converting' || st.state === 'starting')).toBe(true)
     expect(results.map((r) => r.status)).toEqual([200, 200])
     expect(deepest).toBeGreaterThanOrEqual(1)
@@ -314,8 +346,8 @@ describe('HLS on demand', () => {
 
   test('a file with two audio tracks: both are listed, and HLS can carry the second one', async () => {
     const { body } = await playback('i.two-audio.mkv')
-    expect(body.audioTracks.map((t: { language: string }) => t.language)).toEqual(['eng', 'fra'])
-    const second = body.audioTracks[1].index as number
+    expect(body.audioTracks.map((t) => t.language)).toEqual(['eng', 'fra'])
+    const second = body.audioTracks[1]!.index
     const res = await fetch(await signedFor('i.two-audio.mkv', (i) => `/v1/hls/${seeder.infoHash}/${i}/index.m3u8`).then((u) => `${u}&audio=${second}`))
     const urls = segmentUrls(await res.text())
     expect(urls[0]).toContain(`&audio=${second}`)

@@ -149,7 +149,13 @@ describe('range streaming', () => {
     const head = await app.request(getUrl, { method: 'HEAD', headers: { Range: 'bytes=0-9' } })
     expect(head.status).toBe(206)
     expect(head.headers.get('X-Content-Type-Options')).toBe('nosniff')
-    const forever = await signUrl({ secret: signingKey, method: 'GET', url: `http://node.local${path}`, subject: { userId: 'u1', profileId: 'p1', resource: `torrent:${seeder.infoHash}/${fileIndex}` }, ttlSeconds: 10 * 365 * 24 * 3600 })
+    const forever = await signUrl({
+      secret: signingKey,
+      method: 'GET',
+      url: `http://node.local${path}`,
+      subject: { userId: 'u1', profileId: 'p1', resource: `torrent:${seeder.infoHash}/${fileIndex}` },
+      ttlSeconds: 10 * 365 * 24 * 3600,
+    })
     const refused = await app.request(forever, { headers: { Range: 'bytes=0-9' } })
     expect(refused.status).toBe(403)
     expect(await refused.json()).toMatchObject({ message: expect.stringMatching(/expiry_too_far/) })

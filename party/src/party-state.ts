@@ -21,17 +21,7 @@
  *   "controls: host" also decides that one member cannot hold the room at will.
  */
 import { BIDI_CONTROLS } from '@bittorrented/common'
-import {
-  MAX_CHAT_CHARS,
-  positionAt,
-  type ChatEntry,
-  type ClientMessage,
-  type ErrorMessage,
-  type MemberView,
-  type PartyMediaRef,
-  type PlaybackState,
-  type ServerMessage,
-} from './protocol.ts'
+import { MAX_CHAT_CHARS, positionAt, type ChatEntry, type ClientMessage, type ErrorMessage, type MemberView, type PartyMediaRef, type PlaybackState, type ServerMessage } from './protocol.ts'
 
 export interface RoomTimings {
   /** Least time between a play/seek command and the moment everyone starts. */
@@ -168,7 +158,19 @@ export class PartyState {
       if (member.leaveTimer !== null) this.io.clearTimer(member.leaveTimer)
       member.leaveTimer = null
     } else {
-      member = { ...m, joinedAt: now, connections: 1, buffering: false, excused: false, positionS: null, rttMs: 0, chat: { tokens: this.timings.chatBurst, checkedAt: now }, messages: { tokens: this.timings.messageBurst, checkedAt: now }, stalls: [], leaveTimer: null }
+      member = {
+        ...m,
+        joinedAt: now,
+        connections: 1,
+        buffering: false,
+        excused: false,
+        positionS: null,
+        rttMs: 0,
+        chat: { tokens: this.timings.chatBurst, checkedAt: now },
+        messages: { tokens: this.timings.messageBurst, checkedAt: now },
+        stalls: [],
+        leaveTimer: null,
+      }
       this.members.set(m.id, member)
     }
     if (!media || this.playback.hostId === null) {
@@ -240,7 +242,10 @@ export class PartyState {
       case 'chat': {
         // Control characters become spaces; text-direction controls (which can make a message read
         // other than it is) are dropped.
-        const text = msg.text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(BIDI_CONTROLS, '').trim()
+        const text = msg.text
+          .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+          .replace(BIDI_CONTROLS, '')
+          .trim()
         if (!text) return { type: 'error', code: 'invalid_message', message: 'Say something first.' }
         if (text.length > MAX_CHAT_CHARS) return { type: 'error', code: 'invalid_message', message: `Messages are at most ${MAX_CHAT_CHARS} characters.` }
         if (!takeToken(member.chat, this.timings.chatBurst, this.timings.chatRefillMs, now)) return rateLimited()
@@ -304,10 +309,13 @@ export class PartyState {
     const startAt = now + this.leadMs()
     this.update({ phase: 'playing', positionS, serverTime: startAt, reason, by })
     if (this.startCheckTimer !== null) this.io.clearTimer(this.startCheckTimer)
-    this.startCheckTimer = this.io.setTimer(() => {
-      this.startCheckTimer = null
-      this.reconcile()
-    }, startAt - now + this.timings.startGraceMs)
+    this.startCheckTimer = this.io.setTimer(
+      () => {
+        this.startCheckTimer = null
+        this.reconcile()
+      },
+      startAt - now + this.timings.startGraceMs,
+    )
   }
 
   /** Moves between playing and waiting as members buffer and recover. */

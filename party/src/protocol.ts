@@ -10,7 +10,11 @@ export const MAX_CHAT_CHARS = 500
 /** The reactions a member can send; anything else is refused. */
 export const REACTIONS = ['👍', '😂', '😮', '😢', '❤️', '🎉', '🍿'] as const
 
-const position = z.number().finite().min(0).max(7 * 24 * 3600)
+const position = z
+  .number()
+  .finite()
+  .min(0)
+  .max(7 * 24 * 3600)
 
 /** Messages a client may send. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [

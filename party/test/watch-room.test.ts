@@ -47,7 +47,10 @@ async function rawMember(room: string, id: string) {
   })
   const next = async (type: ServerMessage['type']) => {
     await until(() => inbox.some((m) => m.type === type), 5000, type)
-    return inbox.splice(inbox.findIndex((m) => m.type === type), 1)[0]!
+    return inbox.splice(
+      inbox.findIndex((m) => m.type === type),
+      1,
+    )[0]!
   }
   return { ws, inbox, next }
 }

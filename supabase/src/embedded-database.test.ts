@@ -21,7 +21,7 @@ async function modesUnder(dir: string): Promise<string[]> {
   return bad
 }
 
-test('its files are the owner\'s alone, it listens on loopback, fsync is on', { timeout: 60_000 }, async () => {
+test("its files are the owner's alone, it listens on loopback, fsync is on", { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bt-embedded-'))
   dirs.push(dir)
   const db = await startEmbeddedDatabase({ dataDir: dir, port: 0, password: 'modes-test-password-0123456789' })

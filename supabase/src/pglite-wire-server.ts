@@ -30,12 +30,7 @@ const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]) // 'S', length 4
 /** Refuse absurd lengths early instead of buffering them. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 
-type Frame =
-  | { kind: 'startup'; bytes: Uint8Array }
-  | { kind: 'ssl' }
-  | { kind: 'cancel' }
-  | { kind: 'terminate' }
-  | { kind: 'message'; bytes: Uint8Array }
+type Frame = { kind: 'startup'; bytes: Uint8Array } | { kind: 'ssl' } | { kind: 'cancel' } | { kind: 'terminate' } | { kind: 'message'; bytes: Uint8Array }
 
 const PASSWORD_MESSAGE = 0x70 // 'p': SASLInitialResponse / SASLResponse
 
@@ -211,14 +206,17 @@ export async function startPgliteWireServer(opts: PgliteWireServerOptions): Prom
   if (credentials.size === 0) throw new Error('the wire server needs at least one login')
   /** Each connection's socket and when it last sent a message. */
   const activity = new Map<object, { socket: Socket; last: number }>()
-  const watchdog = setInterval(() => {
-    const holder = turns.holder
-    const held = holder ? activity.get(holder) : undefined
-    if (held && turns.queued > 0 && Date.now() - held.last > idleHoldTimeoutMs) {
-      opts.onError?.(new Error(`a client held the database session idle in a transaction for over ${idleHoldTimeoutMs} ms while others waited; disconnected it`))
-      held.socket.destroy()
-    }
-  }, Math.min(1000, Math.max(20, idleHoldTimeoutMs / 4)))
+  const watchdog = setInterval(
+    () => {
+      const holder = turns.holder
+      const held = holder ? activity.get(holder) : undefined
+      if (held && turns.queued > 0 && Date.now() - held.last > idleHoldTimeoutMs) {
+        opts.onError?.(new Error(`a client held the database session idle in a transaction for over ${idleHoldTimeoutMs} ms while others waited; disconnected it`))
+        held.socket.destroy()
+      }
+    },
+    Math.min(1000, Math.max(20, idleHoldTimeoutMs / 4)),
+  )
   watchdog.unref()
 
   async function run(message: Uint8Array, socket: Socket): Promise<string | null> {

@@ -123,8 +123,10 @@ describe(`migrations on ${testTarget()}`, () => {
       await migrate(c, await listMigrations(migrationsDir))
       await seed(c, seedFile)
       const count = async () =>
-        (await c.query(`select (select count(*) from auth.users) + (select count(*) from public.profiles) + (select count(*) from public.watch_history)
-                          + (select count(*) from public.search_history) + (select count(*) from public.collection_items) as n`)).rows[0].n as string
+        (
+          await c.query(`select (select count(*) from auth.users) + (select count(*) from public.profiles) + (select count(*) from public.watch_history)
+                          + (select count(*) from public.search_history) + (select count(*) from public.collection_items) as n`)
+        ).rows[0].n as string
       const first = await count()
       expect(Number(first)).toBeGreaterThan(2)
       await seed(c, seedFile)

@@ -34,25 +34,20 @@ beforeAll(async () => {
         order by 1`,
     )
   ).rows.map((r) => r.table_name)
-  profiles = (
-    await client.query<SeedProfile>(
-      `select p.id, p.name, p.account_id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id order by p.name`,
-    )
-  ).rows
+  profiles = (await client.query<SeedProfile>(`select p.id, p.name, p.account_id, a.owner_id from public.profiles p join public.accounts a on a.id = p.account_id order by p.name`)).rows
 })
 afterAll(async () => {
   await client?.end()
   await db?.drop()
 })
 
-const countAll = async (table: string, profileId: string) =>
-  (await client.query<{ n: number }>(`select count(*)::int as n from public.${table} where profile_id = $1`, [profileId])).rows[0]!.n
+const countAll = async (table: string, profileId: string) => (await client.query<{ n: number }>(`select count(*)::int as n from public.${table} where profile_id = $1`, [profileId])).rows[0]!.n
 
 describe(`profile isolation on ${testTarget()}`, () => {
   test('the catalog lists every profile-level table and the seed has several profiles in two accounts', () => {
-    expect(profileTables).toEqual(expect.arrayContaining([
-      'collection_items', 'collections', 'favorites', 'player_settings', 'reading_progress', 'search_history', 'watch_history', 'watch_progress', 'watchlist',
-    ]))
+    expect(profileTables).toEqual(
+      expect.arrayContaining(['collection_items', 'collections', 'favorites', 'player_settings', 'reading_progress', 'search_history', 'watch_history', 'watch_progress', 'watchlist']),
+    )
     expect(new Set(profiles.map((p) => p.account_id)).size).toBeGreaterThanOrEqual(2)
     expect(Math.max(...Object.values(Object.groupBy(profiles, (p) => p.account_id)).map((ps) => ps!.length))).toBeGreaterThanOrEqual(3)
   })
@@ -74,7 +69,9 @@ describe(`profile isolation on ${testTarget()}`, () => {
     await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ sub: profiles[0]!.owner_id, role: 'authenticated' })])
     expect((await client.query(`select name from catalog.torrents where info_hash = $1`, [hash])).rows).toEqual([{ name: 'Shared Film' }])
     expect((await client.query(`select path from catalog.torrent_files where info_hash = $1`, [hash])).rows).toEqual([{ path: 'film.mp4' }])
-    expect(await sqlStateOf(client, () => client.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source) values ($1, 'Mine', 1, 1, 'upload')`, ['d'.repeat(40)]))).toBe('42501')
+    expect(await sqlStateOf(client, () => client.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source) values ($1, 'Mine', 1, 1, 'upload')`, ['d'.repeat(40)]))).toBe(
+      '42501',
+    )
     expect(await sqlStateOf(client, () => client.query(`update catalog.torrents set name = 'Renamed'`))).toBe('42501')
     expect(await sqlStateOf(client, () => client.query(`delete from catalog.torrents`))).toBe('42501')
     await client.query('rollback')
@@ -162,7 +159,12 @@ describe(`profile isolation on ${testTarget()}`, () => {
         const accounts = await client.query<{ id: string }>('select id from public.accounts')
         expect(accounts.rows.map((r) => r.id)).toEqual([p.account_id])
         const visible = await client.query<{ id: string }>('select id from public.profiles order by name')
-        expect(visible.rows.map((r) => r.id).sort()).toEqual(profiles.filter((o) => o.account_id === p.account_id).map((o) => o.id).sort())
+        expect(visible.rows.map((r) => r.id).sort()).toEqual(
+          profiles
+            .filter((o) => o.account_id === p.account_id)
+            .map((o) => o.id)
+            .sort(),
+        )
       })
     }
   })
@@ -207,10 +209,11 @@ describe(`profile isolation on ${testTarget()}`, () => {
     await client.query(`update public.profiles set max_rating = 'PG' where id = $1`, [kid.id])
     await client.query(`update public.profiles set max_rating = null where id = $1`, [grownUp.id])
     for (const [rating, hash] of Object.entries(films)) {
-      await client.query(
-        `insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, content_rating) values ($1, $2, 1, 1, 'demo', 'movie', $3)`,
-        [hash, `Film ${rating}`, rating === 'unrated' ? null : rating],
-      )
+      await client.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, content_type, content_rating) values ($1, $2, 1, 1, 'demo', 'movie', $3)`, [
+        hash,
+        `Film ${rating}`,
+        rating === 'unrated' ? null : rating,
+      ])
       await client.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'film.mkv', 1, 'video')`, [hash])
     }
     const hashes = Object.values(films)
@@ -267,7 +270,10 @@ describe(`profile isolation on ${testTarget()}`, () => {
   test('profile names and settings are checked: length, control characters, kids rating', async () => {
     const p = profiles[0]!
     await asPerson(client, { sub: p.owner_id }, async () => {
-      const add = (name: string, extra = '') => () => client.query(`insert into public.profiles (account_id, name${extra ? ', is_kids, max_rating' : ''}) values ($1, $2${extra})`, [p.account_id, name])
+      const add =
+        (name: string, extra = '') =>
+        () =>
+          client.query(`insert into public.profiles (account_id, name${extra ? ', is_kids, max_rating' : ''}) values ($1, $2${extra})`, [p.account_id, name])
       expect(await sqlStateOf(client, add('x'.repeat(41)))).toBe('23514')
       expect(await sqlStateOf(client, add(''))).toBe('23514')
       expect(await sqlStateOf(client, add('bad\nname'))).toBe('23514')

@@ -15,7 +15,9 @@ export function PinUnlockForm({ title, error }: { title: string; error?: string 
         <FormError message={error} />
         <input type="hidden" name="intent" value="unlock" />
         <PinField />
-        <button type="submit" className="button primary">Unlock</button>
+        <button type="submit" className="button primary">
+          Unlock
+        </button>
       </Form>
     </main>
   )

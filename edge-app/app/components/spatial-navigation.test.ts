@@ -4,8 +4,12 @@ import { nearestInDirection } from './spatial-navigation.ts'
 const rect = (left: number, top: number, width = 100, height = 50) => ({ left, top, width, height, right: left + width, bottom: top + height })
 // Two rows of three tiles, a nav link far up on the right, a button under the first row's end.
 const tiles = {
-  a1: rect(0, 100), a2: rect(120, 100), a3: rect(240, 100),
-  b1: rect(0, 200), b2: rect(120, 200), b3: rect(240, 200),
+  a1: rect(0, 100),
+  a2: rect(120, 100),
+  a3: rect(240, 100),
+  b1: rect(0, 200),
+  b2: rect(120, 200),
+  b3: rect(240, 200),
   nav: rect(600, 0, 60, 20),
 }
 const all = Object.entries(tiles).map(([el, r]) => ({ el, r }))

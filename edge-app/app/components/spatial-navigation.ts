@@ -43,7 +43,8 @@ export function nearestInDirection<T>(from: Rect, dir: Direction, candidates: Ar
     const along = dir === 'ArrowRight' ? r.left - from.right : dir === 'ArrowLeft' ? from.left - r.right : dir === 'ArrowDown' ? r.top - from.bottom : from.top - r.bottom
     const ahead = dir === 'ArrowRight' ? x > cx + 1 : dir === 'ArrowLeft' ? x < cx - 1 : dir === 'ArrowDown' ? y > cy + 1 : y < cy - 1
     if (!ahead || along < -Math.min(from.width, from.height) / 2) continue
-    const across = dir === 'ArrowLeft' || dir === 'ArrowRight' ? Math.max(0, Math.max(r.top, from.top) - Math.min(r.bottom, from.bottom)) : Math.max(0, Math.max(r.left, from.left) - Math.min(r.right, from.right))
+    const across =
+      dir === 'ArrowLeft' || dir === 'ArrowRight' ? Math.max(0, Math.max(r.top, from.top) - Math.min(r.bottom, from.bottom)) : Math.max(0, Math.max(r.left, from.left) - Math.min(r.right, from.right))
     const score = Math.max(0, along) + 2 * across
     if (!best || score < best.score) best = { el, score }
   }

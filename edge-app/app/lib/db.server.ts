@@ -2,7 +2,6 @@ import pg from 'pg'
 import type { WithDatabase } from '@bittorrented/common'
 import type { Person } from './person.ts'
 
-
 /**
  * The database connection of one request: opened on first use, shared by the route-scope
  * middleware and the loaders, closed when the request is done. A Worker may not keep sockets
@@ -50,9 +49,7 @@ export class RequestDb {
       // One round trip for begin + claims + role (simple protocol; the claims are escaped).
       // JIT off: a person's reads are short, LIMITed statements, but on a large catalog their
       // plans' costs pass jit_above_cost, and compiling took 150–300 ms per search statement.
-      await client.query(
-        `begin; select set_config('request.jwt.claims', ${client.escapeLiteral(jwtClaims)}, true), set_config('role', 'authenticated', true), set_config('jit', 'off', true)`,
-      )
+      await client.query(`begin; select set_config('request.jwt.claims', ${client.escapeLiteral(jwtClaims)}, true), set_config('role', 'authenticated', true), set_config('jit', 'off', true)`)
       try {
         const result = await fn(client)
         await client.query('commit')

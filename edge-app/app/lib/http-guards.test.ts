@@ -49,14 +49,16 @@ describe('request guards', () => {
         c.enqueue(new Uint8Array(64 * 1024).fill(32))
       },
     })
-    await expect(readJsonBody(new Request('http://edge.test/api/x', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: endless, duplex: 'half' } as RequestInit))).rejects.toMatchObject({ code: 'payload_too_large' })
+    await expect(
+      readJsonBody(new Request('http://edge.test/api/x', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: endless, duplex: 'half' } as RequestInit)),
+    ).rejects.toMatchObject({ code: 'payload_too_large' })
   })
 
   test('the CSP allows scripts only from us with the nonce, media only from the media node', () => {
     const csp = contentSecurityPolicy('abc', { mediaNodeUrl: 'http://127.0.0.1:8790/', partyUrl: 'https://party.example' })
     expect(csp).toContain("script-src 'self' 'nonce-abc'")
     expect(csp).toContain("media-src 'self' blob: http://127.0.0.1:8790")
-    expect(csp).toContain('connect-src \'self\' http://127.0.0.1:8790 wss://party.example')
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:8790 wss://party.example")
     expect(csp).toContain("frame-ancestors 'none'")
     expect(csp).not.toContain('unsafe-eval')
   })

@@ -8,7 +8,10 @@ export interface MediaCapabilities {
 export function browserCapabilities(): MediaCapabilities {
   const video = document.createElement('video')
   const can = (type: string) => video.canPlayType(type) !== ''
-  const pick = (probes: Record<string, string[]>) => Object.entries(probes).filter(([, types]) => types.some(can)).map(([name]) => name)
+  const pick = (probes: Record<string, string[]>) =>
+    Object.entries(probes)
+      .filter(([, types]) => types.some(can))
+      .map(([name]) => name)
   return {
     containers: pick({ mp4: ['video/mp4'], webm: ['video/webm'], ogg: ['video/ogg', 'audio/ogg'], mp3: ['audio/mpeg'], flac: ['audio/flac'], wav: ['audio/wav'] }),
     videoCodecs: pick({

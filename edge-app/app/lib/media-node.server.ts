@@ -60,12 +60,14 @@ export class MediaNodeClient {
   private sign(path: string, resource: string, ttlSeconds: number, query?: Record<string, string>): Promise<string> {
     const url = new URL(path, this.config.mediaNodeUrl)
     // Unsigned choices (the browser's capabilities) go after the signature's own parameters.
-    return signUrl({ secret: this.config.keys.mediaUrl, method: 'GET', url: url.toString(), subject: { userId: this.person.userId, profileId: this.person.profileId, resource }, ttlSeconds }).then((signed) => {
-      if (!query) return signed
-      const withChoices = new URL(signed)
-      for (const [k, v] of Object.entries(query)) withChoices.searchParams.set(k, v)
-      return withChoices.toString()
-    })
+    return signUrl({ secret: this.config.keys.mediaUrl, method: 'GET', url: url.toString(), subject: { userId: this.person.userId, profileId: this.person.profileId, resource }, ttlSeconds }).then(
+      (signed) => {
+        if (!query) return signed
+        const withChoices = new URL(signed)
+        for (const [k, v] of Object.entries(query)) withChoices.searchParams.set(k, v)
+        return withChoices.toString()
+      },
+    )
   }
 
   private async call<S extends z.ZodTypeAny>(path: string, resource: string, schema: S, opts: { timeoutMs: number; query?: Record<string, string> }): Promise<Outcome<z.infer<S>>> {
@@ -113,7 +115,10 @@ export class MediaNodeClient {
 
   /** How a browser with `caps` should get the file (direct, remux, transcode); a refusal throws AppError. */
   async playback(infoHash: string, fileIndex: number, caps: ClientCapabilities): Promise<PlaybackAnswer> {
-    const outcome = await this.call(`/v1/playback/${infoHash}/${fileIndex}`, fileResource(infoHash, fileIndex), PlaybackAnswerSchema, { timeoutMs: PLAYBACK_TIMEOUT_MS, query: capabilitiesQuery(caps) })
+    const outcome = await this.call(`/v1/playback/${infoHash}/${fileIndex}`, fileResource(infoHash, fileIndex), PlaybackAnswerSchema, {
+      timeoutMs: PLAYBACK_TIMEOUT_MS,
+      query: capabilitiesQuery(caps),
+    })
     if (!outcome.ok) throw MediaNodeClient.refused(outcome)
     return outcome.value
   }

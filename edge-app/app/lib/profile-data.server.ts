@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { BIDI_CONTROL } from '@bittorrented/common'
 import type { RequestDb } from './db.server.ts'
 import type { ProfilePerson } from './person.ts'
-
+import type { PlayerSettings } from './player-settings.ts'
 
 export interface ResumeItem {
   infoHash: string
@@ -59,10 +59,7 @@ const RESUME_ITEMS = `select w.info_hash as "infoHash", w.file_index as "fileInd
 
 export function listContinueWatching(db: RequestDb, ctx: ProfilePerson, limit = 20): Promise<ResumeItem[]> {
   return db.asPerson(ctx, async (tx) => {
-    const { rows } = await tx.query<ResumeItem>(
-      `${RESUME_ITEMS} order by updated_at desc limit $2`,
-      [ctx.profileId, limit],
-    )
+    const { rows } = await tx.query<ResumeItem>(`${RESUME_ITEMS} order by updated_at desc limit $2`, [ctx.profileId, limit])
     return rows
   })
 }
@@ -105,7 +102,12 @@ export const ProgressSchema = z
   .object({
     infoHash: z.string().regex(INFO_HASH_PATTERN, 'infoHash is 40 lowercase hex characters'),
     fileIndex: z.number().int().min(0).max(1_000_000),
-    title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
     positionS: z.number().min(0).max(1e7),
     durationS: z.number().positive().max(1e7),
   })
@@ -137,22 +139,16 @@ export function saveProgress(db: RequestDb, ctx: ProfilePerson, p: Progress): Pr
 /** The saved position in a file, in seconds, or null. */
 export function findResumePosition(db: RequestDb, ctx: ProfilePerson, infoHash: string, fileIndex: number): Promise<number | null> {
   return db.asPerson(ctx, async (tx) => {
-    const { rows } = await tx.query<{ position_s: number }>(
-      `select position_s from public.watch_progress where profile_id = $1 and info_hash = $2 and file_index = $3 and ${RESUME_WINDOW}`,
-      [ctx.profileId, infoHash, fileIndex],
-    )
+    const { rows } = await tx.query<{ position_s: number }>(`select position_s from public.watch_progress where profile_id = $1 and info_hash = $2 and file_index = $3 and ${RESUME_WINDOW}`, [
+      ctx.profileId,
+      infoHash,
+      fileIndex,
+    ])
     return rows[0]?.position_s ?? null
   })
 }
 
-export const PlayerSettingsSchema = z.object({
-  subtitleLanguage: z.string().regex(/^[a-z]{2,3}$/).nullable(),
-  audioLanguage: z.string().regex(/^[a-z]{2,3}$/).nullable(),
-  subtitleSize: z.enum(['small', 'medium', 'large']),
-  playbackRate: z.coerce.number().min(0.25).max(3),
-  autoplayNext: z.boolean(),
-})
-export type PlayerSettings = z.infer<typeof PlayerSettingsSchema>
+export { PlayerSettingsSchema, type PlayerSettings } from './player-settings.ts'
 
 const DEFAULT_SETTINGS: PlayerSettings = { subtitleLanguage: null, audioLanguage: null, subtitleSize: 'medium', playbackRate: 1, autoplayNext: true }
 
@@ -199,7 +195,12 @@ export function setOnList(db: RequestDb, ctx: ProfilePerson, infoHash: string, t
 export const ReadingProgressSchema = z.object({
   infoHash: z.string().regex(INFO_HASH_PATTERN),
   fileIndex: z.number().int().min(0),
-  title: z.string().trim().min(1).max(300).refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
   location: z.string().min(1).max(500),
   fraction: z.number().min(0).max(1),
 })
@@ -208,10 +209,11 @@ export type ReadingProgress = z.infer<typeof ReadingProgressSchema>
 /** Where this profile is in the book, or null the first time. */
 export function findReadingPosition(db: RequestDb, ctx: ProfilePerson, infoHash: string, fileIndex: number): Promise<{ location: string; fraction: number } | null> {
   return db.asPerson(ctx, async (tx) => {
-    const { rows } = await tx.query<{ location: string; fraction: number }>(
-      `select location, fraction from public.reading_progress where profile_id = $1 and info_hash = $2 and file_index = $3`,
-      [ctx.profileId, infoHash, fileIndex],
-    )
+    const { rows } = await tx.query<{ location: string; fraction: number }>(`select location, fraction from public.reading_progress where profile_id = $1 and info_hash = $2 and file_index = $3`, [
+      ctx.profileId,
+      infoHash,
+      fileIndex,
+    ])
     return rows[0] ?? null
   })
 }

@@ -18,7 +18,14 @@ export const SelectProfileSchema = z.object({
  * Selects a profile for this browser: only one of the user's own, checked in the database.
  * Returns the Set-Cookie headers: the selection, and the device default when asked to remember.
  */
-export async function selectProfile(request: Request, context: AppLoadContext, user: SessionClaims, profileId: string, remember: boolean, pin?: string | null): Promise<{ profile: Profile; headers: Headers }> {
+export async function selectProfile(
+  request: Request,
+  context: AppLoadContext,
+  user: SessionClaims,
+  profileId: string,
+  remember: boolean,
+  pin?: string | null,
+): Promise<{ profile: Profile; headers: Headers }> {
   const { config, db } = context
   const profile = await verifyProfileOwnership(db, user.id, profileId)
   if (!profile) throw new AppError('not_found', 'That profile is not one of yours.')

@@ -9,7 +9,6 @@ import { AppError } from './errors.ts'
 import { ProfileNameSchema } from './auth/credentials.ts'
 import { AVATARS, KIDS_RATINGS, RATINGS } from './profile-options.ts'
 
-
 export interface Profile {
   id: string
   name: string
@@ -34,7 +33,10 @@ export const ProfileInputSchema = z
     avatar: z.enum(AVATARS).default('avatar-1'),
     isKids: z.boolean().default(false),
     maxRating: z.enum(RATINGS).nullable().default(null),
-    language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'Choose a language.').default('en'),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'Choose a language.')
+      .default('en'),
   })
   .transform((p) => ({ ...p, maxRating: p.isKids ? (p.maxRating && (KIDS_RATINGS as readonly string[]).includes(p.maxRating) ? p.maxRating : 'PG') : p.maxRating }))
 export type ProfileInput = z.infer<typeof ProfileInputSchema>

@@ -71,7 +71,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 function deviceName(userAgent: string): string {
   const browser = /Firefox\//.test(userAgent) ? 'Firefox' : /Edg\//.test(userAgent) ? 'Edge' : /Chrome\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : null
-  const os = /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Windows/.test(userAgent) ? 'Windows' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : null
+  const os = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null
   if (browser || os) return [browser, os].filter(Boolean).join(' on ')
   return userAgent ? userAgent.slice(0, 60) : 'Unknown device'
 }
@@ -117,7 +127,9 @@ export default function AccountPage() {
             Your account password
             <input name="password" type="password" autoComplete="current-password" required />
           </label>
-          <button type="submit" className="button primary">{pinSet ? 'Change PIN' : 'Set PIN'}</button>
+          <button type="submit" className="button primary">
+            {pinSet ? 'Change PIN' : 'Set PIN'}
+          </button>
         </Form>
       </section>
       <section aria-labelledby="password-heading">
@@ -132,7 +144,9 @@ export default function AccountPage() {
             New password
             <input name="newPassword" type="password" autoComplete="new-password" minLength={8} required />
           </label>
-          <button type="submit" className="button primary">Change password and sign out other devices</button>
+          <button type="submit" className="button primary">
+            Change password and sign out other devices
+          </button>
         </Form>
       </section>
       <section aria-labelledby="devices-heading">
@@ -148,7 +162,9 @@ export default function AccountPage() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="end" />
                   <input type="hidden" name="session" value={s.id} />
-                  <button type="submit" className="button">Sign out</button>
+                  <button type="submit" className="button">
+                    Sign out
+                  </button>
                 </Form>
               )}
             </li>
@@ -157,7 +173,9 @@ export default function AccountPage() {
         {sessions.length > 1 ? (
           <Form method="post">
             <input type="hidden" name="intent" value="end-others" />
-            <button type="submit" className="button">Sign out every other device</button>
+            <button type="submit" className="button">
+              Sign out every other device
+            </button>
           </Form>
         ) : null}
       </section>

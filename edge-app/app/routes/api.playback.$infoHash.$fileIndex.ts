@@ -24,7 +24,7 @@ export function loader({ params, request, context }: LoaderFunctionArgs) {
     // The same catalog and rating check as the watch page: nothing is signed for a title this
     // profile may not see, or for a hash the catalog does not hold.
     const found = await findTorrent(context.db, ctx, infoHash)
-    if (!found || !found.files.some((f) => f.index === fileIndex)) throw new AppError('not_found', 'There is no such file.')
+    if (!found?.files.some((f) => f.index === fileIndex)) throw new AppError('not_found', 'There is no such file.')
     const node = mediaNode(context.config, ctx)
     const answer = await node.playback(infoHash, fileIndex, caps)
     // Text tracks inside the file, each with a URL signed for this person.

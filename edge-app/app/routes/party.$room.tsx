@@ -21,9 +21,7 @@ export const meta: MetaFunction = () => [{ title: 'Watch party — BitTorrented'
 /** The party connection lives as long as a long film; a reconnect after that needs the page again. */
 const CONNECTION_TTL_S = SIGNED_TTL_S.partyConnection
 
-type LoaderData =
-  | { ok: true; profile: Profile; playable: PlayableFile; connectUrl: string; inviteUrl: string; settings: PlayerSettings }
-  | { ok: false; profile: Profile; message: string }
+type LoaderData = { ok: true; profile: Profile; playable: PlayableFile; connectUrl: string; inviteUrl: string; settings: PlayerSettings } | { ok: false; profile: Profile; message: string }
 
 /**
  * /party/<room>?m=…&exp=…&sig=…: the invite link is this page. A signed-in person with a

@@ -24,10 +24,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!switching) {
     const chosen = await automaticProfile(request, context.config, user, profiles)
     // A device default that needs the PIN (leaving a kids profile) is not picked by itself.
-    const selected = chosen ? await selectProfile(request, context, user, chosen.id, false).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'pin_required') return null
-      throw err
-    }) : null
+    const selected = chosen
+      ? await selectProfile(request, context, user, chosen.id, false).catch((err: unknown) => {
+          if (err instanceof AppError && err.code === 'pin_required') return null
+          throw err
+        })
+      : null
     if (selected) throw redirect(safeNextPath(new URL(request.url).searchParams.get('next')) ?? '/browse', { headers: selected.headers })
   }
   return Response.json({ profiles })
@@ -102,7 +104,9 @@ export default function ProfilePicker() {
         <Form method="post" className="stack narrow" aria-label="Profile PIN">
           <input type="hidden" name="profileId" value={failure.pinFor} />
           <PinField />
-          <button type="submit" className="button primary">Continue</button>
+          <button type="submit" className="button primary">
+            Continue
+          </button>
         </Form>
       ) : null}
       <p className="actions">

@@ -6,16 +6,7 @@ import { ProfileAvatar } from '../components/profile-avatar.tsx'
 import { AppError, statusFor } from '../lib/errors.ts'
 import { formFailure, parseForm } from '../lib/form.server.ts'
 import { AVATARS, KIDS_RATINGS, RATINGS } from '../lib/profile-options.ts'
-import {
-  createProfile,
-  deleteProfile,
-  getAccountSummary,
-  listProfiles,
-  ProfileInputSchema,
-  updateProfile,
-  type AccountSummary,
-  type Profile,
-} from '../lib/profiles.server.ts'
+import { createProfile, deleteProfile, getAccountSummary, listProfiles, ProfileInputSchema, updateProfile, type AccountSummary, type Profile } from '../lib/profiles.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import { KIDS_CANNOT_MANAGE, pinSatisfied, requireProfileManager, unlockWithPin } from '../lib/profile-guard.server.ts'
 import { PinUnlockForm } from '../components/pin-unlock-form.tsx'

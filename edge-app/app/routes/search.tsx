@@ -31,7 +31,15 @@ const TYPE_LABELS: Record<string, string> = {
 }
 
 /** One filter: a checkbox per value, with how many results it would give. Empty: not shown, unless `always`. */
-function FacetFieldset(props: { legend: string; name: string; values: Array<{ value: string; count: number }>; chosen: Set<string>; label?: (v: string) => string; always?: boolean; estimate?: boolean }) {
+function FacetFieldset(props: {
+  legend: string
+  name: string
+  values: Array<{ value: string; count: number }>
+  chosen: Set<string>
+  label?: (v: string) => string
+  always?: boolean
+  estimate?: boolean
+}) {
   if (props.values.length === 0 && !props.always) return null
   return (
     <fieldset>

@@ -7,16 +7,8 @@ export const handle: ScopedHandle = { scope: 'public' }
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { config } = context
-  const [edge, mediaNode, party] = await Promise.all([
-    checkHealth(context.db),
-    fetchServiceStatus('Media node (streaming)', config.mediaNodeUrl),
-    fetchServiceStatus('Watch parties', config.partyUrl),
-  ])
-  const services: ServiceStatus[] = [
-    { name: 'Database', up: edge.database.status === 'up', detail: edge.database.status === 'up' ? 'up' : 'down' },
-    mediaNode,
-    party,
-  ]
+  const [edge, mediaNode, party] = await Promise.all([checkHealth(context.db), fetchServiceStatus('Media node (streaming)', config.mediaNodeUrl), fetchServiceStatus('Watch parties', config.partyUrl)])
+  const services: ServiceStatus[] = [{ name: 'Database', up: edge.database.status === 'up', detail: edge.database.status === 'up' ? 'up' : 'down' }, mediaNode, party]
   return Response.json({ services }, { headers: { 'Cache-Control': 'no-store' } })
 }
 

@@ -4,7 +4,6 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { findTorrent, listVersions, type CatalogFile, type CatalogTorrent } from '../lib/catalog.server.ts'
-import { AppError } from '../lib/errors.ts'
 import { artistPath, formatBytes } from '../lib/format.ts'
 import { mediaNode, type Album, type AlbumTrack, type PeerCheck } from '../lib/media-node.server.ts'
 import { useMusicPlayer, type QueueTrack } from '../components/music/music-player.tsx'
@@ -15,7 +14,6 @@ import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${(data as { torrent?: CatalogTorrent } | undefined)?.torrent?.name ?? 'Title'} — BitTorrented` }]
-
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const ctx = requireProfile(context)
@@ -33,9 +31,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   // Tracks a browser plays as they are go to the music player with a URL signed for this profile.
   const album = foundAlbum && {
     ...foundAlbum,
-    tracks: await Promise.all(
-      foundAlbum.tracks.map(async (t) => ({ ...t, src: t.playable && DIRECT_AUDIO.test(t.path) ? await node.streamUrl(infoHash, t.fileIndex) : null })),
-    ),
+    tracks: await Promise.all(foundAlbum.tracks.map(async (t) => ({ ...t, src: t.playable && DIRECT_AUDIO.test(t.path) ? await node.streamUrl(infoHash, t.fileIndex) : null }))),
   }
   const versions = await listVersions(context.db, ctx, found.torrent)
   const onList = await isOnList(context.db, ctx, infoHash)
@@ -72,7 +68,14 @@ export default function TorrentPage() {
         {formatBytes(torrent.sizeBytes)} · {torrent.fileCount} {torrent.fileCount === 1 ? 'file' : 'files'}
         {torrent.seeders !== null && ` · ${torrent.seeders} ${torrent.seeders === 1 ? 'seeder' : 'seeders'}`}
         {' · '}
-        {torrent.contentRating ? <span className="badge" aria-label={`Rated ${torrent.contentRating}`}>{torrent.contentRating}</span> : 'Not rated'}
+        {torrent.contentRating ? (
+          <span className="badge">
+            <span className="visually-hidden">Rated </span>
+            {torrent.contentRating}
+          </span>
+        ) : (
+          'Not rated'
+        )}
         {torrent.isPrivate ? (
           <>
             {' · '}
@@ -83,7 +86,9 @@ export default function TorrentPage() {
         ) : null}
       </p>
       {torrent.filesComplete === false ? (
-        <p className="tile-meta">The catalog lists {files.length} of its {torrent.fileCount} files; the rest are read from the torrent when it is played.</p>
+        <p className="tile-meta">
+          The catalog lists {files.length} of its {torrent.fileCount} files; the rest are read from the torrent when it is played.
+        </p>
       ) : null}
       <Form method="post" action="/api/list" className="inline-form">
         <input type="hidden" name="infoHash" value={torrent.infoHash} />
@@ -94,9 +99,7 @@ export default function TorrentPage() {
       </Form>
       {peers.state !== 'ok' && (
         <div className="form-error" role="alert">
-          <p>
-            {peers.state === 'no_peers' ? `No peers right now: ${peers.message}` : peers.message} You can still try to play; it starts as soon as someone shares it.
-          </p>
+          <p>{peers.state === 'no_peers' ? `No peers right now: ${peers.message}` : peers.message} You can still try to play; it starts as soon as someone shares it.</p>
           {peers.state === 'no_peers' && peers.alternatives.length > 0 && (
             <>
               <p>Other versions of this title that are being shared:</p>
@@ -114,7 +117,7 @@ export default function TorrentPage() {
       )}
       {album && album.tracks.length > 0 && (
         <section aria-labelledby="album-heading" className="card">
-          <h2 id="album-heading">{album.album ?? (album.artist ? 'Tracks' : torrent.title ?? 'Tracks')}</h2>
+          <h2 id="album-heading">{album.album ?? (album.artist ? 'Tracks' : (torrent.title ?? 'Tracks'))}</h2>
           {(album.artist ?? torrent.artist) && (
             <p>
               by <Link to={artistPath((album.artist ?? torrent.artist)!)}>{album.artist ?? torrent.artist}</Link>

@@ -59,9 +59,7 @@ export default function Watch() {
       )}
       {next !== null && <p className="tile-meta">Next in the queue: file {next + 1} of the torrent.</p>}
       <p className="tile-meta">Streaming from the swarm: only the parts you watch are fetched.</p>
-      <p className="tile-meta">
-        Keys: Space or K play/pause · ←/→ 10 s · ↑/↓ volume · M mute · F full screen · C subtitles · P picture-in-picture
-      </p>
+      <p className="tile-meta">Keys: Space or K play/pause · ←/→ 10 s · ↑/↓ volume · M mute · F full screen · C subtitles · P picture-in-picture</p>
     </AppShell>
   )
 }

@@ -104,7 +104,10 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
       .on('start', (line: string) => (argv = line))
       .on('end', () => resolve())
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        const tail = String(stderr ?? '').split('\n').slice(-8).join('\n')
+        const tail = String(stderr ?? '')
+          .split('\n')
+          .slice(-8)
+          .join('\n')
         reject(new Error(`ffmpeg failed: ${err.message}\n${argv}\n${tail}`, { cause: err }))
       })
       .run()

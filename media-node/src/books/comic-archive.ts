@@ -56,7 +56,8 @@ async function pageEntries(zip: yauzl.ZipFile): Promise<Array<{ entry: yauzl.Ent
     zip.on('entry', (entry: yauzl.Entry) => {
       const contentType = pageType(entry.fileName)
       if (contentType && !entry.fileName.endsWith('/')) {
-        if (entry.uncompressedSize > MAX_PAGE_BYTES) return reject(new AppError('unplayable_media', `A page of this comic book claims ${entry.uncompressedSize} bytes; pages are at most ${MAX_PAGE_BYTES}.`))
+        if (entry.uncompressedSize > MAX_PAGE_BYTES)
+          return reject(new AppError('unplayable_media', `A page of this comic book claims ${entry.uncompressedSize} bytes; pages are at most ${MAX_PAGE_BYTES}.`))
         pages.push({ entry, contentType })
         if (pages.length > MAX_PAGES) return reject(new AppError('unplayable_media', `This comic book has more than ${MAX_PAGES} pages.`))
       }

@@ -298,9 +298,7 @@ async function remaining(source: pg.ClientBase, cursor: { updatedAt: string; inf
   const estimated = Number(est.rows[0]?.n ?? 0)
   if (estimated > EXACT_COUNT_UP_TO) return { total: Math.round(estimated), estimate: true }
   const { rows } = await source.query<{ n: string }>(
-    cursor
-      ? `select count(*) as n from torrents where (updated_at, encode(info_hash, 'hex')) > ($1::timestamptz, $2::text)`
-      : `select count(*) as n from torrents`,
+    cursor ? `select count(*) as n from torrents where (updated_at, encode(info_hash, 'hex')) > ($1::timestamptz, $2::text)` : `select count(*) as n from torrents`,
     cursor ? [cursor.updatedAt, cursor.infoHash] : [],
   )
   return { total: Number(rows[0]?.n ?? 0), estimate: false }

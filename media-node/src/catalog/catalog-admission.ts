@@ -7,8 +7,9 @@ import type { WithDatabase } from '@bittorrented/common'
 import { rememberedCheck } from '../remembered-check.ts'
 
 export function catalogAdmission(withDb: WithDatabase, now: () => number = Date.now): (infoHash: string) => Promise<boolean> {
-  return rememberedCheck(
-    (infoHash) => withDb(async (db) => (await db.query('select 1 from catalog.torrents where info_hash = $1', [infoHash])).rows.length > 0),
-    { yesMs: 10 * 60_000, noMs: 5_000, now },
-  )
+  return rememberedCheck((infoHash) => withDb(async (db) => (await db.query('select 1 from catalog.torrents where info_hash = $1', [infoHash])).rows.length > 0), {
+    yesMs: 10 * 60_000,
+    noMs: 5_000,
+    now,
+  })
 }

@@ -89,7 +89,11 @@ export function checkEntry(e: CatalogEntry): SkipReason | null {
  * album view): replaces the one parsed from the name, for good. Returns whether a row changed.
  */
 export async function recordTaggedArtist(tx: Queryable, infoHash: string, artist: string): Promise<boolean> {
-  const name = artist.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 300)
+  const name = artist
+    .replace(/\s+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 300)
   if (!name) return false
   const { rows } = await tx.query(
     `update catalog.torrents set artist = $2, artist_from_tags = true, updated_at = now()
@@ -208,7 +212,10 @@ export async function upsertCatalogEntries(tx: pg.ClientBase, entries: CatalogEn
       column((e) => !e.files || e.fileCount === undefined || e.fileCount <= e.files.length),
     ],
   )
-  await inheritTitleRatings(tx, list.filter((_, i) => !ratings[i]).map((e) => e.infoHash))
+  await inheritTitleRatings(
+    tx,
+    list.filter((_, i) => !ratings[i]).map((e) => e.infoHash),
+  )
   const withFiles = list.filter((e) => e.files && e.files.length > 0)
   if (withFiles.length) {
     await tx.query(`delete from catalog.torrent_files where info_hash = any($1::text[])`, [withFiles.map((e) => e.infoHash)])

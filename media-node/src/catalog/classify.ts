@@ -6,19 +6,7 @@
 import { parseReleaseName, type ReleaseInfo } from './release-name.ts'
 import { mediaKindOf } from '../streaming/media-type.ts'
 
-export type ContentType =
-  | 'movie'
-  | 'tv_episode'
-  | 'tv_season'
-  | 'music_album'
-  | 'music_track'
-  | 'ebook'
-  | 'audiobook'
-  | 'comic'
-  | 'podcast'
-  | 'software'
-  | 'adult'
-  | 'other'
+export type ContentType = 'movie' | 'tv_episode' | 'tv_season' | 'music_album' | 'music_track' | 'ebook' | 'audiobook' | 'comic' | 'podcast' | 'software' | 'adult' | 'other'
 
 export interface Classified extends ReleaseInfo {
   contentType: ContentType
@@ -33,7 +21,12 @@ const ARTIST_DASH = /^(.{1,300}?)\s+[-–—]\s+\S/
 
 /** The artist of a music release's name, or null when the name has no "Artist - " part. */
 export function artistFromName(name: string): string | null {
-  const m = ARTIST_DASH.exec(name.replace(/^\s*(?:\[[^\]]*\]\s*)+/, '').replace(/_/g, ' ').trim())
+  const m = ARTIST_DASH.exec(
+    name
+      .replace(/^\s*(?:\[[^\]]*\]\s*)+/, '')
+      .replace(/_/g, ' ')
+      .trim(),
+  )
   const artist = m?.[1]?.replace(/\s+/g, ' ').trim()
   return artist && !/^(va|various artists?)$/i.test(artist) && !/^\d+$/.test(artist) ? artist : null
 }
@@ -45,7 +38,10 @@ export function artistFromName(name: string): string | null {
  * are no seasons or episodes.
  */
 export function musicRelease(name: string, release: ReleaseInfo): ReleaseInfo {
-  const clean = name.replace(/^\s*(?:\[[^\]]*\]\s*)+/, '').replace(/_/g, ' ').trim()
+  const clean = name
+    .replace(/^\s*(?:\[[^\]]*\]\s*)+/, '')
+    .replace(/_/g, ' ')
+    .trim()
   const dash = ARTIST_DASH.exec(clean)
   if (!dash) return { ...release, season: null, episode: null }
   const years = [...clean.matchAll(/[([]\s*((?:18|19|20)\d{2})\s*[)\]]/g)].map((m) => Number(m[1]))

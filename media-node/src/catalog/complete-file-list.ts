@@ -24,7 +24,10 @@ export async function completeFileList(withDb: WithDatabase, info: MetadataFiles
     .filter((f) => isSafeFilePath(f.path))
   return withDb((db) =>
     inCatalogTransaction(db, async () => {
-      const { rows } = await db.query(`update catalog.torrents set file_count = $2, files_complete = true, updated_at = now() where info_hash = $1 and not files_complete returning 1`, [info.infoHash, info.files.length])
+      const { rows } = await db.query(`update catalog.torrents set file_count = $2, files_complete = true, updated_at = now() where info_hash = $1 and not files_complete returning 1`, [
+        info.infoHash,
+        info.files.length,
+      ])
       if (rows.length === 0) return false
       await db.query(`delete from catalog.torrent_files where info_hash = $1`, [info.infoHash])
       await db.query(

@@ -12,7 +12,7 @@ import type { CatalogEntry } from './catalog-writer.ts'
 import { InvalidTorrentError, readTorrentFile } from './torrent-file.ts'
 
 export function entryFromTorrentFile(bytes: Uint8Array, source = 'upload'): CatalogEntry {
-  let meta
+  let meta: ReturnType<typeof readTorrentFile>
   try {
     meta = readTorrentFile(bytes)
   } catch (err) {

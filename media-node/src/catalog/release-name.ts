@@ -38,7 +38,11 @@ export function parseReleaseName(name: string): ReleaseInfo {
     title = title.slice(0, anime.index)
     episode ??= Number(anime[1])
   }
-  title = title.replace(TRAILING_WORDS, '').replace(/[\s._-]+$/, '').trim() || (p.title ?? name).trim()
+  title =
+    title
+      .replace(TRAILING_WORDS, '')
+      .replace(/[\s._-]+$/, '')
+      .trim() || (p.title ?? name).trim()
   return {
     title,
     year: p.year ?? null,

@@ -10,12 +10,21 @@ function bencode(v: B): Buffer {
   if (typeof v === 'string') return bencode(Buffer.from(v))
   if (v instanceof Uint8Array) return Buffer.concat([Buffer.from(`${v.length}:`), v])
   if (Array.isArray(v)) return Buffer.concat([Buffer.from('l'), ...v.map(bencode), Buffer.from('e')])
-  return Buffer.concat([Buffer.from('d'), ...Object.keys(v).sort().flatMap((k) => [bencode(k), bencode(v[k]!)]), Buffer.from('e')])
+  return Buffer.concat([
+    Buffer.from('d'),
+    ...Object.keys(v)
+      .sort()
+      .flatMap((k) => [bencode(k), bencode(v[k]!)]),
+    Buffer.from('e'),
+  ])
 }
 
 const hashes = (n: number) => Buffer.alloc(20 * n, 7)
 const multi = (files: Array<{ path: B[]; length: number }>, extra: Record<string, B> = {}) =>
-  bencode({ announce: 'udp://tracker.example:80', info: { name: 'Hostile', 'piece length': 16384, pieces: hashes(Math.ceil(files.reduce((s, f) => s + f.length, 0) / 16384)), files: files as unknown as B, ...extra } })
+  bencode({
+    announce: 'udp://tracker.example:80',
+    info: { name: 'Hostile', 'piece length': 16384, pieces: hashes(Math.ceil(files.reduce((s, f) => s + f.length, 0) / 16384)), files: files as unknown as B, ...extra },
+  })
 
 function reasonOf(bytes: Uint8Array): string | null {
   try {
@@ -29,10 +38,16 @@ function reasonOf(bytes: Uint8Array): string | null {
 
 describe('reading .torrent files', () => {
   test('the info hash is the SHA-1 of the info dictionary as written, the same as parse-torrent says', async () => {
-    const bytes = multi([{ path: ['a.mkv'], length: 40000 }, { path: ['subs', 'a.srt'], length: 100 }])
+    const bytes = multi([
+      { path: ['a.mkv'], length: 40000 },
+      { path: ['subs', 'a.srt'], length: 100 },
+    ])
     const t = readTorrentFile(bytes)
     expect(t.infoHash).toBe((await parseTorrent(bytes)).infoHash)
-    expect(t.files.map((f) => [f.path, f.length])).toEqual([['a.mkv', 40000], ['subs/a.srt', 100]])
+    expect(t.files.map((f) => [f.path, f.length])).toEqual([
+      ['a.mkv', 40000],
+      ['subs/a.srt', 100],
+    ])
     expect(t.announce).toEqual(['udp://tracker.example:80'])
   })
 

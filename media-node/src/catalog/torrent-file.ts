@@ -71,7 +71,7 @@ const BLOCK = 16 * 1024
 const MAX_V2_FILE_BLOCKS = 2n ** 30n - 1n
 
 const utf8 = new TextDecoder('utf-8', { fatal: false })
-const fail = (reason: TorrentFileError, message: string): never => {
+function fail(reason: TorrentFileError, message: string): never {
   throw new InvalidTorrentError(reason, message)
 }
 
@@ -92,7 +92,10 @@ function cleanElement(raw: string): string | null {
 }
 
 function cleanPath(elements: string[]): string {
-  return elements.map(cleanElement).filter((e): e is string => e !== null).join('/')
+  return elements
+    .map(cleanElement)
+    .filter((e): e is string => e !== null)
+    .join('/')
 }
 
 function pathList(entry: Map<string, BNode>, key: string): string[] | null {
@@ -144,7 +147,7 @@ function readV1Files(info: Map<string, BNode>): RawFile[] {
 }
 
 function readV2Tree(tree: BNode, prefix: string[], out: RawFile[]): void {
-  if (tree.type !== 'dict') return fail('torrent_file_parse_failed', 'the file tree holds something other than dictionaries')
+  if (tree.type !== 'dict') fail('torrent_file_parse_failed', 'the file tree holds something other than dictionaries')
   for (let i = 1; i < tree.keys.length; i++) {
     if (tree.keys[i - 1]! >= tree.keys[i]!) fail('invalid_bencoding', 'the file tree is not in sorted order')
   }
@@ -153,7 +156,7 @@ function readV2Tree(tree: BNode, prefix: string[], out: RawFile[]): void {
       const leaf = asDict(child)?.value ?? fail('torrent_file_parse_failed', 'a file entry is not a dictionary')
       if (prefix.length === 0) fail('torrent_file_parse_failed', 'a file without a name')
       const length = asInt(leaf.get('length'))
-      if (length === null) return fail('torrent_file_parse_failed', 'a file without a length')
+      if (length === null) fail('torrent_file_parse_failed', 'a file without a length')
       const attr = asText(leaf.get('attr')) ?? ''
       if (attr.includes('p')) fail('torrent_invalid_pad_file', 'v2 file trees cannot hold pad files')
       const symlink = attr.includes('l') ? cleanPath(pathList(leaf, 'symlink path') ?? fail('torrent_invalid_name', 'a symlink without a target')) : null
@@ -162,7 +165,7 @@ function readV2Tree(tree: BNode, prefix: string[], out: RawFile[]): void {
       const size = toNumber(length, 'a file length')
       const root = asBytes(leaf.get('pieces root'))
       if (symlink === null && size > 0) {
-        if (!root || root.length !== 32) fail('torrent_missing_pieces_root', `"${prefix.join('/')}" has no pieces root`)
+        if (root?.length !== 32) fail('torrent_missing_pieces_root', `"${prefix.join('/')}" has no pieces root`)
         if (root!.every((b) => b === 0)) fail('torrent_missing_pieces_root', `"${prefix.join('/')}" has an all-zero pieces root`)
       }
       if (tree.value.size > 1) fail('torrent_file_parse_failed', 'a name is both a file and a folder')
@@ -177,7 +180,10 @@ function readV2Tree(tree: BNode, prefix: string[], out: RawFile[]): void {
 /** Root of a zero-filled piece: what pads a piece layer to a power of two (BEP 52). */
 function padHash(pieceLength: number): Buffer {
   let h = Buffer.alloc(32)
-  for (let size = BLOCK; size < pieceLength; size *= 2) h = createHash('sha256').update(Buffer.concat([h, h])).digest()
+  for (let size = BLOCK; size < pieceLength; size *= 2)
+    h = createHash('sha256')
+      .update(Buffer.concat([h, h]))
+      .digest()
   return h
 }
 
@@ -189,9 +195,16 @@ function merkleRoot(leaves: Buffer[], pad: Buffer): Buffer {
   level = [...level, ...Array<Buffer>(width - level.length).fill(padding)]
   while (level.length > 1) {
     const next: Buffer[] = []
-    for (let i = 0; i < level.length; i += 2) next.push(createHash('sha256').update(Buffer.concat([level[i]!, level[i + 1]!])).digest())
+    for (let i = 0; i < level.length; i += 2)
+      next.push(
+        createHash('sha256')
+          .update(Buffer.concat([level[i]!, level[i + 1]!]))
+          .digest(),
+      )
     level = next
-    padding = createHash('sha256').update(Buffer.concat([padding, padding])).digest()
+    padding = createHash('sha256')
+      .update(Buffer.concat([padding, padding]))
+      .digest()
   }
   return level[0]!
 }
@@ -302,7 +315,12 @@ export function readTorrentFile(bytes: Uint8Array): TorrentMetainfo {
   const paths = dedupe(files.map((f) => (single ? name : cleanPath(f.elements) || '_')))
   const announce = [
     ...new Set(
-      [asText(top.value.get('announce')), ...(top.value.get('announce-list')?.type === 'list' ? (top.value.get('announce-list') as { value: BNode[] }).value.flatMap((tier) => (tier.type === 'list' ? tier.value.map(asText) : [])) : [])]
+      [
+        asText(top.value.get('announce')),
+        ...(top.value.get('announce-list')?.type === 'list'
+          ? (top.value.get('announce-list') as { value: BNode[] }).value.flatMap((tier) => (tier.type === 'list' ? tier.value.map(asText) : []))
+          : []),
+      ]
         .filter((u): u is string => !!u)
         .map((u) => u.trim())
         .filter(Boolean),

@@ -24,7 +24,7 @@ let failed = 0
 try {
   for (const arg of args) {
     try {
-      let entry
+      let entry: ReturnType<typeof entryFromMagnet>
       if (arg.startsWith('magnet:')) entry = entryFromMagnet(arg)
       else {
         const bytes = await readFile(arg)

@@ -89,7 +89,13 @@ try {
   bar.stop()
   const state = report.complete ? 'up to date' : 'stopped; run again to go on'
   process.stdout.write(
-    `${report.imported} imported, ${report.skipped} skipped${report.skipped ? ` (${Object.entries(report.skippedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} in ${report.batches} batches — ${state}\n`,
+    `${report.imported} imported, ${report.skipped} skipped${
+      report.skipped
+        ? ` (${Object.entries(report.skippedReasons)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`
+        : ''
+    } in ${report.batches} batches — ${state}\n`,
   )
 } catch (err) {
   bar.stop()

@@ -60,11 +60,9 @@ export async function makeDemoEpub(): Promise<Uint8Array> {
 `,
     { date },
   )
-  zip.file(
-    'OEBPS/nav.xhtml',
-    xhtml('Contents', `<nav epub:type="toc"><h1>Contents</h1><ol>${CHAPTERS.map(([t], i) => `<li><a href="chapter-${i + 1}.xhtml">${t}</a></li>`).join('')}</ol></nav>`),
-    { date },
-  )
+  zip.file('OEBPS/nav.xhtml', xhtml('Contents', `<nav epub:type="toc"><h1>Contents</h1><ol>${CHAPTERS.map(([t], i) => `<li><a href="chapter-${i + 1}.xhtml">${t}</a></li>`).join('')}</ol></nav>`), {
+    date,
+  })
   for (const [i, [title, text]] of CHAPTERS.entries()) {
     // Enough paragraphs that each chapter runs over several pages.
     const paragraphs = Array.from({ length: 24 }, (_, k) => `<p>${k + 1}. ${text}</p>`).join('\n')

@@ -8,7 +8,28 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { inCatalogTransaction, upsertCatalogEntries, type CatalogEntry } from '../catalog/catalog-writer.ts'
 
-const FILMS = ['The Silent Harbor', 'Midnight Orchard', 'Copper Sky', 'A Field of Lanterns', 'The Last Cartographer', 'Paper Wolves', 'Northern Static', 'The Glass Meridian', 'Ember Road', 'Quiet Machines', 'The Lighthouse Keeper', 'Saltwater Hymns', 'City of Kites', 'The Winter Archive', 'Velvet Thunder', 'Hollow Crown Valley', 'The Ninth Orbit', 'Small Hours', 'Iron Bloom', 'The Cartographers Daughter']
+const FILMS = [
+  'The Silent Harbor',
+  'Midnight Orchard',
+  'Copper Sky',
+  'A Field of Lanterns',
+  'The Last Cartographer',
+  'Paper Wolves',
+  'Northern Static',
+  'The Glass Meridian',
+  'Ember Road',
+  'Quiet Machines',
+  'The Lighthouse Keeper',
+  'Saltwater Hymns',
+  'City of Kites',
+  'The Winter Archive',
+  'Velvet Thunder',
+  'Hollow Crown Valley',
+  'The Ninth Orbit',
+  'Small Hours',
+  'Iron Bloom',
+  'The Cartographers Daughter',
+]
 const SHOWS = ['Harbor Lights', 'The Understudy', 'Signal Lost', 'Kitchen Confidential Nights', 'Orbital', 'The Long Field', 'Night Shift Nurses', 'Tidewater']
 const ARTISTS = ['The Paper Kites Collective', 'Northern Lanterns', 'Velvet Static', 'Ada and the Machines', 'Quiet Harbor']
 const BOOKS = ['A Short History of Swarms', 'The Gardeners Almanac', 'Notes on Distributed Things', 'Letters from the Lighthouse']
@@ -42,7 +63,14 @@ function* generate(): Generator<Generated> {
           const source = SOURCES[(fi + ri + v) % SOURCES.length]!
           const name = `${film.replace(/ /g, '.')}.${year}.${res}.${source}.${CODECS[(fi + v) % CODECS.length]}-${GROUPS[(fi + ri + v + y) % GROUPS.length]}`
           const size = Math.round(((4 - ri) * 1.6 + v * 0.3) * GB)
-          yield { name, files: [{ path: `${name}.mkv`, length: size }, { path: `${name}.nfo`, length: 2000 }], rating: FILM_RATINGS[fi % FILM_RATINGS.length]! }
+          yield {
+            name,
+            files: [
+              { path: `${name}.mkv`, length: size },
+              { path: `${name}.nfo`, length: 2000 },
+            ],
+            rating: FILM_RATINGS[fi % FILM_RATINGS.length]!,
+          }
         }
       }
     }
@@ -62,7 +90,14 @@ function* generate(): Generator<Generated> {
     for (let album = 1; album <= 12; album++) {
       for (const format of ['FLAC', 'MP3 320']) {
         const name = `${artist} - Album ${album} (${2000 + ((ai * 5 + album) % 25)}) [${format}]`
-        yield { name, files: Array.from({ length: 10 }, (_, t) => ({ path: `${String(t + 1).padStart(2, '0')} - Track ${t + 1}.${format === 'FLAC' ? 'flac' : 'mp3'}`, length: (format === 'FLAC' ? 30 : 9) * MB })), rating: MUSIC_RATINGS[ai]! }
+        yield {
+          name,
+          files: Array.from({ length: 10 }, (_, t) => ({
+            path: `${String(t + 1).padStart(2, '0')} - Track ${t + 1}.${format === 'FLAC' ? 'flac' : 'mp3'}`,
+            length: (format === 'FLAC' ? 30 : 9) * MB,
+          })),
+          rating: MUSIC_RATINGS[ai]!,
+        }
       }
     }
   }

@@ -48,7 +48,17 @@ interface Seeder {
   destroy(cb?: () => void): void
 }
 
-const client = new WebTorrent({ dht: false, tracker: false, lsd: false, utPex: false, natUpnp: false, natPmp: false, webSeeds: false, torrentPort: config.DEMO_SWARM_PORT, torrentHost: '127.0.0.1' }) as unknown as Seeder
+const client = new WebTorrent({
+  dht: false,
+  tracker: false,
+  lsd: false,
+  utPex: false,
+  natUpnp: false,
+  natPmp: false,
+  webSeeds: false,
+  torrentPort: config.DEMO_SWARM_PORT,
+  torrentHost: '127.0.0.1',
+}) as unknown as Seeder
 client.on('error', (err) => log.warn({ err }, 'seeder error'))
 
 const seeded: SeededTorrent[] = []
@@ -72,7 +82,8 @@ for (const [torrentFile, payload] of [
   const dir = join(config.BT_DEMO_MEDIA_DIR, 'fixtures')
   await mkdir(dir, { recursive: true })
   await cp(src, join(dir, payload), { recursive: true })
-  const torrent = await new Promise<SeededTorrent>(async (resolve) => client.add(await readFile(join(config.DEMO_FIXTURES_DIR, torrentFile)), { path: dir, announce: [] }, resolve))
+  const metainfo = await readFile(join(config.DEMO_FIXTURES_DIR, torrentFile))
+  const torrent = await new Promise<SeededTorrent>((resolve) => client.add(metainfo, { path: dir, announce: [] }, resolve))
   if (!torrent.ready) await new Promise<void>((r) => torrent.once('ready', r))
   if (torrent.progress < 1) {
     log.warn({ torrentFile }, 'payload does not match its torrent; not seeding it')
@@ -92,7 +103,16 @@ try {
   await inCatalogTransaction(db, () =>
     upsertCatalogEntries(
       db,
-      seeded.map((t) => ({ infoHash: t.infoHash, name: t.name, sizeBytes: t.length, files: t.files.map((f) => ({ path: f.path, length: f.length })), source: 'demo', seeders: 1, leechers: 0, contentRating: ratingOf.get(t.name) ?? null })),
+      seeded.map((t) => ({
+        infoHash: t.infoHash,
+        name: t.name,
+        sizeBytes: t.length,
+        files: t.files.map((f) => ({ path: f.path, length: f.length })),
+        source: 'demo',
+        seeders: 1,
+        leechers: 0,
+        contentRating: ratingOf.get(t.name) ?? null,
+      })),
     ),
   )
 } finally {

@@ -73,13 +73,17 @@ export async function readMatroskaHead(head: Uint8Array): Promise<MatroskaHead |
     if (segmentStart >= 0 && segmentDataStart < 0 && info.start > segmentStart) segmentDataStart = info.start
     if (kind === 'tag' && info.name === 'DocType') docType = String(info.value)
     else if (kind === 'start' && info.name === 'Segment' && segmentStart < 0) segmentStart = info.start
-    else if (kind === 'start' && info.name === 'Seek') (seekId = ''), (seekPosition = null)
-    else if (kind === 'tag' && info.name === 'SeekID') seekId = payloadHex(info)
+    else if (kind === 'start' && info.name === 'Seek') {
+      seekId = ''
+      seekPosition = null
+    } else if (kind === 'tag' && info.name === 'SeekID') seekId = payloadHex(info)
     else if (kind === 'tag' && info.name === 'SeekPosition') seekPosition = Number(info.value)
     else if (kind === 'end' && info.name === 'Seek' && seekId === CUES_ID && seekPosition !== null && cuesPosition === null) cuesPosition = seekPosition
     else if (kind === 'tag' && info.name === 'TimecodeScale') timecodeScaleNs = Number(info.value)
-    else if (kind === 'start' && info.name === 'TrackEntry') (trackNumber = null), (trackType = null)
-    else if (kind === 'tag' && info.name === 'TrackNumber') trackNumber = Number(info.value)
+    else if (kind === 'start' && info.name === 'TrackEntry') {
+      trackNumber = null
+      trackType = null
+    } else if (kind === 'tag' && info.name === 'TrackNumber') trackNumber = Number(info.value)
     else if (kind === 'tag' && info.name === 'TrackType') trackType = Number(info.value)
     else if (kind === 'end' && info.name === 'TrackEntry' && trackType === 1 && videoTrack === null) videoTrack = trackNumber
   })
@@ -123,8 +127,10 @@ export async function readMatroskaKeyframes(read: RangeReader, fileLength: numbe
   let time: number | null = null
   let forVideo = false
   const cuesWellFormed = await decode(cues, (kind, info) => {
-    if (kind === 'start' && info.name === 'CuePoint') (time = null), (forVideo = false)
-    else if (kind === 'tag' && info.name === 'CueTime') time = Number(info.value)
+    if (kind === 'start' && info.name === 'CuePoint') {
+      time = null
+      forVideo = false
+    } else if (kind === 'tag' && info.name === 'CueTime') time = Number(info.value)
     else if (kind === 'tag' && info.name === 'CueTrack' && Number(info.value) === head.videoTrack) forVideo = true
     else if (kind === 'end' && info.name === 'CuePoint' && forVideo && time !== null && Number.isFinite(time)) times.push((time * head.timecodeScaleNs) / 1e9)
   })

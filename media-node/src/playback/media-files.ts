@@ -152,7 +152,8 @@ export class MediaFiles {
     const artist = albumArtist(tracks)
     // The catalog's artist pages go by the tags from now on (a name's "Artist - " part was a guess).
     const { withDb, log } = this.deps
-    if (artist && withDb) await withDb((db) => inCatalogTransaction(db, () => recordTaggedArtist(db, infoHash, artist))).catch((err: unknown) => log?.warn({ err, infoHash }, 'could not record the album artist'))
+    if (artist && withDb)
+      await withDb((db) => inCatalogTransaction(db, () => recordTaggedArtist(db, infoHash, artist))).catch((err: unknown) => log?.warn({ err, infoHash }, 'could not record the album artist'))
     return { infoHash, name: info.name, album: first?.album ?? null, artist: artist ?? first?.artist ?? null, tracks }
   }
 
@@ -161,7 +162,7 @@ export class MediaFiles {
     const media = await this.probe(infoHash, fileIndex)
     const stream = track === 'file' ? null : track
     const wanted = stream === null ? media.streams.find((s) => s.type === 'subtitle') : media.streams.find((s) => s.index === stream)
-    if (!wanted || wanted.type !== 'subtitle') throw new AppError('not_found', 'There is no such subtitle track.')
+    if (wanted?.type !== 'subtitle') throw new AppError('not_found', 'There is no such subtitle track.')
     if (!TEXT_SUBTITLE_CODECS.has(wanted.codec)) throw new AppError('unplayable_media', `${wanted.codec} subtitles are pictures, not text; they cannot be shown as WebVTT.`)
     const key = `${infoHash}/${fileIndex}/${track}`
     const known = this.vtts.get(key)

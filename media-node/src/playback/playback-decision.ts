@@ -60,7 +60,11 @@ export function decidePlayback(media: ProbedMedia, caps: ClientCapabilities): Pl
     }
   }
   const missing = [!vOk && vCodec, !aOk && aCodec].filter(Boolean).join(' and ')
-  return { mode: 'transcode', reason: missing ? `The browser cannot play ${missing}; it has to be converted.` : `The browser plays ${vCodec}, but not in ${container}; it has to be converted.`, ...streams }
+  return {
+    mode: 'transcode',
+    reason: missing ? `The browser cannot play ${missing}; it has to be converted.` : `The browser plays ${vCodec}, but not in ${container}; it has to be converted.`,
+    ...streams,
+  }
 }
 
 /** When a remux cannot be done after all (no keyframe index): the same file, converted. */

@@ -2,10 +2,7 @@
  * HTTP Range for one file (RFC 9110 §14): a single `bytes=` range. Several ranges are answered
  * with the whole first one, as browsers and players only ever ask for one.
  */
-export type ByteRange =
-  | { kind: 'whole' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' }
+export type ByteRange = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' }
 
 const RANGE = /^bytes=(\d*)-(\d*)$/
 

@@ -70,10 +70,7 @@ export class BullmqRunner implements JobRunner {
       const { jobId, signal } = JSON.parse(message) as { jobId: string; signal: NodeJS.Signals }
       this.local.get(jobId)?.(signal)
     })
-    this.worker =
-      opts.concurrency > 0
-        ? new Worker<JobData, JobExit>(QUEUE, (job) => this.process(job), { connection, prefix, concurrency: opts.concurrency, maxStalledCount: 0 })
-        : null
+    this.worker = opts.concurrency > 0 ? new Worker<JobData, JobExit>(QUEUE, (job) => this.process(job), { connection, prefix, concurrency: opts.concurrency, maxStalledCount: 0 }) : null
     this.worker?.on('error', (err) => opts.log.warn({ err }, 'transcode worker error'))
     this.poll = setInterval(() => void this.refreshDepth(), 500)
     this.poll.unref()
@@ -94,7 +91,11 @@ export class BullmqRunner implements JobRunner {
   private async refreshDepth(): Promise<number> {
     this.waiting = await this.queue.getWaitingCount().catch(() => this.waiting)
     // BullMQ lists waiting jobs newest first: the line is that list reversed.
-    if (this.labels.size > 0) this.line = await this.queue.getWaiting(0, 200).then((jobs) => jobs.map((j) => j.id!).reverse(), () => this.line)
+    if (this.labels.size > 0)
+      this.line = await this.queue.getWaiting(0, 200).then(
+        (jobs) => jobs.map((j) => j.id!).reverse(),
+        () => this.line,
+      )
     return this.waiting
   }
 

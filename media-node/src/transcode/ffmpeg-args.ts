@@ -44,24 +44,43 @@ export function hlsSegmentArgs(plan: SegmentJobShape, settings: EncodeSettings, 
     : [
         ...videoEncoderArgs(encoder, { preset: settings.x264Preset, maxHeight }),
         ...(encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
-        '-vf', `scale=-2:'min(${maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
-        '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+        '-vf',
+        `scale=-2:'min(${maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
+        '-force_key_frames',
+        `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
       ]
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
     ...(!copy && encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
     // Copy keeps the source's timestamps; an encode starts at 0 and is shifted to its place.
     ...(copy ? ['-copyts'] : []),
-    ...seek, '-i', url,
-    '-map', '0:v:0?', '-map', plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
+    ...seek,
+    '-i',
+    url,
+    '-map',
+    '0:v:0?',
+    '-map',
+    plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
     ...video,
     ...(plan.audio === 'copy' ? ['-c:a', 'copy'] : AUDIO_ENCODE),
     ...(copy ? [] : ['-output_ts_offset', offset.toFixed(3)]),
-    '-f', 'segment', '-segment_format', 'mpegts',
+    '-f',
+    'segment',
+    '-segment_format',
+    'mpegts',
     // Cut at the first keyframe at (or within a hair before) each following boundary.
-    '-segment_times', plan.starts.slice(from + 1).map((t) => t.toFixed(3)).join(',') || String(1e9),
-    '-segment_time_delta', copy ? '0.001' : '0.05',
-    '-segment_start_number', String(from),
+    '-segment_times',
+    plan.starts
+      .slice(from + 1)
+      .map((t) => t.toFixed(3))
+      .join(',') || String(1e9),
+    '-segment_time_delta',
+    copy ? '0.001' : '0.05',
+    '-segment_start_number',
+    String(from),
     join(workDir, 'seg-%d.ts'),
   ]
 }
@@ -73,5 +92,20 @@ export function webVttArgs(source: string, subtitleStream: number | null): strin
 
 /** A few frames through `encoder`: does it work on this machine (listing it is not enough)? */
 export function encoderTestArgs(encoder: H264Encoder, extraInput: string[], filter?: string): string[] {
-  return ['-hide_banner', '-loglevel', 'error', ...extraInput, '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=25:duration=0.2', ...(filter ? ['-vf', filter] : []), '-c:v', encoder, '-f', 'null', '-']
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    ...extraInput,
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=256x144:rate=25:duration=0.2',
+    ...(filter ? ['-vf', filter] : []),
+    '-c:v',
+    encoder,
+    '-f',
+    'null',
+    '-',
+  ]
 }

@@ -255,7 +255,11 @@ export class HlsJobs {
    */
   private async promote(job: Job): Promise<void> {
     const names = await readdir(job.workDir).catch(() => [] as string[])
-    const numbers = names.map((name) => SEGMENT_FILE.exec(name)?.[1]).filter((m): m is string => m !== undefined).map(Number).sort((a, b) => a - b)
+    const numbers = names
+      .map((name) => SEGMENT_FILE.exec(name)?.[1])
+      .filter((m): m is string => m !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b)
     const highest = numbers[numbers.length - 1]
     for (const n of numbers) {
       if (n === highest && !job.finished) break

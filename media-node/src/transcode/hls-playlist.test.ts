@@ -4,8 +4,20 @@ import { buildHlsPlaylist, gridStarts, keyframeStarts } from './hls-playlist.ts'
 test('every segment is listed up front, the last one shorter, with an end marker', () => {
   const text = buildHlsPlaylist(gridStarts(10.5), 10.5, (n) => `seg-${n}.ts`)
   expect(text.split('\n')).toEqual([
-    '#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:4', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-INDEPENDENT-SEGMENTS',
-    '#EXTINF:4.000,', 'seg-0.ts', '#EXTINF:4.000,', 'seg-1.ts', '#EXTINF:2.500,', 'seg-2.ts', '#EXT-X-ENDLIST', '',
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    '#EXT-X-TARGETDURATION:4',
+    '#EXT-X-MEDIA-SEQUENCE:0',
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    '#EXTINF:4.000,',
+    'seg-0.ts',
+    '#EXTINF:4.000,',
+    'seg-1.ts',
+    '#EXTINF:2.500,',
+    'seg-2.ts',
+    '#EXT-X-ENDLIST',
+    '',
   ])
 })
 

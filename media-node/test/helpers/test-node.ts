@@ -25,13 +25,28 @@ export interface TestNode {
 /** The edge app's origin as the test nodes are told it: its pages' players may fetch cross-origin. */
 export const TEST_EDGE_ORIGIN = 'http://edge.test'
 
-export async function startTestNode(opts: { name: string; files: Record<string, Uint8Array>; work: string; signingKey: string; runner: JobRunner; hlsCacheBytes: number; log: Logger }): Promise<TestNode> {
+export async function startTestNode(opts: {
+  name: string
+  files: Record<string, Uint8Array>
+  work: string
+  signingKey: string
+  runner: JobRunner
+  hlsCacheBytes: number
+  log: Logger
+}): Promise<TestNode> {
   const seeder = await startSeeder(opts.name, opts.files)
   const engine = createTestEngine({ cacheDir: join(opts.work, 'cache'), staticPeers: [seeder.peer], readAheadBytes: 1 << 20, log: opts.log })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const hls = new HlsJobs({ dir: join(opts.work, 'hls'), runner: opts.runner, log: opts.log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: opts.hlsCacheBytes })
-  const app = createApp({ withDb: async () => Promise.reject(new Error('unused')), signingKey: opts.signingKey, log: opts.log, engine, playback: { selfUrl: base, hls }, corsOrigins: [TEST_EDGE_ORIGIN] })
+  const app = createApp({
+    withDb: async () => Promise.reject(new Error('unused')),
+    signingKey: opts.signingKey,
+    log: opts.log,
+    engine,
+    playback: { selfUrl: base, hls },
+    corsOrigins: [TEST_EDGE_ORIGIN],
+  })
   const server: ServerType = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
   return {
     seeder,

@@ -51,14 +51,14 @@ describe.runIf(process.env.DATABASE_URL)('importing from Bitmagnet’s real sche
       const inserted = await bm.query(
         `insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at)
        values (decode($1, 'hex'), $2, $3, false, 'multi', $4, $5, $5) on conflict do nothing`,
-        [t.infoHash, t.name, t.length, t.files.length, at]
+        [t.infoHash, t.name, t.length, t.files.length, at],
       )
       if (inserted.rowCount === 0) continue
       const files = t.files.filter((f) => !f.pad)
       await bm.query(
         `insert into torrent_files (info_hash, index, path, size, created_at, updated_at)
        select decode($1, 'hex'), i, p, s, now(), now() from unnest($2::int[], $3::text[], $4::bigint[]) as u(i, p, s) on conflict do nothing`,
-        [t.infoHash, files.map((_, i) => i), files.map((f) => f.path), files.map((f) => f.length)]
+        [t.infoHash, files.map((_, i) => i), files.map((f) => f.path), files.map((f) => f.length)],
       )
       loaded.push({
         infoHash: t.infoHash,
@@ -71,7 +71,7 @@ describe.runIf(process.env.DATABASE_URL)('importing from Bitmagnet’s real sche
     await bm.query(`insert into torrents (info_hash, name, size, private, created_at, updated_at) values ('\\x0102', 'Short hash', 1, false, $1, $1)`, [later])
     await bm.query(`insert into torrents (info_hash, name, size, private, created_at, updated_at) values (decode(repeat('ee', 20), 'hex'), 'Climbing.Out.2020', 10, false, $1, $1)`, [later])
     await bm.query(
-      `insert into torrent_files (info_hash, index, path, size, created_at, updated_at) values (decode(repeat('ee', 20), 'hex'), 0, '../../../../home/user/.ssh/authorized_keys', 10, now(), now())`
+      `insert into torrent_files (info_hash, index, path, size, created_at, updated_at) values (decode(repeat('ee', 20), 'hex'), 0, '../../../../home/user/.ssh/authorized_keys', 10, now(), now())`,
     )
   }, 120_000)
 
@@ -106,7 +106,7 @@ describe.runIf(process.env.DATABASE_URL)('importing from Bitmagnet’s real sche
           info_hash: l.infoHash,
           name: l.name.trim(),
           files: l.files,
-        }))
+        })),
     )
     expect(loaded.length).toBeGreaterThan(30)
   })
@@ -116,7 +116,13 @@ describe.runIf(process.env.DATABASE_URL)('importing from Bitmagnet’s real sche
     const h = (n: number) => (0xb000 + n).toString(16).padStart(40, '0')
     const insert = (hex: string, name: string, size: number, opts: { status?: string; count?: number | null; priv?: boolean; s: number }) =>
       bm.query(`insert into torrents (info_hash, name, size, private, files_status, files_count, created_at, updated_at) values (decode($1, 'hex'), $2, $3, $4, $5, $6, $7, $7)`, [
-        hex, name, size, opts.priv ?? false, opts.status ?? 'multi', opts.count ?? null, at(opts.s),
+        hex,
+        name,
+        size,
+        opts.priv ?? false,
+        opts.status ?? 'multi',
+        opts.count ?? null,
+        at(opts.s),
       ])
     const file = (hex: string, i: number, path: string, size: number) =>
       bm.query(`insert into torrent_files (info_hash, index, path, size, created_at, updated_at) values (decode($1, 'hex'), $2, $3, $4, now(), now())`, [hex, i, path, size])
@@ -129,14 +135,19 @@ describe.runIf(process.env.DATABASE_URL)('importing from Bitmagnet’s real sche
     await insert(h(4), 'Many.Files.Pack', 300, { s: 4, status: 'over_threshold', count: 150 })
     for (let i = 0; i < 3; i++) await file(h(4), i, `Many.Files.Pack/${i}.mkv`, 100)
     await insert(h(5), 'Private.Release.2021.1080p', 10, { s: 5, status: 'single', priv: true })
-    await bm.query(`insert into torrents_torrent_sources (source, info_hash, seeders, leechers, created_at, updated_at) values ('dht', decode($1, 'hex'), 30, 3, now(), now()), ('rarbg', decode($1, 'hex'), 5, 700, now(), now())`, [h(5)])
+    await bm.query(
+      `insert into torrents_torrent_sources (source, info_hash, seeders, leechers, created_at, updated_at) values ('dht', decode($1, 'hex'), 30, 3, now(), now()), ('rarbg', decode($1, 'hex'), 5, 700, now(), now())`,
+      [h(5)],
+    )
     await insert('cd'.repeat(65), 'Odd.Hash', 10, { s: 6, status: 'single' })
     const first = await importFromBitmagnet({ source: bm, target: cat, batchSize: 16 })
     expect(first).toMatchObject({ complete: true, imported: 5, skipped: 1, skippedReasons: { bad_info_hash: 1 } })
     const q = async (sql: string, params: unknown[]) => (await cat.query(sql, params)).rows
     expect(await q(`select char_length(title) <= 500 as fits, char_length(name) as n from catalog.torrents where info_hash = $1`, [h(1)])).toEqual([{ fits: true, n: Array.from(cjk).length }])
     expect(await q(`select release_group, season, episode from catalog.torrents where info_hash = $1`, [h(2)])).toEqual([{ release_group: null, season: 2, episode: 3 }])
-    expect(await q(`select file_count, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as listed from catalog.torrents t where info_hash = $1`, [h(3)])).toEqual([{ file_count: 1, listed: 1 }])
+    expect(await q(`select file_count, (select count(*)::int from catalog.torrent_files f where f.info_hash = t.info_hash) as listed from catalog.torrents t where info_hash = $1`, [h(3)])).toEqual([
+      { file_count: 1, listed: 1 },
+    ])
     expect(await q(`select file_count, files_complete from catalog.torrents where info_hash = $1`, [h(4)])).toEqual([{ file_count: 150, files_complete: false }])
     expect(await q(`select is_private, seeders, leechers from catalog.torrents where info_hash = $1`, [h(5)])).toEqual([{ is_private: true, seeders: 30, leechers: 3 }])
     // Later writes: a scrape, the classifier's xxx verdict; and a deletion.

@@ -17,7 +17,11 @@ const rows = readFileSync(join(repoRoot, '..', 'shared', 'fixtures', 'catalog', 
 
 const FIELDS = ['title', 'year', 'season', 'episode', 'resolution'] as const
 const FLOORS: Record<(typeof FIELDS)[number], number> = { title: 0.93, year: 0.99, season: 0.95, episode: 0.96, resolution: 0.98 }
-const norm = (v: unknown) => String(v ?? '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+const norm = (v: unknown) =>
+  String(v ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
 
 function same(field: (typeof FIELDS)[number], got: ReleaseInfo, want: unknown): boolean {
   const g = got[field]

@@ -11,9 +11,7 @@ const log = createLogger(config.LOG_LEVEL, 'db:migrate')
 const target = await openDatabaseTarget(config, (err) => log.error({ err }, 'embedded database error'))
 try {
   const migrations = await listMigrations(migrationsDir)
-  const result = await withClient(target.url, (client) =>
-    migrate(client, migrations, { onApplied: (m, ms) => log.info({ version: m.version, migration: m.name, ms }, 'applied') }),
-  )
+  const result = await withClient(target.url, (client) => migrate(client, migrations, { onApplied: (m, ms) => log.info({ version: m.version, migration: m.name, ms }, 'applied') }))
   log.info({ target: target.kind, applied: result.applied.length, alreadyApplied: result.alreadyApplied }, 'migrations up to date')
 } catch (err) {
   log.error({ target: target.kind }, (err as Error).message)

@@ -13,9 +13,7 @@ export interface Claims {
 export async function asPerson<T>(client: pg.ClientBase, claims: Claims, fn: () => Promise<T>): Promise<T> {
   await client.query('begin')
   try {
-    await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
-      JSON.stringify({ role: 'authenticated', ...claims }),
-    ])
+    await client.query(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [JSON.stringify({ role: 'authenticated', ...claims })])
     return await fn()
   } finally {
     await client.query('rollback')

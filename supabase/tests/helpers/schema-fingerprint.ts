@@ -31,5 +31,8 @@ export async function schemaFingerprint(client: pg.ClientBase): Promise<string> 
     union all
     select 'migration ' || version || ' ' || checksum || ' ' || applied_at::text from bt_migrations.applied
   `)
-  return rows.map((r) => r.line).sort().join('\n')
+  return rows
+    .map((r) => r.line)
+    .sort()
+    .join('\n')
 }

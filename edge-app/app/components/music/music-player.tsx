@@ -57,7 +57,6 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
     setQueue({ tracks, at: start, profileId })
   }, [])
 
-
   const bindProfile = useCallback((profileId: string | null) => setQueue((q) => (q && q.profileId !== profileId ? null : q)), [])
   // Signing in or out, or picking a profile: no profile's music plays on.
   const { pathname } = useLocation()
@@ -81,7 +80,9 @@ export function MusicPlayerProvider({ children }: { children: ReactNode }) {
       if (by === 1 && waiting()?.getAttribute('src') === queue.tracks[at]!.src) {
         // The next track is already loaded on the other element: start it now, then swap.
         playing()?.pause()
-        void waiting()!.play().catch(() => {})
+        void waiting()!
+          .play()
+          .catch(() => {})
         setSlot((s) => (s === 0 ? 1 : 0))
       } else {
         playing()?.pause()

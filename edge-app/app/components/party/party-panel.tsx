@@ -97,6 +97,7 @@ export function PartyPanel({ view, actions, inviteUrl }: { view: PartyView; acti
           </span>
         ))}
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: a row of buttons, not a form's set of fields */}
       <div className="row" role="group" aria-label="Reactions">
         {REACTIONS.map((e) => (
           <button key={e} type="button" className="button reaction-button" onClick={() => actions.react(e)} aria-label={`React ${e}`}>

@@ -35,7 +35,18 @@ const REACTION_SHOWN_MS = 4000
  * party's commands; the room's state decides what the element does.
  */
 export function useWatchParty(media: React.RefObject<HTMLMediaElement | null>, connectUrl: string): [PartyView, PartyActions] {
-  const [view, setView] = useState<PartyView>({ connection: 'connecting', you: null, playback: null, members: [], chat: [], canControl: false, isHost: false, error: null, needsClick: false, reactions: [] })
+  const [view, setView] = useState<PartyView>({
+    connection: 'connecting',
+    you: null,
+    playback: null,
+    members: [],
+    chat: [],
+    canControl: false,
+    isHost: false,
+    error: null,
+    needsClick: false,
+    reactions: [],
+  })
   const client = useRef<PartyClient | null>(null)
   const reactionKey = useRef(0)
 
@@ -122,7 +133,11 @@ export function useWatchParty(media: React.RefObject<HTMLMediaElement | null>, c
     setControls: (mode) => client.current?.setControls(mode),
     joinPlayback: () => {
       const el = media.current
-      if (el) void el.play().then(() => setView((v) => ({ ...v, needsClick: false }))).catch(() => {})
+      if (el)
+        void el
+          .play()
+          .then(() => setView((v) => ({ ...v, needsClick: false })))
+          .catch(() => {})
     },
   }
   return [view, actions]

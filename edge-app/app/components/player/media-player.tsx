@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react'
-import type { CatalogFile, CatalogTorrent } from '../../lib/catalog.server.ts'
+import type { CatalogFile, CatalogTorrent } from '../../lib/catalog-types.ts'
 import { useHls } from './use-hls.ts'
 import { useConversionStatus } from './use-conversion-status.ts'
 import { usePlaybackDecision, type SubtitleTrack } from './use-playback-decision.ts'
 import { fileName } from '../../lib/format.ts'
-import type { PlayerSettings } from '../../lib/profile-data.server.ts'
+import type { PlayerSettings } from '../../lib/player-settings.ts'
 import { languageCode, usePlaybackRate, useSubtitleChoice } from './use-player-settings.ts'
 
 export interface MediaPlayerProps {

@@ -27,4 +27,3 @@ export function useHls(media: React.RefObject<HTMLMediaElement | null>, url: str
     }
   }, [media, url])
 }
-

@@ -10,10 +10,7 @@ export interface SubtitleTrack {
   url: string
 }
 
-export type Decision =
-  | { state: 'checking' }
-  | { state: 'ready'; mode: PlaybackMode; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] }
-  | { state: 'error'; message: string }
+export type Decision = { state: 'checking' } | { state: 'ready'; mode: PlaybackMode; reason: string; subtitles: SubtitleTrack[]; audioTracks: AudioTrack[] } | { state: 'error'; message: string }
 
 /** Asks (through the edge app) how this browser should get the file; plays it only when it can. */
 export function usePlaybackDecision(infoHash: string, fileIndex: number): Decision {
@@ -40,4 +37,3 @@ export function usePlaybackDecision(infoHash: string, fileIndex: number): Decisi
   }, [infoHash, fileIndex])
   return decision
 }
-

@@ -65,4 +65,3 @@ export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null
     return () => window.removeEventListener('keydown', onKey)
   }, [media, title, album])
 }
-

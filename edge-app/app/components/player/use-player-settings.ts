@@ -4,8 +4,29 @@ import { useEffect, useState } from 'react'
 // A table of the languages the settings offer and their neighbours; nothing maintained maps these
 // both ways in a few lines, and Intl knows names, not code conversions.
 const TWO_LETTER: Record<string, string> = {
-  eng: 'en', fra: 'fr', fre: 'fr', deu: 'de', ger: 'de', spa: 'es', ita: 'it', jpn: 'ja', por: 'pt', nld: 'nl', dut: 'nl',
-  rus: 'ru', zho: 'zh', chi: 'zh', kor: 'ko', swe: 'sv', nor: 'no', dan: 'da', fin: 'fi', pol: 'pl', tur: 'tr', ara: 'ar', hin: 'hi',
+  eng: 'en',
+  fra: 'fr',
+  fre: 'fr',
+  deu: 'de',
+  ger: 'de',
+  spa: 'es',
+  ita: 'it',
+  jpn: 'ja',
+  por: 'pt',
+  nld: 'nl',
+  dut: 'nl',
+  rus: 'ru',
+  zho: 'zh',
+  chi: 'zh',
+  kor: 'ko',
+  swe: 'sv',
+  nor: 'no',
+  dan: 'da',
+  fin: 'fi',
+  pol: 'pl',
+  tur: 'tr',
+  ara: 'ar',
+  hin: 'hi',
 }
 
 /** A track's language as a two-letter code ("eng", "en-US", "EN" → "en"); null when unknown. */

@@ -20,4 +20,3 @@ export function useQueueNext(media: React.RefObject<HTMLMediaElement | null>, in
   }, [media, next, infoHash, queue.join(','), autoplay])
   return next
 }
-

@@ -54,4 +54,3 @@ export function useResume(media: React.RefObject<HTMLMediaElement | null>, body:
   }, [media, body.infoHash, body.fileIndex, body.title, resumeAt])
   return resumed
 }
-

@@ -14,10 +14,7 @@ export async function signIn(db: RequestDb, input: SignIn, ip: string, device: s
   return db.asAuthServer(async (client) => {
     const wait = await signInWaitSeconds(client, input.email, ip, device)
     if (wait > 0) throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${waitPhrase(wait)}.`)
-    const { rows } = await client.query<{ id: string; email: string; encrypted_password: string | null }>(
-      'select id, email, encrypted_password from auth.users where lower(email) = $1',
-      [input.email],
-    )
+    const { rows } = await client.query<{ id: string; email: string; encrypted_password: string | null }>('select id, email, encrypted_password from auth.users where lower(email) = $1', [input.email])
     const user = rows[0]
     const ok = await verifyPassword(input.password, user?.encrypted_password ?? null)
     await recordSignInAttempt(client, input.email, ip, device, ok)

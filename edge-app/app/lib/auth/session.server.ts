@@ -73,10 +73,13 @@ function clientAddress(ip: string): string | null {
 export async function startSession(request: Request, secret: string, db: RequestDb, user: SessionUser, ip: string): Promise<string> {
   const sessionId = crypto.randomUUID()
   await db.asAuthServer((client) =>
-    client.query(
-      `insert into auth.sessions (id, user_id, not_after, user_agent, ip) values ($1, $2, now() + make_interval(secs => $3), $4, $5::inet)`,
-      [sessionId, user.id, SESSION_TTL_SECONDS, (request.headers.get('User-Agent') ?? '').slice(0, 300), clientAddress(ip)],
-    ),
+    client.query(`insert into auth.sessions (id, user_id, not_after, user_agent, ip) values ($1, $2, now() + make_interval(secs => $3), $4, $5::inet)`, [
+      sessionId,
+      user.id,
+      SESSION_TTL_SECONDS,
+      (request.headers.get('User-Agent') ?? '').slice(0, 300),
+      clientAddress(ip),
+    ]),
   )
   return setCookie(request, COOKIE.session, await issueSessionToken(secret, user, sessionId), SESSION_TTL_SECONDS)
 }

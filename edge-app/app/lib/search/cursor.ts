@@ -1,5 +1,5 @@
 /** Where a page of results starts: the sort value and info hash of the last row shown, opaque to the browser. */
-import { isInfoHash } from '@bittorrented/common'
+import { fromBase64Url, isInfoHash, toBase64Url } from '@bittorrented/common'
 
 export interface Cursor {
   v: number | string
@@ -8,15 +8,14 @@ export interface Cursor {
   k?: number
 }
 
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+export const encodeCursor = (c: Cursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(c)))
 export function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor
+    const c = JSON.parse(new TextDecoder().decode(fromBase64Url(s))) as Cursor
     const fine = (typeof c.v === 'number' || typeof c.v === 'string') && typeof c.h === 'string' && isInfoHash(c.h)
     return fine && (c.k === undefined || (Number.isInteger(c.k) && c.k >= 1)) ? c : null
   } catch {
     return null
   }
 }
-

@@ -10,7 +10,12 @@ const list = <T extends z.ZodTypeAny>(item: T) => z.preprocess((v) => (v === und
 export const SearchParamsSchema = z.object({
   q: z.string().max(200).default(''),
   type: list(z.enum(CONTENT_TYPES)),
-  resolution: list(z.string().regex(/^(\d{3,4}p|4k)$/i).max(8)),
+  resolution: list(
+    z
+      .string()
+      .regex(/^(\d{3,4}p|4k)$/i)
+      .max(8),
+  ),
   language: list(z.string().regex(/^[\p{L} -]{2,32}$/u)),
   yearFrom: z.coerce.number().int().min(1870).max(2100).optional(),
   yearTo: z.coerce.number().int().min(1870).max(2100).optional(),

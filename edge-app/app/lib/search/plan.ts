@@ -48,4 +48,3 @@ export type SearchContext = ProfilePerson & { profile?: { maxRating: string | nu
 export function searchedViewFor(ctx: SearchContext): SearchedView {
   return ctx.profile && ctx.profile.maxRating === null ? SEARCHED_VIEWS.withoutCeiling : SEARCHED_VIEWS.anyProfile
 }
-

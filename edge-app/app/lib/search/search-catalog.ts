@@ -127,4 +127,3 @@ export function searchCatalog(db: RequestDb, ctx: SearchContext, p: SearchParams
     }
   })
 }
-

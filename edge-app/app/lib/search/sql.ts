@@ -47,8 +47,20 @@ function conditions(b: Params, p: SearchParams, mode: MatchMode, branch: Branch,
   }
   const filters: string[] = []
   if (skip !== 'type' && p.type.length) filters.push(`t.content_type = any(${b.arg(p.type, 'text[]')})`)
-  if (skip !== 'resolution' && p.resolution.length) filters.push(`lower(t.resolution) = any(${b.arg(p.resolution.map((r) => r.toLowerCase()), 'text[]')})`)
-  if (skip !== 'language' && p.language.length) filters.push(`lower(t.language) = any(${b.arg(p.language.map((l) => l.toLowerCase()), 'text[]')})`)
+  if (skip !== 'resolution' && p.resolution.length)
+    filters.push(
+      `lower(t.resolution) = any(${b.arg(
+        p.resolution.map((r) => r.toLowerCase()),
+        'text[]',
+      )})`,
+    )
+  if (skip !== 'language' && p.language.length)
+    filters.push(
+      `lower(t.language) = any(${b.arg(
+        p.language.map((l) => l.toLowerCase()),
+        'text[]',
+      )})`,
+    )
   if (p.yearFrom !== undefined) filters.push(`t.year >= ${b.arg(p.yearFrom, 'int')}`)
   if (p.yearTo !== undefined) filters.push(`t.year <= ${b.arg(p.yearTo, 'int')}`)
   if (p.sizeMinMb !== undefined) filters.push(`t.size_bytes >= ${b.arg(Math.round(p.sizeMinMb * 1024 * 1024), 'bigint')}`)
@@ -76,7 +88,12 @@ function matches(b: Params, p: SearchParams, mode: MatchMode, skip?: FacetName, 
   return words ? `(${branch('head')} union all ${branch('long')}) m` : `(${branch('head')}) m`
 }
 
-const SORT_KEYS = { relevance: { column: 'rank', type: 'float8' }, seeders: { column: 'seeders_key', type: 'float8' }, size: { column: 'size_key', type: 'float8' }, date: { column: 'discovered_at', type: 'timestamptz' } } as const
+const SORT_KEYS = {
+  relevance: { column: 'rank', type: 'float8' },
+  seeders: { column: 'seeders_key', type: 'float8' },
+  size: { column: 'size_key', type: 'float8' },
+  date: { column: 'discovered_at', type: 'timestamptz' },
+} as const
 const BY_SEEDERS = 'm.seeders_key desc, m.info_hash'
 export const filtered = (p: SearchParams, f: FacetName) => p[f].length > 0
 /**

@@ -38,4 +38,3 @@ export function textQuery(q: string): { web: string; prefix: string | null } {
   if (!prefixWord) return { web: trimmed, prefix: null }
   return { web: words.slice(0, -1).join(' '), prefix: prefixWord }
 }
-

@@ -28,7 +28,11 @@ export function mountBookRoutes(app: Hono<SignedEnv>, deps: { engine: TorrentEng
     const { chunks, size } = await archive(infoHash, fileIndex)
     const pages = await listComicPages(chunks, size)
     const withUrls = await Promise.all(
-      pages.map(async (p) => ({ index: p.index, name: p.name, url: await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/comic/${infoHash}/${fileIndex}/page/${p.index}`, subject, PAGE_URL_TTL_S) })),
+      pages.map(async (p) => ({
+        index: p.index,
+        name: p.name,
+        url: await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/comic/${infoHash}/${fileIndex}/page/${p.index}`, subject, PAGE_URL_TTL_S),
+      })),
     )
     return c.json({ pages: withUrls }, 200, { 'Cache-Control': 'private, max-age=300' })
   })

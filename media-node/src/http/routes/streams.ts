@@ -25,7 +25,8 @@ function infoHashOf(param: string): string {
  * file of it), so a URL signed for one thing can never be read as a grant for another.
  */
 function requireResource(subject: SignedSubject, infoHash: string, fileIndex?: number): void {
-  if (!(fileIndex === undefined ? grantsTorrent(subject.resource, infoHash) : grantsFile(subject.resource, infoHash, fileIndex))) throw new AppError('not_allowed', 'This URL was signed for something else.')
+  if (!(fileIndex === undefined ? grantsTorrent(subject.resource, infoHash) : grantsFile(subject.resource, infoHash, fileIndex)))
+    throw new AppError('not_allowed', 'This URL was signed for something else.')
 }
 
 /** Passes the bytes through, timing the first one and counting them all. */
