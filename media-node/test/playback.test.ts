@@ -2,7 +2,7 @@
  * Probing and playback decisions through the real node: ffprobe reads each file over the node's
  * own signed range route, from a real seeder; clips are made with the real ffmpeg here.
  */
-import type { PlaybackAnswer } from '@bittorrented/common'
+import { type PlaybackAnswer, PlaybackAnswerSchema } from '@bittorrented/common'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -113,7 +113,13 @@ async function playback(name: string, caps = CHROMIUM) {
     ttlSeconds: 60,
   })
   const res = await fetch(`${url}&${caps}`)
-  return { status: res.status, body: (await res.json()) as PlaybackAnswer }
+  const body: unknown = await res.json()
+  // Every answer is what the edge app's client parses (common/media-node-wire.ts).
+  if (res.ok) {
+    const parsed = PlaybackAnswerSchema.safeParse(body)
+    if (!parsed.success) throw new Error(`${name}: the answer does not match the wire contract: ${parsed.error.message}`)
+  }
+  return { status: res.status, body: body as PlaybackAnswer }
 }
 
 describe('probing and deciding', () => {

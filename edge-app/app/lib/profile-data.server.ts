@@ -98,16 +98,19 @@ export function getProfileHome(db: RequestDb, ctx: ProfilePerson): Promise<Profi
   })
 }
 
+/** The title a player or reader reports with its progress, as shown in Continue watching. */
+const TitleSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.')
+
 export const ProgressSchema = z
   .object({
     infoHash: z.string().regex(INFO_HASH_PATTERN, 'infoHash is 40 lowercase hex characters'),
     fileIndex: z.number().int().min(0).max(1_000_000),
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(300)
-      .refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
+    title: TitleSchema,
     positionS: z.number().min(0).max(1e7),
     durationS: z.number().positive().max(1e7),
   })
@@ -195,12 +198,7 @@ export function setOnList(db: RequestDb, ctx: ProfilePerson, infoHash: string, t
 export const ReadingProgressSchema = z.object({
   infoHash: z.string().regex(INFO_HASH_PATTERN),
   fileIndex: z.number().int().min(0),
-  title: z
-    .string()
-    .trim()
-    .min(1)
-    .max(300)
-    .refine((t) => !BIDI_CONTROL.test(t), 'Titles cannot contain text-direction controls.'),
+  title: TitleSchema,
   location: z.string().min(1).max(500),
   fraction: z.number().min(0).max(1),
 })

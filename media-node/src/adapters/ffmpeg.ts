@@ -116,6 +116,9 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
 
 export type { MediaTags, ProbedMedia, ProbedStream } from '@bittorrented/common'
 
+/** ffprobe writes numbers, numeric strings or "N/A" (a subtitle stream's size): only a real positive number counts. */
+const positive = (v: unknown): boolean => Number.isFinite(Number(v)) && Number(v) > 0
+
 const STREAM_TYPES = new Set(['video', 'audio', 'subtitle'])
 
 /** ffprobe a file or URL (http ranges work, so it reads only what it needs). */
@@ -145,9 +148,9 @@ export function probeMedia(source: string, timeoutMs = 20_000): Promise<ProbedMe
           index: s.index,
           type: (STREAM_TYPES.has(String(s.codec_type)) ? s.codec_type : 'other') as ProbedStream['type'],
           codec: String(s.codec_name ?? 'unknown'),
-          ...(s.width ? { width: s.width, height: s.height } : {}),
-          ...(s.channels ? { channels: s.channels } : {}),
-          ...(s.sample_rate ? { sampleRate: Number(s.sample_rate) } : {}),
+          ...(positive(s.width) && positive(s.height) ? { width: Number(s.width), height: Number(s.height) } : {}),
+          ...(positive(s.channels) ? { channels: Number(s.channels) } : {}),
+          ...(positive(s.sample_rate) ? { sampleRate: Number(s.sample_rate) } : {}),
           ...(s.tags?.language ? { language: String(s.tags.language) } : {}),
           ...(s.tags?.title ? { title: String(s.tags.title) } : {}),
           isDefault: s.disposition?.default === 1,

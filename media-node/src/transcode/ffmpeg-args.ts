@@ -39,48 +39,36 @@ export function hlsSegmentArgs(plan: SegmentJobShape, settings: EncodeSettings, 
   // Copying starts at the keyframe at or before -ss: aim a millisecond past the boundary's
   // keyframe. Encoding starts exactly at -ss. Both count from the container's first timestamp.
   const seek = from === 0 ? [] : ['-ss', (copy ? offset - plan.sourceStartS + 0.001 : offset).toFixed(3)]
+  // biome-ignore format: FFmpeg options read as flag/value pairs
   const video = copy
     ? ['-c:v', 'copy']
     : [
         ...videoEncoderArgs(encoder, { preset: settings.x264Preset, maxHeight }),
         ...(encoder === 'h264_vaapi' ? [] : ['-pix_fmt', 'yuv420p']),
-        '-vf',
-        `scale=-2:'min(${maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
-        '-force_key_frames',
-        `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+        '-vf', `scale=-2:'min(${maxHeight},ih)'${encoder === 'h264_vaapi' ? ',format=nv12,hwupload' : ''}`,
+        '-force_key_frames', `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
       ]
-  return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    ...(!copy && encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
-    // Copy keeps the source's timestamps; an encode starts at 0 and is shifted to its place.
-    ...(copy ? ['-copyts'] : []),
-    ...seek,
-    '-i',
-    url,
-    '-map',
-    '0:v:0?',
-    '-map',
-    plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
-    ...video,
-    ...(plan.audio === 'copy' ? ['-c:a', 'copy'] : AUDIO_ENCODE),
-    ...(copy ? [] : ['-output_ts_offset', offset.toFixed(3)]),
-    '-f',
-    'segment',
-    '-segment_format',
-    'mpegts',
-    // Cut at the first keyframe at (or within a hair before) each following boundary.
-    '-segment_times',
+  const boundaries =
     plan.starts
       .slice(from + 1)
       .map((t) => t.toFixed(3))
-      .join(',') || String(1e9),
-    '-segment_time_delta',
-    copy ? '0.001' : '0.05',
-    '-segment_start_number',
-    String(from),
+      .join(',') || String(1e9)
+  // biome-ignore format: FFmpeg options read as flag/value pairs
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    ...(!copy && encoder === 'h264_vaapi' ? ['-vaapi_device', '/dev/dri/renderD128'] : []),
+    // Copy keeps the source's timestamps; an encode starts at 0 and is shifted to its place.
+    ...(copy ? ['-copyts'] : []),
+    ...seek, '-i', url,
+    '-map', '0:v:0?', '-map', plan.audioStream === null ? '0:a:0?' : `0:${plan.audioStream}`,
+    ...video,
+    ...(plan.audio === 'copy' ? ['-c:a', 'copy'] : AUDIO_ENCODE),
+    ...(copy ? [] : ['-output_ts_offset', offset.toFixed(3)]),
+    '-f', 'segment', '-segment_format', 'mpegts',
+    // Cut at the first keyframe at (or within a hair before) each following boundary.
+    '-segment_times', boundaries,
+    '-segment_time_delta', copy ? '0.001' : '0.05',
+    '-segment_start_number', String(from),
     join(workDir, 'seg-%d.ts'),
   ]
 }
