@@ -215,13 +215,16 @@ export class M3uParser {
       line = line.replace(/^\uFEFF/, '').trim()
       if (line === '') return
       this.first = false
-      if (/^#EXTM3U/i.test(line)) return this.readHeader(line.slice(7))
+      if (/^#EXTM3U/i.test(line)) {
+        this.readHeader(line.slice(7))
+        return
+      }
       this.problems.missingHeader = true
     }
     if (line === '') return
-    if (line.startsWith('#')) return this.directive(line)
-    if (URL_LINE.test(line) || line.includes('://')) return this.url(line)
-    this.problems.unreadableLines++
+    if (line.startsWith('#')) this.directive(line)
+    else if (URL_LINE.test(line) || line.includes('://')) this.url(line)
+    else this.problems.unreadableLines++
   }
 
   /** The end of the text: an entry still waiting for its URL is counted. */
