@@ -77,3 +77,53 @@ begin
   end loop;
 end
 $$;
+
+-- Live TV: each demo family has the demo IPTV service (npm start runs it on loopback and points
+-- this provider at it; its first refresh replaces these channels by the same keys). A few channels
+-- so every profile has a favourite, a recently watched channel and a hidden group; Mia (kids)
+-- is allowed the Kids group only.
+insert into public.iptv_providers (id, account_id, name, kind, playlist_url, refresh_minutes)
+select v.id::uuid, a.id, 'Demo IPTV', 'm3u', 'http://127.0.0.1:8791/playlist.m3u', 60
+  from (values ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-8000-000000000001'),
+               ('00000000-0000-4000-a000-000000000002', '00000000-0000-4000-8000-000000000002')) as v(id, owner)
+  join public.accounts a on a.owner_id = v.owner::uuid
+on conflict do nothing;
+
+insert into catalog.iptv_channels (provider_id, channel_key, position, name, number, group_name, tvg_id, epg_channel, stream_url, catchup_type, catchup_days)
+select v.id::uuid, c.key, c.pos, c.name, c.pos, c.grp, c.key, c.key, 'http://127.0.0.1:8791/live/' || c.key || '/index.m3u8', c.catchup, c.days
+  from (values ('00000000-0000-4000-a000-000000000001'), ('00000000-0000-4000-a000-000000000002')) as v(id)
+  cross join (values ('clock.demo', 1, 'Test Card Clock', 'News', 'append', 2),
+                     ('bars.demo', 2, 'Colour Bars', 'News', null, null),
+                     ('tone.demo', 3, 'Tone and Bars', 'Music', null, null),
+                     ('life.demo', 4, 'Game of Life', 'Kids', 'append', 2),
+                     ('mandelbrot.demo', 5, 'Mandelbrot Zoom', 'Kids', null, null),
+                     ('cells.demo', 6, 'Cellular Automaton', 'Science', null, null)) as c(key, pos, name, grp, catchup, days)
+on conflict (provider_id, channel_key) do nothing;
+
+insert into public.live_kids_groups (account_id, kids_profile_id, provider_id, group_name)
+select p.account_id, p.id, v.id, 'Kids'
+  from public.profiles p join public.iptv_providers v on v.account_id = p.account_id
+ where p.is_kids and v.id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')
+on conflict do nothing;
+
+insert into public.live_favorites (profile_id, channel_id, position)
+select p.id, c.id, 0
+  from public.profiles p
+  join public.iptv_providers v on v.account_id = p.account_id and v.id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')
+  join catalog.iptv_channels c on c.provider_id = v.id
+   and c.channel_key = case when p.is_kids then 'life.demo' when p.name in ('Sam', 'Jordan') then 'bars.demo' else 'clock.demo' end
+on conflict do nothing;
+
+insert into public.live_recent (profile_id, channel_id, watched_at)
+select p.id, c.id, now() - interval '1 hour'
+  from public.profiles p
+  join public.iptv_providers v on v.account_id = p.account_id and v.id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')
+  join catalog.iptv_channels c on c.provider_id = v.id
+   and c.channel_key = case when p.is_kids then 'mandelbrot.demo' when p.name in ('Sam', 'Jordan') then 'tone.demo' else 'cells.demo' end
+on conflict do nothing;
+
+insert into public.live_hidden_groups (profile_id, provider_id, group_name)
+select p.id, v.id, case when p.name in ('Sam', 'Jordan') then 'Science' else 'Music' end
+  from public.profiles p
+  join public.iptv_providers v on v.account_id = p.account_id and v.id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')
+on conflict do nothing;
