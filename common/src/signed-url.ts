@@ -74,7 +74,7 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 }
 
 /** base64url (padded or not) as bytes; throws on anything else. */
-export function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
   return Uint8Array.from(binary, (c) => c.charCodeAt(0))
 }

@@ -8,7 +8,7 @@
  * (session JWTs as is — Supabase's GoTrue signs with that exact secret — and the profile cookie,
  * derived). See docs/security.md.
  */
-export const KEY_PURPOSES = ['media-url', 'party-invite', 'party-connection', 'profile-cookie'] as const
+export const KEY_PURPOSES = ['media-url', 'party-invite', 'party-connection', 'profile-cookie', 'iptv-credentials'] as const
 export type KeyPurpose = (typeof KEY_PURPOSES)[number]
 
 import { toBase64Url } from './signed-url.ts'
