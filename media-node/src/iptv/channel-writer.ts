@@ -129,7 +129,12 @@ export async function channelMatcher(db: pg.ClientBase, providerId: string): Pro
 export async function recordGuideChannels(db: pg.ClientBase, byGuideId: Map<string, number[]>): Promise<void> {
   const ids: number[] = []
   const guide: string[] = []
-  for (const [g, list] of byGuideId) for (const id of list) ids.push(id), guide.push(g.slice(0, 300))
+  for (const [g, list] of byGuideId) {
+    for (const id of list) {
+      ids.push(id)
+      guide.push(g.slice(0, 300))
+    }
+  }
   if (ids.length) await db.query('update catalog.iptv_channels c set epg_channel = u.g from unnest($1::bigint[], $2::text[]) as u(id, g) where c.id = u.id', [ids, guide])
 }
 
