@@ -19,3 +19,16 @@ describe('media resources', () => {
     expect(normalizeInfoHash('xyz')).toBeNull()
   })
 })
+
+describe('channel resources', () => {
+  test('a channel grant covers that channel only; ids are positive integers', async () => {
+    const { channelResource, grantsChannel, parseChannelId } = await import('./media-resource.ts')
+    expect(channelResource(42)).toBe('channel:42')
+    expect(grantsChannel('channel:42', 42)).toBe(true)
+    expect(grantsChannel('channel:42', 4)).toBe(false)
+    expect(grantsChannel('channel:4', 42)).toBe(false)
+    expect(grantsChannel(`torrent:${'a'.repeat(40)}`, 42)).toBe(false)
+    expect(['1', '42', '9007199254740991'].map(parseChannelId)).toEqual([1, 42, 9007199254740991])
+    expect(['0', '-1', '01', '1.5', 'x', '99999999999999999'].map(parseChannelId)).toEqual([null, null, null, null, null, null])
+  })
+})

@@ -55,6 +55,23 @@ export function grantsTorrent(resource: string, infoHash: string): boolean {
   return resource === torrentResource(infoHash)
 }
 
+/** `channel:<id>` — one Live TV channel (its live stream and its catch-up), by catalog id. */
+export function channelResource(channelId: number): string {
+  return `channel:${channelId}`
+}
+
+/** Whether a signed resource grants this channel. */
+export function grantsChannel(resource: string, channelId: number): boolean {
+  return resource === channelResource(channelId)
+}
+
+/** A channel id as routes receive it: a positive safe integer, else null. */
+export function parseChannelId(value: string): number | null {
+  if (!/^[1-9]\d{0,15}$/.test(value)) return null
+  const n = Number(value)
+  return Number.isSafeInteger(n) ? n : null
+}
+
 const RESOURCE = /^torrent:([0-9a-f]{40})(?:\/(\d{1,6}))?$/
 
 export function parseMediaResource(resource: string): MediaResource | null {

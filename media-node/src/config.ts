@@ -98,6 +98,42 @@ const ConfigSchema = z.object({
     ),
   /** Bearer token for /metrics; unset = open (it holds counts only). */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * The key IPTV credentials are sealed with (purpose `iptv-credentials`, derived from
+   * URL_SIGNING_KEY when not given); older keys after a comma still open what they sealed.
+   */
+  IPTV_CREDENTIALS_KEYS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : [],
+    ),
+  /**
+   * `host:port` pairs on private networks the node may fetch IPTV from (everything else private
+   * is refused): `npm start` names its loopback fixture service here.
+   */
+  IPTV_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform(
+      (s) =>
+        new Set(
+          s
+            .split(',')
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+    ),
+  IPTV_PLAYLIST_MAX_MB: z.coerce.number().int().min(1).default(200),
+  IPTV_GUIDE_MAX_MB: z.coerce.number().int().min(1).default(1024),
+  IPTV_FETCH_TIMEOUT_S: z.coerce.number().int().min(5).default(120),
+  /** Live TV off: no provider refreshes, no /v1/live routes. */
+  IPTV_ENABLED: flag(true),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
@@ -112,6 +148,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The key media URLs are checked with: MEDIA_SIGNING_KEY, or the one derived from URL_SIGNING_KEY. */
+/** The keys that open sealed IPTV credentials: the configured ones, else the one derived from URL_SIGNING_KEY. */
+export async function iptvCredentialKeys(config: Config): Promise<string[]> {
+  if (config.IPTV_CREDENTIALS_KEYS.length) return config.IPTV_CREDENTIALS_KEYS
+  return config.URL_SIGNING_KEY ? [await derivePurposeKey(config.URL_SIGNING_KEY, 'iptv-credentials')] : []
+}
+
 export async function mediaSigningKey(config: Config): Promise<string> {
   if (config.MEDIA_SIGNING_KEY) return config.MEDIA_SIGNING_KEY
   return derivePurposeKey(config.URL_SIGNING_KEY!, 'media-url')

@@ -2,7 +2,9 @@
 import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { TorrentEngine } from './adapters/torrent-engine.ts'
-import { loadConfig, mediaSigningKey } from './config.ts'
+import { iptvCredentialKeys, loadConfig, mediaSigningKey } from './config.ts'
+import { openSecret } from '@bittorrented/common'
+import { ProviderRefresher } from './iptv/provider-refresh.ts'
 import { createDatabase } from './db.ts'
 import { catalogAdmission } from './catalog/catalog-admission.ts'
 import { profileLiveness } from './http/profile-liveness.ts'
@@ -17,9 +19,11 @@ import { join } from 'node:path'
 
 const config = loadConfig(process.env)
 const signingKey = await mediaSigningKey(config)
+const credentialKeys = await iptvCredentialKeys(config)
 // The roots stay out of this process's environment (and of anything it spawns).
 delete process.env.URL_SIGNING_KEY
 delete process.env.MEDIA_SIGNING_KEY
+delete process.env.IPTV_CREDENTIALS_KEYS
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
 const db = createDatabase(config.DATABASE_URL)
 const cache = new PieceCache(config.MEDIA_CACHE_DIR, config.MEDIA_CACHE_MAX_MB * 1024 * 1024, config.INSTANT_START_MB * 1024 * 1024)
@@ -58,12 +62,32 @@ const hls = new HlsJobs({
   x264Preset,
   maxCacheBytes: config.HLS_CACHE_MAX_MB * 1024 * 1024,
 })
+const iptvLimits = { allow: config.IPTV_ALLOW_HOSTS, timeoutMs: config.IPTV_FETCH_TIMEOUT_S * 1000 }
+const refresher = config.IPTV_ENABLED
+  ? new ProviderRefresher(
+      async (fn) => {
+        const client = await db.pool.connect()
+        try {
+          return await fn(client)
+        } finally {
+          client.release()
+        }
+      },
+      {
+        limits: { ...iptvLimits, playlistMaxBytes: config.IPTV_PLAYLIST_MAX_MB * 1024 * 1024, guideMaxBytes: config.IPTV_GUIDE_MAX_MB * 1024 * 1024 },
+        openCredentials: async (keyId, ciphertext) => JSON.parse(await openSecret(credentialKeys, { keyId, ciphertext })),
+        log: log.child({ component: 'iptv' }),
+      },
+    )
+  : null
+refresher?.start()
 const app = createApp({
   withDb: db.withDb,
   signingKey,
   log,
   engine,
   playback: { selfUrl, hls },
+  live: config.IPTV_ENABLED ? { ...iptvLimits, playlistMaxBytes: 4 * 1024 * 1024, segmentMaxBytes: 64 * 1024 * 1024 } : undefined,
   metricsToken: config.METRICS_TOKEN,
   corsOrigins: config.CORS_ORIGINS,
   profileIsLive: profileLiveness(db.withDb),
@@ -77,6 +101,7 @@ const server = serve({ fetch: app.fetch, port: config.MEDIA_NODE_PORT, hostname:
 function shutdown(signal: string) {
   log.info({ signal }, 'stopping')
   server.close()
+  refresher?.stop()
   void Promise.allSettled([hls.destroy().then(() => runner.close()), engine.destroy(), db.close()]).finally(() => process.exit(0))
   setTimeout(() => process.exit(0), 3_000).unref()
 }

@@ -253,6 +253,16 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
       res.writeHead(302, { Location: `/live/${c.key}/index.m3u8` })
       return res.end()
     }
+    // Xtream timeshift: /timeshift/<user>/<password>/<minutes>/<YYYY-MM-DD:HH-MM>/<id>.m3u8 (UTC here).
+    const ts = /^\/timeshift\/([^/]+)\/([^/]+)\/(\d+)\/(\d{4})-(\d{2})-(\d{2}):(\d{2})-(\d{2})\/(\d+)\.(m3u8|ts)$/.exec(path)
+    if (ts) {
+      if (ts[1] !== FIXTURE_USER || ts[2] !== FIXTURE_PASSWORD) return send(res, 401, 'bad credentials', 'text/plain')
+      const c = FIXTURE_CHANNELS.find((x) => x.streamId === Number(ts[9]))
+      if (!c || !c.catchupDays) return send(res, 404, 'no archive for this stream', 'text/plain')
+      const start = Date.UTC(Number(ts[4]), Number(ts[5]) - 1, Number(ts[6]), Number(ts[7]), Number(ts[8])) / 1000
+      res.writeHead(302, { Location: `/live/${c.key}/index.m3u8?utc=${start}&lutc=${Math.floor(now() / 1000)}` })
+      return res.end()
+    }
     const live = /^\/live\/([a-z.]+)\/(index\.m3u8|seg-\d+\.ts)$/.exec(path)
     if (live) {
       const c = FIXTURE_CHANNELS.find((x) => x.key === live[1])

@@ -10,6 +10,8 @@ import type { HlsJobs } from '../transcode/hls-jobs.ts'
 import { mountPlaybackRoutes } from './routes/playback.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
 import { mountBookRoutes } from './routes/books.ts'
+import { mountLiveRoutes } from './routes/live.ts'
+import type { ProxyLimits } from '../iptv/live-proxy.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
 export interface AppDeps {
@@ -19,6 +21,8 @@ export interface AppDeps {
   engine: TorrentEngine
   /** Playback decisions and HLS: where the node reaches itself, and its FFmpeg jobs. */
   playback?: { selfUrl: string; hls: HlsJobs }
+  /** Live TV: channels' streams through the SSRF guard within these limits (unset: no Live TV routes). */
+  live?: ProxyLimits
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string
   /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
@@ -82,7 +86,7 @@ export function createApp(deps: AppDeps) {
 
   // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
   const corsOrigins = deps.corsOrigins ?? []
-  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*'])
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*', '/v1/live/*'])
     app.use(path, cors({ origin: corsOrigins, allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps) {
   if (deps.playback) {
     mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, withDb: deps.withDb, ...deps.playback })
     mountBookRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, selfUrl: deps.playback.selfUrl })
+    if (deps.live) mountLiveRoutes(app, { withDb: deps.withDb, signingKey: deps.signingKey, selfUrl: deps.playback.selfUrl, limits: deps.live, log: deps.log, now: deps.now })
   }
 
   return app

@@ -1,0 +1,112 @@
+/**
+ * Live TV routes (see iptv/live-proxy.ts): a URL signed for `channel:<id>` gets the channel's
+ * HLS, every URI in it leading back here, signed for the same person.
+ * `GET /v1/live/:channelId/index.m3u8` — live; with `?start=<unix s>&duration=<s>` a past
+ * programme (catch-up, within the channel's catch-up days).
+ * `GET /v1/live/:channelId/r/:token` — what a rewritten URI names: a playlist (rewritten again)
+ * or a segment, key or init section (passed through).
+ */
+import { Readable } from 'node:stream'
+import type { Hono } from 'hono'
+import type { Logger } from 'pino'
+import { grantsChannel, parseChannelId, SIGNED_TTL_S, type SignedSubject, type WithDatabase } from '@bittorrented/common'
+import { AppError } from '../../errors.ts'
+import { catchupUrl } from '../../iptv/catchup-url.ts'
+import { fetchUpstream, rewritePlaylist, UpstreamTokens, type ProxyLimits } from '../../iptv/live-proxy.ts'
+import { signedPathFor, type SignedEnv } from '../require-signature.ts'
+
+export interface LiveDeps {
+  withDb: WithDatabase
+  signingKey: string
+  selfUrl: string
+  limits: ProxyLimits
+  log?: Logger
+  now?: () => number
+}
+
+interface ChannelStream {
+  stream_url: string
+  stream_headers: Record<string, string>
+  catchup_type: string | null
+  catchup_days: number | null
+  catchup_source: string | null
+  playable: string
+}
+
+const HLS = 'application/vnd.apple.mpegurl'
+const TOKEN = /^[A-Za-z0-9_-]{22}$/
+
+export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
+  const tokens = new UpstreamTokens()
+  const now = deps.now ?? Date.now
+
+  const channelOf = (c: { req: { param(name: string): string } }, subject: SignedSubject): number => {
+    const id = parseChannelId(c.req.param('channelId'))
+    if (id === null) throw new AppError('invalid_input', 'A channel id is a positive whole number.')
+    if (!grantsChannel(subject.resource, id)) throw new AppError('not_allowed', 'This URL was signed for something else.')
+    return id
+  }
+
+  const streamOf = async (id: number): Promise<ChannelStream> => {
+    const row = await deps.withDb(async (db) => {
+      const { rows } = await db.query('select stream_url, stream_headers, catchup_type, catchup_days, catchup_source, playable from catalog.iptv_channels where id = $1', [id])
+      return rows[0] as ChannelStream | undefined
+    })
+    if (!row) throw new AppError('not_found', 'There is no such channel.')
+    if (row.playable === 'multicast')
+      throw new AppError('unplayable_media', 'This channel is a multicast stream (rtp:// or udp://) that only your provider’s own network carries; it cannot be played here.')
+    if (row.playable !== 'yes') throw new AppError('unplayable_media', 'This channel’s stream is of a kind the node cannot play.')
+    return row
+  }
+
+  /** The playlist with every URI leading to this node, signed for `subject`. */
+  const rewritten = async (id: number, text: string, base: string, headers: Record<string, string>, subject: SignedSubject): Promise<string> => {
+    const paths = new Map<string, string>()
+    const uris: string[] = []
+    rewritePlaylist(text, base, (absolute) => {
+      uris.push(absolute)
+      return absolute
+    })
+    for (const uri of uris) {
+      if (paths.has(uri)) continue
+      const token = tokens.remember(id, { url: uri, headers })
+      paths.set(uri, await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/live/${id}/r/${token}`, subject, SIGNED_TTL_S.media))
+    }
+    return rewritePlaylist(text, base, (absolute) => paths.get(absolute)!)
+  }
+
+  app.get('/v1/live/:channelId/index.m3u8', async (c) => {
+    const subject = c.get('subject')
+    const id = channelOf(c, subject)
+    const stream = await streamOf(id)
+    let url = stream.stream_url
+    const start = c.req.query('start')
+    if (start !== undefined) {
+      const startS = Number(start)
+      const durationS = Math.min(6 * 3600, Math.max(60, Number(c.req.query('duration') ?? 3600) || 3600))
+      const nowS = Math.floor(now() / 1000)
+      if (!Number.isInteger(startS) || startS >= nowS) throw new AppError('invalid_input', 'Catch-up starts at a past time (unix seconds).')
+      if (!stream.catchup_type || !stream.catchup_days) throw new AppError('not_found', 'This channel offers no catch-up.')
+      if (nowS - startS > stream.catchup_days * 86400) throw new AppError('not_found', `This channel keeps ${stream.catchup_days} days of catch-up; that programme is older.`)
+      const past = catchupUrl({ streamUrl: stream.stream_url, catchupType: stream.catchup_type, catchupSource: stream.catchup_source }, { startS, durationS, nowS })
+      if (!past) throw new AppError('unplayable_media', `This channel’s catch-up (${stream.catchup_type}) is of a kind the node cannot build yet.`)
+      url = past
+    }
+    const fetched = await fetchUpstream({ url, headers: stream.stream_headers }, deps.limits)
+    if (fetched.kind !== 'playlist') throw new AppError('unplayable_media', 'This channel sends a raw MPEG-TS stream; the node passes on HLS channels only for now.')
+    return c.body(await rewritten(id, fetched.text, fetched.finalUrl, stream.stream_headers, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+  })
+
+  app.get('/v1/live/:channelId/r/:token', async (c) => {
+    const subject = c.get('subject')
+    const id = channelOf(c, subject)
+    const token = c.req.param('token')
+    const target = TOKEN.test(token) ? tokens.recall(id, token) : null
+    if (!target) throw new AppError('not_found', 'That part of the stream has expired; reload the channel.')
+    const fetched = await fetchUpstream(target, deps.limits)
+    if (fetched.kind === 'playlist') {
+      return c.body(await rewritten(id, fetched.text, fetched.finalUrl, target.headers, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+    }
+    return c.body(Readable.toWeb(fetched.body) as ReadableStream<Uint8Array>, 200, { 'Content-Type': fetched.contentType, 'Cache-Control': 'private, max-age=60' })
+  })
+}
