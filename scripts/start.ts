@@ -102,6 +102,27 @@ try {
   const swarm = await swarmReady
   say(`demo swarm seeding ${swarm.torrents.length} torrents at ${swarm.peer}`)
 
+  say('starting the demo IPTV service…')
+  const iptv = await new Promise<{ url: string }>((resolve) => {
+    run({
+      name: 'iptv-fixture',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'media-node/src/demo/iptv-fixture-main.ts'],
+      cwd: repoRoot,
+      env: { ...baseEnv, IPTV_FIXTURE_PORT: String(config.IPTV_FIXTURE_PORT), BT_DATA_DIR: config.BT_DATA_DIR },
+      onLine: (line) => {
+        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { url: string })
+      },
+    })
+  })
+  // The demo families' provider points at it, and is refreshed as soon as the media node is up.
+  await withClient(databaseUrl, (client) =>
+    client.query(`update public.iptv_providers set playlist_url = $1, refresh_requested_at = now() where id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')`, [
+      `${iptv.url}/playlist.m3u`,
+    ]),
+  )
+  say(`demo IPTV service at ${iptv.url} (Live TV)`)
+
   const mediaNodeUrl = `http://127.0.0.1:${config.MEDIA_NODE_PORT}`
   const partyUrl = `http://127.0.0.1:${config.PARTY_PORT}`
   const edgeUrl = `http://127.0.0.1:${config.EDGE_PORT}`
@@ -122,6 +143,9 @@ try {
       // The edge app's pages play media from this node cross-origin; no other site's may.
       CORS_ORIGINS: `${edgeUrl},http://localhost:${config.EDGE_PORT}`,
       STATIC_PEERS: swarm.peer,
+      // Live TV: the only private address the node may fetch IPTV from is the demo service.
+      IPTV_ALLOW_HOSTS: new URL(iptv.url).host,
+      IPTV_CREDENTIALS_KEYS: await derivePurposeKey(secrets.URL_SIGNING_KEY, 'iptv-credentials'),
     },
   })
   run({

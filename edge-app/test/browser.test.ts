@@ -672,6 +672,54 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('Live TV: the demo provider’s channels with now and next, a channel plays, the guide offers catch-up, and the browser never sees the provider', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Live TV' }).click()
+    await page.waitForURL('**/live')
+    // npm start points the demo provider at the loopback IPTV service; the node reads it within seconds.
+    await expect
+      .poll(
+        async () => {
+          await page.reload()
+          return page.locator('.channel-tile').count()
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBeGreaterThanOrEqual(5)
+    await expect.poll(() => page.locator('.channel-tile .now').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    // Logos come through the media node.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.channel-tile img')].every((i) => i.complete && i.naturalWidth > 0)), { timeout: 15_000 }).toBe(true)
+    const html = await page.content()
+    expect(html).not.toMatch(/127\.0\.0\.1:\d+\/(live|playlist|logo)\//)
+    await page.getByRole('link', { name: /^Watch Test Card Clock/ }).click()
+    await page.waitForURL('**/live?channel=*')
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    await page.screenshot({ path: join(shots, 'live-playing.png') })
+    const catchUp = page.getByRole('link', { name: /watch from the start/ }).first()
+    await catchUp.waitFor()
+    await catchUp.click()
+    await page.waitForURL('**start=*')
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1, null, { timeout: 60_000 })
+    await page.getByText(/\(catch-up\)/).waitFor()
+    await context.close()
+  })
+
+  test('Live TV on the kids profile: only the groups a grown-up allowed', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Mia')
+    await page.waitForURL('**/browse')
+    await page.goto('/live')
+    const names = await page.locator('.channel-tile a[aria-label^="Watch"]').allTextContents()
+    expect(names.length).toBeGreaterThan(0)
+    for (const n of names) expect(n).toMatch(/Game of Life|Mandelbrot Zoom/)
+    await page.getByRole('heading', { name: 'Your IPTV providers' }).waitFor()
+    await context.close()
+  })
+
   test('phone width: no horizontal scrolling on the picker and the home page', async () => {
     const { context, page } = await newPage({ width: 360, height: 740 })
     await signIn(page, 'demo@bittorrented.local')
@@ -682,6 +730,8 @@ describe('in Chromium', () => {
     await page.waitForURL('**/browse')
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: join(shots, 'browse-360x740.png'), fullPage: true })
+    await page.goto('/live')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await context.close()
   })
 })

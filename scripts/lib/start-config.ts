@@ -9,6 +9,8 @@ const StartConfigSchema = z.object({
   MEDIA_NODE_PORT: port(8790),
   PARTY_PORT: port(1999),
   DB_PORT: port(54329),
+  /** The loopback IPTV service standing in for the family's provider (Live TV's demo). */
+  IPTV_FIXTURE_PORT: port(8791),
   /** Use this PostgreSQL instead of the embedded database. */
   DATABASE_URL: z.string().url().optional(),
   BT_DATA_DIR: z.string().default(join(repoRoot, '.data')),

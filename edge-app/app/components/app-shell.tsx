@@ -31,6 +31,9 @@ export function AppShell({ profile, children }: { profile?: ShellProfile; childr
                   <NavLink to="/search">Search</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/live">Live TV</NavLink>
+                </li>
+                <li>
                   <NavLink to="/settings">Settings</NavLink>
                 </li>
               </>

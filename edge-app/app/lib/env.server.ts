@@ -38,6 +38,8 @@ export interface EdgeConfig extends Omit<ParsedConfig, 'signingKey'> {
     partyInvite: string
     /** Party-room connection URLs (the party server holds this key). */
     partyConnection: string
+    /** Seals IPTV credentials at rest (the media node opens them with the same key). */
+    iptvCredentials: string
     /** The selected-profile cookies. */
     profileCookie: string
   }
@@ -66,7 +68,8 @@ export function getConfig(env: EdgeEnv): Promise<EdgeConfig> {
       derivePurposeKey(signingKey, 'party-invite'),
       derivePurposeKey(signingKey, 'party-connection'),
       derivePurposeKey(rest.jwtSecret, 'profile-cookie'),
-    ]).then(([mediaUrl, partyInvite, partyConnection, profileCookie]) => ({ ...rest, keys: { mediaUrl, partyInvite, partyConnection, profileCookie } }))
+      derivePurposeKey(signingKey, 'iptv-credentials'),
+    ]).then(([mediaUrl, partyInvite, partyConnection, profileCookie, iptvCredentials]) => ({ ...rest, keys: { mediaUrl, partyInvite, partyConnection, profileCookie, iptvCredentials } }))
     parsed.set(env, config)
   }
   return config

@@ -8,6 +8,7 @@
 import {
   AlbumSchema,
   capabilitiesQuery,
+  channelResource,
   fileResource,
   MediaNodeErrorSchema,
   PlaybackAnswerSchema,
@@ -111,6 +112,20 @@ export class MediaNodeClient {
   /** A comic's page list, each page with its own signed URL. */
   comicPagesUrl(infoHash: string, fileIndex: number): Promise<string> {
     return this.sign(`/v1/comic/${infoHash}/${fileIndex}/pages`, fileResource(infoHash, fileIndex), MEDIA_TTL_S)
+  }
+
+  /**
+   * A Live TV channel as HLS through the node; with `catchup` a past programme from its start
+   * (the window is a choice, not a grant: the signature names the channel).
+   */
+  liveUrl(channelId: number, catchup?: { startS: number; durationS: number }): Promise<string> {
+    const query = catchup ? { start: String(catchup.startS), duration: String(catchup.durationS) } : undefined
+    return this.sign(`/v1/live/${channelId}/index.m3u8`, channelResource(channelId), MEDIA_TTL_S, query)
+  }
+
+  /** A channel's logo, through the node (the provider's URL is never loaded by the browser). */
+  liveLogoUrl(channelId: number): Promise<string> {
+    return this.sign(`/v1/live/${channelId}/logo`, channelResource(channelId), MEDIA_TTL_S)
   }
 
   /** How a browser with `caps` should get the file (direct, remux, transcode); a refusal throws AppError. */

@@ -162,7 +162,7 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
     const dir = join(opts.workDir, id.replace(/[^a-z0-9.-]/gi, '_'))
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir, { recursive: true })
-    // A live channel: real time, a sliding window. A recording: 60 s made as fast as possible, whole.
+    // A live channel: real time, a sliding window. A recording: 30 s made as fast as possible, whole.
     const args = [
       '-hide_banner',
       '-loglevel',
@@ -172,11 +172,11 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
       '-f',
       'lavfi',
       '-i',
-      recording ? `${c.video},trim=duration=60` : c.video,
+      recording ? `${c.video},trim=duration=30` : c.video,
       '-f',
       'lavfi',
       '-i',
-      recording ? `${c.audio},atrim=duration=60` : c.audio,
+      recording ? `${c.audio},atrim=duration=30` : c.audio,
       '-c:v',
       'libx264',
       '-preset',
@@ -197,7 +197,7 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
       'hls',
       '-hls_time',
       '2',
-      ...(recording ? ['-hls_playlist_type', 'vod', '-t', '60'] : ['-hls_list_size', '6', '-hls_flags', 'delete_segments+omit_endlist']),
+      ...(recording ? ['-hls_playlist_type', 'vod', '-t', '30'] : ['-hls_list_size', '6', '-hls_flags', 'delete_segments+omit_endlist']),
       '-hls_segment_filename',
       join(dir, 'seg-%d.ts'),
       join(dir, 'index.m3u8'),
@@ -258,7 +258,7 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
     if (ts) {
       if (ts[1] !== FIXTURE_USER || ts[2] !== FIXTURE_PASSWORD) return send(res, 401, 'bad credentials', 'text/plain')
       const c = FIXTURE_CHANNELS.find((x) => x.streamId === Number(ts[9]))
-      if (!c || !c.catchupDays) return send(res, 404, 'no archive for this stream', 'text/plain')
+      if (!c?.catchupDays) return send(res, 404, 'no archive for this stream', 'text/plain')
       const start = Date.UTC(Number(ts[4]), Number(ts[5]) - 1, Number(ts[6]), Number(ts[7]), Number(ts[8])) / 1000
       res.writeHead(302, { Location: `/live/${c.key}/index.m3u8?utc=${start}&lutc=${Math.floor(now() / 1000)}` })
       return res.end()
@@ -276,7 +276,8 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
         // Segment URIs in the playlist are relative; a recording's carry its query on.
         if (!recording) return servePlaylistFile(res, e)
         const file = join(e.dir, 'index.m3u8')
-        const deadline = Date.now() + 20_000
+        // Made before answering, within the callers' idle limit (the node drops a silent server after 15 s).
+        const deadline = Date.now() + 12_000
         while (!(existsSync(file) && (await readFile(file, 'utf8')).includes('#EXT-X-ENDLIST')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
         if (!existsSync(file)) return send(res, 503, 'the recording is not ready', 'text/plain')
         const text = (await readFile(file, 'utf8')).replace(/^(seg-\d+\.ts)$/gm, `$1?${q.toString()}`)

@@ -7,8 +7,10 @@ const w = { startS: 1796306400, durationS: 1800, nowS: 1796313600 }
 describe('catch-up URLs', () => {
   test('placeholders in every spelling', () => {
     expect(fillCatchupTemplate('?utc={utc}&lutc={lutc}&d={duration}&o={offset}', w)).toBe('?utc=1796306400&lutc=1796313600&d=1800&o=7200')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: playlists write ${…} placeholders literally
     expect(fillCatchupTemplate('/${start}/${end}/${timestamp}', w)).toBe('/1796306400/1796308200/1796313600')
     expect(fillCatchupTemplate('/{Y}-{m}-{d}/{H}{M}{S}', w)).toBe('/2026-12-03/140000')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: playlists write ${…} placeholders literally
     expect(fillCatchupTemplate('?b=${(b)yyyyMMddHHmmss}&e=${(e)yyyyMMddHHmmss}', w)).toBe('?b=20261203140000&e=20261203143000')
     expect(fillCatchupTemplate('?s={utc:yyyy-MM-dd HH:mm}', w)).toBe('?s=2026-12-03 14:00')
     expect(fillCatchupTemplate('{unknown}', w)).toBe('{unknown}')

@@ -206,6 +206,13 @@ export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<
   return { url: url.toString(), status: res.statusCode ?? 0, headers: res.headers, body }
 }
 
+/** The whole body as bytes (for small binaries: logos). */
+export async function readBytes(body: Readable): Promise<Uint8Array> {
+  const parts: Buffer[] = []
+  for await (const chunk of body) parts.push(chunk as Buffer)
+  return new Uint8Array(Buffer.concat(parts))
+}
+
 /** The whole body as text (for answers small enough to hold: API JSON, short playlists). */
 export async function readText(body: Readable): Promise<string> {
   const parts: Buffer[] = []

@@ -1,0 +1,36 @@
+/** What Live TV's pages show (read in live-tv.server.ts). */
+export interface LiveChannel {
+  id: number
+  providerId: string
+  name: string
+  number: number | null
+  group: string | null
+  logo: string | null
+  playable: 'yes' | 'multicast' | 'unsupported'
+  catchupDays: number | null
+  favorite: boolean
+  now: { title: string; start: string; end: string } | null
+  next: { title: string; start: string } | null
+}
+
+export interface LiveProgramme {
+  channelId: number
+  title: string
+  subtitle: string | null
+  description: string | null
+  rating: string | null
+  start: string
+  end: string
+}
+
+export interface LiveProvider {
+  id: string
+  name: string
+  kind: 'm3u' | 'xtream'
+  /** Where it comes from, shown without path or query (those can carry credentials). */
+  host: string | null
+  refreshMinutes: number
+  lastRefreshAt: string | null
+  state: 'never' | 'running' | 'ok' | 'failed'
+  message: string | null
+}
