@@ -223,8 +223,11 @@ export async function startIptvFixture(opts: { port: number; workDir: string; no
 
   const servePlaylistFile = async (res: ServerResponse, e: Encoder) => {
     const file = join(e.dir, 'index.m3u8')
-    const deadline = Date.now() + 15_000
-    while (!existsSync(file) && Date.now() < deadline && e.child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
+    // Like a real live channel, the first answer already holds a window of three segments (a
+    // one-segment live playlist is something players choke on); within the callers' 15 s idle limit.
+    const segments = async () => (existsSync(file) ? ((await readFile(file, 'utf8')).match(/#EXTINF/g)?.length ?? 0) : 0)
+    const deadline = Date.now() + 12_000
+    while ((await segments()) < 3 && Date.now() < deadline && e.child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
     if (!existsSync(file)) return send(res, 503, 'the channel is not on the air', 'text/plain')
     send(res, 200, await readFile(file), 'application/vnd.apple.mpegurl')
   }
