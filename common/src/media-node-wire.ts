@@ -139,6 +139,16 @@ export const PlaybackAnswerSchema = z.object({
 })
 export type PlaybackAnswer = z.infer<typeof PlaybackAnswerSchema>
 
+/** How a Live TV channel's stream can reach a browser (catalog.iptv_channels.playable). */
+export type ChannelPlayability = 'yes' | 'multicast' | 'unsupported'
+
+/** Why a channel cannot be played through the node, in the person's words; null when it can. */
+export function channelRefusal(playable: string): string | null {
+  if (playable === 'yes') return null
+  if (playable === 'multicast') return 'This channel is a multicast stream (rtp:// or udp://) that only your provider’s own network carries; it cannot be played here.'
+  return 'This channel’s stream is of a kind that cannot be played here.'
+}
+
 export const AlbumTrackSchema = z.object({
   fileIndex: z.number().int(),
   path: z.string(),

@@ -64,21 +64,11 @@ const hls = new HlsJobs({
 })
 const iptvLimits = { allow: config.IPTV_ALLOW_HOSTS, timeoutMs: config.IPTV_FETCH_TIMEOUT_S * 1000 }
 const refresher = config.IPTV_ENABLED
-  ? new ProviderRefresher(
-      async (fn) => {
-        const client = await db.pool.connect()
-        try {
-          return await fn(client)
-        } finally {
-          client.release()
-        }
-      },
-      {
-        limits: { ...iptvLimits, playlistMaxBytes: config.IPTV_PLAYLIST_MAX_MB * 1024 * 1024, guideMaxBytes: config.IPTV_GUIDE_MAX_MB * 1024 * 1024 },
-        openCredentials: async (keyId, ciphertext) => JSON.parse(await openSecret(credentialKeys, { keyId, ciphertext })),
-        log: log.child({ component: 'iptv' }),
-      },
-    )
+  ? new ProviderRefresher(db.withClient, {
+      limits: { ...iptvLimits, playlistMaxBytes: config.IPTV_PLAYLIST_MAX_MB * 1024 * 1024, guideMaxBytes: config.IPTV_GUIDE_MAX_MB * 1024 * 1024 },
+      openCredentials: async (keyId, ciphertext) => JSON.parse(await openSecret(credentialKeys, { keyId, ciphertext })),
+      log: log.child({ component: 'iptv' }),
+    })
   : null
 refresher?.start()
 const app = createApp({

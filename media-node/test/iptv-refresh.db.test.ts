@@ -3,45 +3,28 @@
  * XMLTV guide, Xtream Codes with sealed credentials, and the failures a family meets (a wrong
  * password, a provider that is down) — the last good channels stay.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { derivePurposeKey, openSecret, sealSecret } from '@bittorrented/common'
-import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '@bittorrented/db/test-helpers'
-import { FIXTURE_PASSWORD, FIXTURE_USER, startIptvFixture, type IptvFixture } from '../src/demo/iptv-fixture.ts'
-import { refreshProvider, type RefreshDeps } from '../src/iptv/provider-refresh.ts'
+import { sealSecret } from '@bittorrented/common'
+import { testTarget } from '@bittorrented/db/test-helpers'
+import { FIXTURE_PASSWORD, FIXTURE_USER } from '../src/demo/iptv-fixture.ts'
+import { refreshProvider } from '../src/iptv/provider-refresh.ts'
+import { openIptvWorld, type IptvWorld } from './helpers/iptv-world.ts'
 
-let db: TestDatabase
-let client: pg.Client
-let fixture: IptvFixture
-let work: string
-let deps: RefreshDeps
+let world: IptvWorld
+let client: IptvWorld['client']
+let fixture: IptvWorld['fixture']
+let deps: IptvWorld['deps']
+let withClient: IptvWorld['withClient']
 let key: string
 let account: string
 
-const withClient = <T>(fn: (c: pg.ClientBase) => Promise<T>) => fn(client)
-
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bt-iptv-'))
-  db = await createMigratedDatabase()
-  client = await connect(db.url)
-  fixture = await startIptvFixture({ port: 0, workDir: join(work, 'streams') })
-  key = await derivePurposeKey('r'.repeat(40), 'iptv-credentials')
-  deps = {
-    limits: { playlistMaxBytes: 8 << 20, guideMaxBytes: 64 << 20, timeoutMs: 10_000, allow: new Set([new URL(fixture.url).host]) },
-    openCredentials: async (keyId, ciphertext) => JSON.parse(await openSecret([key], { keyId, ciphertext })),
-  }
-  await client.query(`insert into auth.users (id, aud, role, email) values ('00000000-0000-4000-8000-0000000000aa', 'authenticated', 'authenticated', 'tv@example.com')`)
-  account = (await client.query<{ id: string }>(`select id from public.accounts where owner_id = '00000000-0000-4000-8000-0000000000aa'`)).rows[0]!.id
+  world = await openIptvWorld({ owner: '00000000-0000-4000-8000-0000000000aa', email: 'tv@example.com' })
+  ;({ client, fixture, deps, withClient, key, account } = world)
 }, 60_000)
 
 afterAll(async () => {
-  await fixture?.stop()
-  await client?.end()
-  await db?.drop()
-  await rm(work, { recursive: true, force: true })
+  await world?.close()
 })
 
 async function provider(fields: Record<string, unknown>): Promise<string> {

@@ -3,30 +3,28 @@
  * refreshed from the loopback IPTV service, and FFmpeg's live HLS behind it. The browser's side
  * of the wire never shows the provider's address or credentials.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type pg from 'pg'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { channelResource, derivePurposeKey, openSecret, sealSecret, signUrl } from '@bittorrented/common'
-import { connect, createMigratedDatabase, testTarget, type TestDatabase } from '@bittorrented/db/test-helpers'
+import { channelResource, sealSecret, signUrl } from '@bittorrented/common'
+import { testTarget } from '@bittorrented/db/test-helpers'
 import { freePort } from '@bittorrented/scripts/free-port'
-import { FIXTURE_PASSWORD, FIXTURE_USER, startIptvFixture, type IptvFixture } from '../src/demo/iptv-fixture.ts'
+import { FIXTURE_PASSWORD, FIXTURE_USER } from '../src/demo/iptv-fixture.ts'
 import { createApp } from '../src/http/app.ts'
 import { refreshProvider } from '../src/iptv/provider-refresh.ts'
 import { HlsJobs } from '../src/transcode/hls-jobs.ts'
 import { LocalRunner } from '../src/transcode/job-runner.ts'
 import { TranscodeQueue } from '../src/transcode/transcode-queue.ts'
+import { openIptvWorld, type IptvWorld } from './helpers/iptv-world.ts'
 import { createTestEngine } from './helpers/test-engine.ts'
 
 const log = pino({ level: 'silent' })
 const signingKey = 'l'.repeat(48)
-let db: TestDatabase
+let world: IptvWorld
 let client: pg.Client
-let fixture: IptvFixture
-let work: string
+let fixture: IptvWorld['fixture']
 let server: ServerType
 let base: string
 let hls: HlsJobs
@@ -34,14 +32,10 @@ let engine: ReturnType<typeof createTestEngine>
 const channels = new Map<string, number>()
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bt-live-'))
-  db = await createMigratedDatabase()
-  client = await connect(db.url)
-  fixture = await startIptvFixture({ port: 0, workDir: join(work, 'streams') })
-  const allow = new Set([new URL(fixture.url).host])
-  const key = await derivePurposeKey('r'.repeat(40), 'iptv-credentials')
-  await client.query(`insert into auth.users (id, aud, role, email) values ('00000000-0000-4000-8000-0000000000bb', 'authenticated', 'authenticated', 'live@example.com')`)
-  const account = (await client.query<{ id: string }>(`select id from public.accounts where owner_id = '00000000-0000-4000-8000-0000000000bb'`)).rows[0]!.id
+  world = await openIptvWorld({ owner: '00000000-0000-4000-8000-0000000000bb', email: 'live@example.com' })
+  ;({ client, fixture } = world)
+  const { account, key, deps } = world
+  const allow = deps.limits.allow
   const sealed = await sealSecret(key, JSON.stringify({ username: FIXTURE_USER, password: FIXTURE_PASSWORD }))
   const m3u = (
     await client.query<{ id: string }>(`insert into public.iptv_providers (account_id, name, kind, playlist_url) values ($1, 'M3U', 'm3u', $2) returning id`, [account, `${fixture.url}/playlist.m3u`])
@@ -52,11 +46,7 @@ beforeAll(async () => {
       [account, fixture.url, sealed.keyId, sealed.ciphertext],
     )
   ).rows[0]!.id
-  const deps = {
-    limits: { allow, timeoutMs: 10_000, playlistMaxBytes: 8 << 20, guideMaxBytes: 64 << 20 },
-    openCredentials: async (k: string, c: string) => JSON.parse(await openSecret([key], { keyId: k, ciphertext: c })),
-  }
-  for (const id of [m3u, xtream]) expect(await refreshProvider((fn) => fn(client), id, deps)).toMatchObject({ ok: true })
+  for (const id of [m3u, xtream]) expect(await refreshProvider(world.withClient, id, deps)).toMatchObject({ ok: true })
   // By provider and guide id: `m3u:clock.demo`, `xtream:clock.demo`.
   for (const r of (await client.query<{ id: string; provider_id: string; tvg_id: string }>('select id, provider_id, tvg_id from catalog.iptv_channels')).rows) {
     channels.set(`${r.provider_id === m3u ? 'm3u' : 'xtream'}:${r.tvg_id}`, Number(r.id))
@@ -66,8 +56,8 @@ beforeAll(async () => {
     [m3u],
   )
   channels.set('m3u:mc', Number(mc.rows[0]!.id))
-  engine = createTestEngine({ cacheDir: join(work, 'cache') })
-  hls = new HlsJobs({ dir: join(work, 'hls'), runner: new LocalRunner(new TranscodeQueue(1, 1)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 20 })
+  engine = createTestEngine({ cacheDir: join(world.work, 'cache') })
+  hls = new HlsJobs({ dir: join(world.work, 'hls'), runner: new LocalRunner(new TranscodeQueue(1, 1)), log, maxHeight: 720, idleMs: 60_000, maxCacheBytes: 1 << 20 })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   const app = createApp({
@@ -85,10 +75,7 @@ afterAll(async () => {
   server?.close()
   await hls?.destroy()
   await engine?.destroy()
-  await fixture?.stop()
-  await client?.end()
-  await db?.drop()
-  await rm(work, { recursive: true, force: true, maxRetries: 5 })
+  await world?.close()
 })
 
 const signed = (channelId: number, path = `/v1/live/${channelId}/index.m3u8`, resource = channelResource(channelId)) =>

@@ -1,4 +1,6 @@
 /** What Live TV's pages show (read in live-tv.server.ts). */
+import type { ChannelPlayability } from '@bittorrented/common'
+
 export interface LiveChannel {
   id: number
   providerId: string
@@ -6,7 +8,7 @@ export interface LiveChannel {
   number: number | null
   group: string | null
   logo: string | null
-  playable: 'yes' | 'multicast' | 'unsupported'
+  playable: ChannelPlayability
   catchupDays: number | null
   favorite: boolean
   now: { title: string; start: string; end: string } | null

@@ -22,13 +22,15 @@ export interface ChannelQuery {
 }
 
 const CHANNEL_LIMIT = 300
+/** What a channel tile shows of catalog.iptv_channels `c` (never the stream URL: it is not readable). */
+const CHANNEL_COLUMNS = `c.id::float8 as id, c.provider_id as "providerId", c.name, c.number, c.group_name as "group", c.logo_url as logo, c.playable,
+  case when c.catchup_type is not null and c.catchup_days > 0 then c.catchup_days end as "catchupDays"`
 
 /** The channels this profile sees (hidden groups left out), with now and next. */
 export function listChannels(db: RequestDb, ctx: ProfilePerson, query: ChannelQuery = {}): Promise<LiveChannel[]> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<LiveChannel>(
-      `select c.id::float8 as id, c.provider_id as "providerId", c.name, c.number, c.group_name as "group", c.logo_url as logo, c.playable,
-              case when c.catchup_type is not null and c.catchup_days > 0 then c.catchup_days end as "catchupDays",
+      `select ${CHANNEL_COLUMNS},
               (f.channel_id is not null) as favorite,
               case when n.title is not null then json_build_object('title', n.title, 'start', n.starts_at, 'end', n.ends_at) end as now,
               case when x.title is not null then json_build_object('title', x.title, 'start', x.starts_at) end as next
@@ -54,8 +56,7 @@ export function listChannels(db: RequestDb, ctx: ProfilePerson, query: ChannelQu
 export async function findChannel(db: RequestDb, ctx: ProfilePerson, channelId: number): Promise<LiveChannel | null> {
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<LiveChannel>(
-      `select c.id::float8 as id, c.provider_id as "providerId", c.name, c.number, c.group_name as "group", c.logo_url as logo, c.playable,
-              case when c.catchup_type is not null and c.catchup_days > 0 then c.catchup_days end as "catchupDays",
+      `select ${CHANNEL_COLUMNS},
               exists (select 1 from public.live_favorites f where f.channel_id = c.id and f.profile_id = $1) as favorite, null as now, null as next
          from catalog.iptv_channels c where c.id = $2`,
       [ctx.profileId, channelId],

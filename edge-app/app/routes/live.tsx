@@ -1,4 +1,4 @@
-import { parseChannelId } from '@bittorrented/common'
+import { channelRefusal, parseChannelId } from '@bittorrented/common'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { redirect } from '@remix-run/cloudflare'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
@@ -82,12 +82,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (!channel) throw new Response('Not found', { status: 404 })
     const start = Number(url.searchParams.get('start'))
     const catchup = Number.isInteger(start) && start > 0 ? { startS: start, durationS: Math.min(6 * 3600, Math.max(60, Number(url.searchParams.get('duration')) || 1800)) } : undefined
-    const refusal =
-      channel.playable === 'multicast'
-        ? 'This channel is a multicast stream (rtp:// or udp://) that only your provider’s own network carries; it cannot be played here.'
-        : channel.playable !== 'yes'
-          ? 'This channel’s stream is of a kind that cannot be played here.'
-          : null
+    const refusal = channelRefusal(channel.playable)
     const src = refusal ? null : await node.liveUrl(channel.id, catchup)
     if (src) await recordWatched(context.db, ctx, channel.id)
     watching = { channel, src, refusal, catchupFrom: catchup ? new Date(catchup.startS * 1000).toISOString() : null }

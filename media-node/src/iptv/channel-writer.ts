@@ -6,6 +6,7 @@
  * retention window.
  */
 import type pg from 'pg'
+import type { ChannelPlayability } from '@bittorrented/common'
 import type { M3uChannel } from './m3u-parser.ts'
 import type { XmltvChannel, XmltvProgramme } from './xmltv-parser.ts'
 
@@ -23,7 +24,7 @@ export interface ChannelRow {
   catchupType: string | null
   catchupDays: number | null
   catchupSource: string | null
-  playable: 'yes' | 'multicast' | 'unsupported'
+  playable: ChannelPlayability
 }
 
 const clip = (s: string | null, n: number) => (s === null ? null : s.slice(0, n))

@@ -60,16 +60,25 @@ export class UpstreamTokens {
 /** A URI attribute (`URI="…"`) in a tag line, or a URI line. */
 const URI_ATTRIBUTE = /URI="([^"]+)"/g
 
-/** Rewrites every URI of an HLS playlist with `to` (given the absolute upstream URL). */
-export function rewritePlaylist(text: string, base: string, to: (absolute: string) => string): string {
+/** Rewrites every URI of an HLS playlist with `to` (given the absolute upstream URL), asked once per distinct URI. */
+export async function rewritePlaylist(text: string, base: string, to: (absolute: string) => Promise<string>): Promise<string> {
   const resolve = (uri: string) => new URL(uri, base).toString()
-  return text
-    .split(/\r?\n/)
+  const lines = text.split(/\r?\n/)
+  const wanted = new Set<string>()
+  for (const line of lines) {
+    const trimmed = line.trim()
+    if (trimmed === '') continue
+    if (trimmed.startsWith('#')) for (const m of line.matchAll(URI_ATTRIBUTE)) wanted.add(resolve(m[1]!))
+    else wanted.add(resolve(trimmed))
+  }
+  const mapped = new Map<string, string>()
+  for (const uri of wanted) mapped.set(uri, await to(uri))
+  return lines
     .map((line) => {
       const trimmed = line.trim()
       if (trimmed === '') return line
-      if (trimmed.startsWith('#')) return line.replace(URI_ATTRIBUTE, (_, uri: string) => `URI="${to(resolve(uri))}"`)
-      return to(resolve(trimmed))
+      if (trimmed.startsWith('#')) return line.replace(URI_ATTRIBUTE, (_, uri: string) => `URI="${mapped.get(resolve(uri))}"`)
+      return mapped.get(resolve(trimmed))!
     })
     .join('\n')
 }

@@ -11,15 +11,13 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type pg from 'pg'
 import type { Logger } from 'pino'
+import type { WithClient } from '../db.ts'
 import { AppError } from '../errors.ts'
 import { safeFetch, type SafeFetchOptions } from '../net/safe-fetch.ts'
 import { channelFromM3u, channelMatcher, clearProgrammes, insertProgrammes, recordGuideChannels, removeUnseenChannels, upsertChannels, type ChannelRow } from './channel-writer.ts'
 import { parseM3uStream, type M3uResult } from './m3u-parser.ts'
 import { parseXmltvStream, XmltvError, type XmltvCounts } from './xmltv-parser.ts'
 import { xtreamChannels, type XtreamCredentials } from './xtream-client.ts'
-
-/** A connection of the node's pool for the length of `fn` (transactions need the same one). */
-export type WithClient = <T>(fn: (db: pg.ClientBase) => Promise<T>) => Promise<T>
 
 export interface RefreshLimits {
   playlistMaxBytes: number

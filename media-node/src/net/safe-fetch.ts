@@ -215,7 +215,5 @@ export async function readBytes(body: Readable): Promise<Uint8Array> {
 
 /** The whole body as text (for answers small enough to hold: API JSON, short playlists). */
 export async function readText(body: Readable): Promise<string> {
-  const parts: Buffer[] = []
-  for await (const chunk of body) parts.push(chunk as Buffer)
-  return Buffer.concat(parts).toString('utf8')
+  return new TextDecoder('utf-8').decode(await readBytes(body))
 }

@@ -100,6 +100,7 @@ interface Job {
 export class HlsJobs {
   private readonly jobs = new Map<string, Job>()
   private readonly starting = new Map<string, Promise<Job>>()
+  private readonly keys = new WeakMap<SegmentPlan, string>()
   private readonly sweeper: NodeJS.Timeout
 
   constructor(private readonly opts: HlsJobOptions) {
@@ -134,7 +135,13 @@ export class HlsJobs {
 
   /** Where this node keeps `plan`'s segments (see renditionKey). */
   keyOf(plan: SegmentPlan): string {
-    return renditionKey(plan, this.settings)
+    // A request asks several times for one plan: the digest of its arguments is made once.
+    let key = this.keys.get(plan)
+    if (key === undefined) {
+      key = renditionKey(plan, this.settings)
+      this.keys.set(plan, key)
+    }
+    return key
   }
 
   private get settings(): EncodeSettings {

@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { grantsChannel, parseChannelId, SIGNED_TTL_S, type SignedSubject, type WithDatabase } from '@bittorrented/common'
+import { channelRefusal, grantsChannel, parseChannelId, SIGNED_TTL_S, type SignedSubject, type WithDatabase } from '@bittorrented/common'
 import { AppError } from '../../errors.ts'
 import { catchupUrl } from '../../iptv/catchup-url.ts'
 import { fetchUpstream, rewritePlaylist, UpstreamTokens, type ProxyLimits } from '../../iptv/live-proxy.ts'
@@ -57,27 +57,14 @@ export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
       return rows[0] as ChannelStream | undefined
     })
     if (!row) throw new AppError('not_found', 'There is no such channel.')
-    if (row.playable === 'multicast')
-      throw new AppError('unplayable_media', 'This channel is a multicast stream (rtp:// or udp://) that only your provider’s own network carries; it cannot be played here.')
-    if (row.playable !== 'yes') throw new AppError('unplayable_media', 'This channel’s stream is of a kind the node cannot play.')
+    const refusal = channelRefusal(row.playable)
+    if (refusal) throw new AppError('unplayable_media', refusal)
     return row
   }
 
   /** The playlist with every URI leading to this node, signed for `subject`. */
-  const rewritten = async (id: number, text: string, base: string, headers: Record<string, string>, subject: SignedSubject): Promise<string> => {
-    const paths = new Map<string, string>()
-    const uris: string[] = []
-    rewritePlaylist(text, base, (absolute) => {
-      uris.push(absolute)
-      return absolute
-    })
-    for (const uri of uris) {
-      if (paths.has(uri)) continue
-      const token = tokens.remember(id, { url: uri, headers })
-      paths.set(uri, await signedPathFor(deps.signingKey, deps.selfUrl, `/v1/live/${id}/r/${token}`, subject, SIGNED_TTL_S.media))
-    }
-    return rewritePlaylist(text, base, (absolute) => paths.get(absolute)!)
-  }
+  const rewritten = (id: number, text: string, base: string, headers: Record<string, string>, subject: SignedSubject): Promise<string> =>
+    rewritePlaylist(text, base, (uri) => signedPathFor(deps.signingKey, deps.selfUrl, `/v1/live/${id}/r/${tokens.remember(id, { url: uri, headers })}`, subject, SIGNED_TTL_S.media))
 
   app.get('/v1/live/:channelId/index.m3u8', async (c) => {
     const subject = c.get('subject')
