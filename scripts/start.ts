@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { listMigrations, migrate, migrationsDir, repoRoot, seed, seedFile, startEmbeddedDatabase, withClient, type EmbeddedDatabase } from '@bittorrented/db'
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
 import { loadDemoCatalog } from '@bittorrented/media-node/demo-catalog'
+import { PODCAST_INDEX_KEY, PODCAST_INDEX_SECRET, pointDemoAudioAt } from '@bittorrented/media-node/audio-fixture'
 import { derivePurposeKey } from '@bittorrented/common'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
 import { edgeDevSpec, partyDevSpec } from './lib/dev-servers.ts'
@@ -123,6 +124,23 @@ try {
   )
   say(`demo IPTV service at ${iptv.url} (Live TV)`)
 
+  say('starting the demo podcast and radio service…')
+  const audio = await new Promise<{ url: string }>((resolve) => {
+    run({
+      name: 'audio-fixture',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'media-node/src/demo/audio-fixture-main.ts'],
+      cwd: repoRoot,
+      env: { ...baseEnv, AUDIO_FIXTURE_PORT: String(config.AUDIO_FIXTURE_PORT), BT_DATA_DIR: config.BT_DATA_DIR },
+      onLine: (line) => {
+        if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { url: string })
+      },
+    })
+  })
+  // The seed's feeds and stations name the default port; on another one they are pointed at it.
+  await withClient(databaseUrl, (client) => pointDemoAudioAt(client, audio.url))
+  say(`demo podcast and radio service at ${audio.url} (Podcasts, Radio)`)
+
   const mediaNodeUrl = `http://127.0.0.1:${config.MEDIA_NODE_PORT}`
   const partyUrl = `http://127.0.0.1:${config.PARTY_PORT}`
   const edgeUrl = `http://127.0.0.1:${config.EDGE_PORT}`
@@ -146,6 +164,13 @@ try {
       // Live TV: the only private address the node may fetch IPTV from is the demo service.
       IPTV_ALLOW_HOSTS: new URL(iptv.url).host,
       IPTV_CREDENTIALS_KEYS: await derivePurposeKey(secrets.URL_SIGNING_KEY, 'iptv-credentials'),
+      // Podcasts and radio: the directories and the feeds and streams of the demo service.
+      AUDIO_ALLOW_HOSTS: new URL(audio.url).host,
+      PODCAST_INDEX_URL: `${audio.url}/api/1.0`,
+      PODCAST_INDEX_KEY: PODCAST_INDEX_KEY,
+      PODCAST_INDEX_SECRET: PODCAST_INDEX_SECRET,
+      ITUNES_SEARCH_URL: audio.url,
+      RADIO_BROWSER_URLS: audio.url,
     },
   })
   run({

@@ -127,3 +127,67 @@ select p.id, v.id, case when p.name in ('Sam', 'Jordan') then 'Science' else 'Mu
   from public.profiles p
   join public.iptv_providers v on v.account_id = p.account_id and v.id in ('00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000002')
 on conflict do nothing;
+
+-- Podcasts and radio: the demo audio service (npm start runs it on loopback, media-node
+-- src/demo/audio-fixture.ts, and points these rows at it; its first refresh fills in the rest by
+-- the same guids). Every profile has a subscription, an episode in progress, one queued, a
+-- favourite station and one played recently; Mia (kids) is allowed Little Signals and Sine Wave
+-- Radio only.
+insert into catalog.podcast_feeds (url, podcast_guid, title, author, description, image_url, language, categories)
+values ('http://127.0.0.1:8792/feeds/loopback-hour.xml', '7d3c5b1e-4a2f-5e8b-9c1d-0f6a2b3c4d5e', 'The Loopback Hour', 'BitTorrented Demo',
+        'Conversations about the machines that talk to themselves.', 'http://127.0.0.1:8792/art/loopback-hour.svg', 'en', '{Technology}'),
+       ('http://127.0.0.1:8792/feeds/little-signals.xml', '2b8e6f4a-1c3d-5a7e-8f90-a1b2c3d4e5f6', 'Little Signals', 'BitTorrented Demo',
+        'Short, gentle sounds for small ears.', 'http://127.0.0.1:8792/art/little-signals.svg', 'en', '{Kids & Family}')
+on conflict (url) do nothing;
+
+insert into catalog.podcast_episodes (feed_id, guid, title, published_at, enclosure_url, enclosure_type, duration_s, episode, explicit)
+select f.id, e.guid, e.title, now() - e.age, 'http://127.0.0.1:8792/audio/' || e.file, 'audio/mpeg', e.secs, e.n, e.explicit
+  from (values ('http://127.0.0.1:8792/feeds/loopback-hour.xml', 'loopback-hour-1', 'Episode 1 — Hello, Loopback', interval '14 days', 'tone-440.mp3', 75, 1, false),
+               ('http://127.0.0.1:8792/feeds/loopback-hour.xml', 'loopback-hour-2', 'Episode 2 — Packets After Dark', interval '7 days', 'tone-550.mp3', 75, 2, true),
+               ('http://127.0.0.1:8792/feeds/little-signals.xml', 'little-signals-1', 'The Humming Bee', interval '3 days', 'tone-660.mp3', 45, 1, false)) as e(feed, guid, title, age, file, secs, n, explicit)
+  join catalog.podcast_feeds f on f.url = e.feed
+on conflict (feed_id, guid) do nothing;
+
+insert into catalog.radio_stations (station_key, station_uuid, source, name, stream_url, homepage, tags, country, countrycode, languages, codec, bitrate, votes, last_check_ok)
+values ('rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e01', '5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e01', 'radio-browser', 'Loopback FM', 'http://127.0.0.1:8792/stream/loopback-fm',
+        'http://127.0.0.1:8792/', '{pop,talk}', 'The Netherlands', 'NL', '{english}', 'MP3', 64, 120, true),
+       ('rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e02', '5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e02', 'radio-browser', 'Sine Wave Radio', 'http://127.0.0.1:8792/stream/sine-wave',
+        'http://127.0.0.1:8792/', '{ambient,kids}', 'Belgium', 'BE', '{dutch,english}', 'MP3', 64, 45, true)
+on conflict (station_key) do nothing;
+
+insert into public.podcast_kids_allowed (account_id, kids_profile_id, feed_id)
+select p.account_id, p.id, f.id from public.profiles p, catalog.podcast_feeds f
+ where p.is_kids and f.url = 'http://127.0.0.1:8792/feeds/little-signals.xml'
+on conflict do nothing;
+insert into public.radio_kids_allowed (account_id, kids_profile_id, station_id)
+select p.account_id, p.id, s.id from public.profiles p, catalog.radio_stations s
+ where p.is_kids and s.station_key = 'rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e02'
+on conflict do nothing;
+
+insert into public.podcast_subscriptions (profile_id, feed_id, speed)
+select p.id, f.id, case when p.name in ('Sam', 'Jordan') then 1.25 else 1.00 end
+  from public.profiles p join catalog.podcast_feeds f
+    on f.url = case when p.is_kids then 'http://127.0.0.1:8792/feeds/little-signals.xml' else 'http://127.0.0.1:8792/feeds/loopback-hour.xml' end
+on conflict do nothing;
+
+insert into public.podcast_episode_progress (profile_id, episode_id, position_s, duration_s)
+select p.id, e.id, least(10 + 5 * p.k, e.duration_s - 5), e.duration_s
+  from (select id, name, is_kids, row_number() over (order by name)::int as k from public.profiles) p
+  join catalog.podcast_episodes e on e.guid = case when p.is_kids then 'little-signals-1' else 'loopback-hour-1' end
+on conflict do nothing;
+
+insert into public.podcast_queue (profile_id, episode_id, position)
+select p.id, e.id, 0
+  from public.profiles p join catalog.podcast_episodes e on e.guid = case when p.is_kids then 'little-signals-1' else 'loopback-hour-2' end
+on conflict do nothing;
+
+insert into public.radio_favorites (profile_id, station_id, position)
+select p.id, s.id, 0
+  from public.profiles p join catalog.radio_stations s
+    on s.station_key = case when p.is_kids or p.name in ('Sam', 'Jordan') then 'rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e02' else 'rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e01' end
+on conflict do nothing;
+
+insert into public.radio_recent (profile_id, station_id, played_at)
+select p.id, s.id, now() - interval '2 hours'
+  from public.profiles p join catalog.radio_stations s on s.station_key = 'rb:5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e02'
+on conflict do nothing;

@@ -79,3 +79,28 @@ export function parseMediaResource(resource: string): MediaResource | null {
   if (!m) return null
   return m[2] === undefined ? { kind: 'torrent', infoHash: m[1]! } : { kind: 'file', infoHash: m[1]!, fileIndex: Number(m[2]) }
 }
+
+/** `episode:<id>` — one podcast episode (its audio, chapters and transcript), by catalog id. */
+export function episodeResource(episodeId: number): string {
+  return `episode:${episodeId}`
+}
+
+/** `station:<id>` — one radio station (its stream and what is playing on it), by catalog id. */
+export function stationResource(stationId: number): string {
+  return `station:${stationId}`
+}
+
+/** `feed:<id>` — one podcast's artwork, by catalog id. */
+export function feedResource(feedId: number): string {
+  return `feed:${feedId}`
+}
+
+/**
+ * `podcasts` and `radio` — the directories and the person's own lists (search, subscribe,
+ * import, export): calls the edge app makes for one person, never a grant of any media.
+ */
+export const PODCASTS_RESOURCE = 'podcasts'
+export const RADIO_RESOURCE = 'radio'
+
+/** An id as routes receive it (channels, episodes, stations, feeds): a positive safe integer, else null. */
+export const parseCatalogId = parseChannelId

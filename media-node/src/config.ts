@@ -9,6 +9,20 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1')
 
+/** A comma-separated list of `host:port` pairs, as a set. */
+const hostList = z
+  .string()
+  .default('')
+  .transform(
+    (s) =>
+      new Set(
+        s
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+  )
+
 const ConfigSchema = z.object({
   MEDIA_NODE_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
   MEDIA_NODE_HOST: z.string().default('127.0.0.1'),
@@ -117,23 +131,35 @@ const ConfigSchema = z.object({
    * `host:port` pairs on private networks the node may fetch IPTV from (everything else private
    * is refused): `npm start` names its loopback fixture service here.
    */
-  IPTV_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform(
-      (s) =>
-        new Set(
-          s
-            .split(',')
-            .map((h) => h.trim().toLowerCase())
-            .filter(Boolean),
-        ),
-    ),
+  IPTV_ALLOW_HOSTS: hostList,
   IPTV_PLAYLIST_MAX_MB: z.coerce.number().int().min(1).default(200),
   IPTV_GUIDE_MAX_MB: z.coerce.number().int().min(1).default(1024),
   IPTV_FETCH_TIMEOUT_S: z.coerce.number().int().min(5).default(120),
   /** Live TV off: no provider refreshes, no /v1/live routes. */
   IPTV_ENABLED: flag(true),
+  /** Podcasts and radio off: no feed refreshes, no /v1/podcasts or /v1/radio routes. */
+  AUDIO_ENABLED: flag(true),
+  /** `host:port` pairs on private networks the node may fetch feeds, enclosures and streams from (`npm start`: its fixture service). */
+  AUDIO_ALLOW_HOSTS: hostList,
+  PODCAST_INDEX_URL: z.string().url().default('https://api.podcastindex.org/api/1.0'),
+  /** Podcast Index API key and secret (https://api.podcastindex.org); unset: search uses iTunes only. */
+  PODCAST_INDEX_KEY: z.string().min(1).optional(),
+  PODCAST_INDEX_SECRET: z.string().min(1).optional(),
+  /** iTunes Search base; empty: not asked. */
+  ITUNES_SEARCH_URL: z.union([z.string().url(), z.literal('')]).default('https://itunes.apple.com'),
+  /** Radio Browser servers, comma-separated; empty: found by DNS SRV `_api._tcp.radio-browser.info`. */
+  RADIO_BROWSER_URLS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    ),
+  PODCAST_REFRESH_MINUTES: z.coerce.number().int().min(5).max(10080).default(60),
+  FEED_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
+  FEED_TIMEOUT_S: z.coerce.number().int().min(2).max(300).default(30),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -5,6 +5,9 @@ import { TorrentEngine } from './adapters/torrent-engine.ts'
 import { iptvCredentialKeys, loadConfig, mediaSigningKey } from './config.ts'
 import { openSecret } from '@bittorrented/common'
 import { ProviderRefresher } from './iptv/provider-refresh.ts'
+import { PodcastDirectory } from './podcasts/directory.ts'
+import { FeedRefresher } from './podcasts/feed-refresh.ts'
+import { RadioBrowser } from './radio/radio-browser.ts'
 import { createDatabase } from './db.ts'
 import { catalogAdmission } from './catalog/catalog-admission.ts'
 import { profileLiveness } from './http/profile-liveness.ts'
@@ -24,6 +27,7 @@ const credentialKeys = await iptvCredentialKeys(config)
 delete process.env.URL_SIGNING_KEY
 delete process.env.MEDIA_SIGNING_KEY
 delete process.env.IPTV_CREDENTIALS_KEYS
+delete process.env.PODCAST_INDEX_SECRET
 const log = pino({ name: 'media-node', level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] })
 const db = createDatabase(config.DATABASE_URL)
 const cache = new PieceCache(config.MEDIA_CACHE_DIR, config.MEDIA_CACHE_MAX_MB * 1024 * 1024, config.INSTANT_START_MB * 1024 * 1024)
@@ -71,12 +75,39 @@ const refresher = config.IPTV_ENABLED
     })
   : null
 refresher?.start()
+const audioAllow = config.AUDIO_ALLOW_HOSTS
+const feedLimits = { maxBytes: config.FEED_MAX_MB * 1024 * 1024, timeoutMs: config.FEED_TIMEOUT_S * 1000, allow: audioAllow, intervalMinutes: config.PODCAST_REFRESH_MINUTES }
+const feedRefresher = config.AUDIO_ENABLED ? new FeedRefresher({ withClient: db.withClient, limits: feedLimits, log: log.child({ component: 'podcasts' }) }) : null
+feedRefresher?.start()
+const audio = config.AUDIO_ENABLED
+  ? {
+      podcasts: {
+        withClient: db.withClient,
+        limits: feedLimits,
+        log: log.child({ component: 'podcasts' }),
+        directory: new PodcastDirectory({
+          podcastIndex: config.PODCAST_INDEX_KEY && config.PODCAST_INDEX_SECRET ? { baseUrl: config.PODCAST_INDEX_URL, key: config.PODCAST_INDEX_KEY, secret: config.PODCAST_INDEX_SECRET } : null,
+          itunesBaseUrl: config.ITUNES_SEARCH_URL || null,
+          allow: audioAllow,
+          timeoutMs: 10_000,
+        }),
+      },
+      radio: {
+        withClient: db.withClient,
+        radioBrowser: new RadioBrowser({ baseUrls: config.RADIO_BROWSER_URLS, allow: audioAllow, timeoutMs: 10_000 }),
+        allow: audioAllow,
+        timeoutMs: config.FEED_TIMEOUT_S * 1000,
+        log: log.child({ component: 'radio' }),
+      },
+    }
+  : undefined
 const app = createApp({
   withDb: db.withDb,
   signingKey,
   log,
   engine,
   playback: { selfUrl, hls },
+  audio,
   live: config.IPTV_ENABLED ? { ...iptvLimits, playlistMaxBytes: 4 * 1024 * 1024, segmentMaxBytes: 64 * 1024 * 1024 } : undefined,
   metricsToken: config.METRICS_TOKEN,
   corsOrigins: config.CORS_ORIGINS,
@@ -92,6 +123,7 @@ function shutdown(signal: string) {
   log.info({ signal }, 'stopping')
   server.close()
   refresher?.stop()
+  feedRefresher?.stop()
   void Promise.allSettled([hls.destroy().then(() => runner.close()), engine.destroy(), db.close()]).finally(() => process.exit(0))
   setTimeout(() => process.exit(0), 3_000).unref()
 }

@@ -11,7 +11,7 @@ import { spawnLogged, type LoggedProcess } from './spawn-logged.ts'
 
 export interface Platform {
   url: string
-  ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number; IPTV_FIXTURE_PORT: number }
+  ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number; IPTV_FIXTURE_PORT: number; AUDIO_FIXTURE_PORT: number }
   env: Record<string, string | undefined>
   /** The embedded database's URL, with the password this run generated (as `npm run db:*` find it). */
   databaseUrl: string
@@ -22,7 +22,14 @@ export interface Platform {
 /** `databaseUrl`: a real PostgreSQL to use instead of the embedded database. */
 export async function startPlatform(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bt-platform-'))
-  const ports = { EDGE_PORT: await freePort(), MEDIA_NODE_PORT: await freePort(), PARTY_PORT: await freePort(), DB_PORT: await freePort(), IPTV_FIXTURE_PORT: await freePort() }
+  const ports = {
+    EDGE_PORT: await freePort(),
+    MEDIA_NODE_PORT: await freePort(),
+    PARTY_PORT: await freePort(),
+    DB_PORT: await freePort(),
+    IPTV_FIXTURE_PORT: await freePort(),
+    AUDIO_FIXTURE_PORT: await freePort(),
+  }
   const env: Record<string, string | undefined> = {
     ...process.env,
     DATABASE_URL: opts.databaseUrl ?? '',

@@ -11,6 +11,8 @@ const StartConfigSchema = z.object({
   DB_PORT: port(54329),
   /** The loopback IPTV service standing in for the family's provider (Live TV's demo). */
   IPTV_FIXTURE_PORT: port(8791),
+  /** The loopback podcast and radio service (Podcast Index, iTunes, Radio Browser, feeds, streams). */
+  AUDIO_FIXTURE_PORT: port(8792),
   /** Use this PostgreSQL instead of the embedded database. */
   DATABASE_URL: z.string().url().optional(),
   BT_DATA_DIR: z.string().default(join(repoRoot, '.data')),

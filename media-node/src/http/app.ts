@@ -11,6 +11,8 @@ import { mountPlaybackRoutes } from './routes/playback.ts'
 import { mountStreamRoutes } from './routes/streams.ts'
 import { mountBookRoutes } from './routes/books.ts'
 import { mountLiveRoutes } from './routes/live.ts'
+import { mountPodcastRoutes, type PodcastDeps } from './routes/podcasts.ts'
+import { mountRadioRoutes, type RadioDeps } from './routes/radio.ts'
 import type { ProxyLimits } from '../iptv/live-proxy.ts'
 import { requireSignature, type SignedEnv } from './require-signature.ts'
 
@@ -23,6 +25,8 @@ export interface AppDeps {
   playback?: { selfUrl: string; hls: HlsJobs }
   /** Live TV: channels' streams through the SSRF guard within these limits (unset: no Live TV routes). */
   live?: ProxyLimits
+  /** Podcasts and radio (unset: no /v1/podcasts or /v1/radio routes). */
+  audio?: { podcasts: PodcastDeps; radio: RadioDeps }
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string
   /** Process metrics (CPU, memory, event loop) beside ours; off in tests that make many apps. */
@@ -86,13 +90,17 @@ export function createApp(deps: AppDeps) {
 
   // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
   const corsOrigins = deps.corsOrigins ?? []
-  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*', '/v1/live/*'])
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*', '/v1/live/*', '/v1/podcasts/episodes/*', '/v1/podcasts/feeds/*', '/v1/radio/*'])
     app.use(path, cors({ origin: corsOrigins, allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.
   app.use('/v1/*', requireSignature(deps.signingKey, deps.now, deps.profileIsLive))
   app.get('/v1/whoami', (c) => c.json({ subject: c.get('subject') }))
   mountStreamRoutes(app, deps.engine, metrics, deps.withDb)
+  if (deps.audio) {
+    mountPodcastRoutes(app, deps.audio.podcasts)
+    mountRadioRoutes(app, deps.audio.radio)
+  }
   if (deps.playback) {
     mountPlaybackRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, log: deps.log, withDb: deps.withDb, ...deps.playback })
     mountBookRoutes(app, { engine: deps.engine, signingKey: deps.signingKey, selfUrl: deps.playback.selfUrl })

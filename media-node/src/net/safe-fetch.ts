@@ -31,7 +31,7 @@ import { AppError } from '../errors.ts'
 export interface SafeFetchOptions {
   /** The most bytes of body (decoded) read; past it the fetch fails with a clear message. */
   maxBytes: number
-  /** The whole exchange, redirects and body included. */
+  /** The whole exchange, redirects and body included; Infinity for a live stream (then only `idleMs` bounds it). */
   timeoutMs: number
   /** The longest silence from the server while the body flows. */
   idleMs?: number
@@ -46,6 +46,8 @@ export interface SafeFetchOptions {
 export interface SafeResponse {
   /** The URL that answered, after redirects. */
   url: string
+  /** The status of each redirect followed, in order (a feed that answered 301 has moved). */
+  redirects: number[]
   status: number
   headers: IncomingMessage['headers']
   /** The body, decoded (gzip, deflate, br), ending with an error past the size or time limits. */
@@ -146,8 +148,10 @@ function decoded(res: IncomingMessage): Readable {
 export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<SafeResponse> {
   const what = opts.what ?? 'That address'
   const controller = new AbortController()
-  const deadline = setTimeout(() => controller.abort(new AppError('upstream_unavailable', `${what} took longer than ${Math.round(opts.timeoutMs / 1000)} s.`)), opts.timeoutMs)
-  deadline.unref()
+  const deadline = Number.isFinite(opts.timeoutMs)
+    ? setTimeout(() => controller.abort(new AppError('upstream_unavailable', `${what} took longer than ${Math.round(opts.timeoutMs / 1000)} s.`)), opts.timeoutMs)
+    : undefined
+  deadline?.unref()
   const fail = (err: unknown): never => {
     clearTimeout(deadline)
     throw controller.signal.aborted && controller.signal.reason instanceof AppError ? controller.signal.reason : err
@@ -159,6 +163,7 @@ export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<
     return fail(new AppError('invalid_input', `${what} is not a URL.`))
   }
   let res: IncomingMessage | null = null
+  const redirects: number[] = []
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(new AppError('invalid_input', `${what} must be an http or https URL.`))
     if (url.username || url.password) return fail(new AppError('invalid_input', `${what} may not carry a user name or password in the URL.`))
@@ -166,6 +171,7 @@ export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<
     const location = res.headers.location
     if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location) {
       res.resume()
+      redirects.push(res.statusCode)
       if (hop >= (opts.maxRedirects ?? DEFAULT_REDIRECTS)) return fail(new AppError('upstream_unavailable', `${what} redirected more than ${opts.maxRedirects ?? DEFAULT_REDIRECTS} times.`))
       try {
         url = new URL(location, url)
@@ -203,7 +209,7 @@ export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<
   })
   source.once('error', (err) => stop(new AppError('upstream_unavailable', `${what} could not be read: ${err.message}`, { cause: err })))
   res.once('aborted', () => stop(new AppError('upstream_unavailable', `${what} ended the connection early.`)))
-  return { url: url.toString(), status: res.statusCode ?? 0, headers: res.headers, body }
+  return { url: url.toString(), redirects, status: res.statusCode ?? 0, headers: res.headers, body }
 }
 
 /** The whole body as bytes (for small binaries: logos). */

@@ -13,7 +13,7 @@ import { channelRefusal, grantsChannel, parseChannelId, SIGNED_TTL_S, type Signe
 import { AppError } from '../../errors.ts'
 import { catchupUrl } from '../../iptv/catchup-url.ts'
 import { fetchUpstream, rewritePlaylist, UpstreamTokens, type ProxyLimits } from '../../iptv/live-proxy.ts'
-import { readBytes, safeFetch } from '../../net/safe-fetch.ts'
+import { ImageCache } from '../../net/image-cache.ts'
 import { signedPathFor, type SignedEnv } from '../require-signature.ts'
 
 export interface LiveDeps {
@@ -35,9 +35,6 @@ interface ChannelStream {
 }
 
 const HLS = 'application/vnd.apple.mpegurl'
-const LOGO_MAX_BYTES = 512 * 1024
-const LOGO_TTL_MS = 60 * 60_000
-const LOGOS_KEPT = 2000
 const TOKEN = /^[A-Za-z0-9_-]{22}$/
 
 export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
@@ -88,37 +85,14 @@ export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
     return c.body(await rewritten(id, fetched.text, fetched.finalUrl, stream.stream_headers, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
   })
 
-  // `GET /v1/live/:channelId/logo`: the channel's logo, fetched through the SSRF guard (a logo
-  // URL is the provider's to choose) and kept an hour; never HTML, and an SVG cannot run script.
-  const logos = new Map<number, { bytes: Uint8Array; type: string; until: number } | null>()
+  // `GET /v1/live/:channelId/logo`: the channel's logo through the SSRF guard (a logo URL is the provider's to choose).
+  const logos = new ImageCache({ allow: deps.limits.allow, log: deps.log, now, what: 'The logo' })
   app.get('/v1/live/:channelId/logo', async (c) => {
     const id = channelOf(c, c.get('subject'))
-    let logo = logos.get(id)
-    if (logo === undefined || (logo && logo.until < now())) {
-      const url = await deps.withDb(async (db) => (await db.query('select logo_url from catalog.iptv_channels where id = $1', [id])).rows[0]?.logo_url as string | null | undefined)
-      logo = null
-      if (url) {
-        try {
-          const res = await safeFetch(url, { maxBytes: LOGO_MAX_BYTES, timeoutMs: 10_000, allow: deps.limits.allow, what: 'The logo' })
-          const type = String(res.headers['content-type'] ?? '')
-            .split(';')[0]!
-            .trim()
-            .toLowerCase()
-          const body = await readBytes(res.body)
-          if (res.status === 200 && /^image\/(png|jpeg|gif|webp|svg\+xml|x-icon|vnd\.microsoft\.icon)$/.test(type)) logo = { bytes: body, type, until: now() + LOGO_TTL_MS }
-        } catch (err) {
-          deps.log?.info({ channel: id, err: (err as Error).message }, 'channel logo not fetched')
-        }
-      }
-      logos.set(id, logo)
-      if (logos.size > LOGOS_KEPT) logos.delete(logos.keys().next().value!)
-    }
-    if (!logo) throw new AppError('not_found', 'This channel has no logo.')
-    return c.body(logo.bytes as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': logo.type,
-      'Cache-Control': 'private, max-age=3600',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    })
+    const logo = await logos.get(`channel:${id}`, () =>
+      deps.withDb(async (db) => (await db.query('select logo_url from catalog.iptv_channels where id = $1', [id])).rows[0]?.logo_url as string | null | undefined),
+    )
+    return ImageCache.respond(c, logo, 'This channel has no logo.')
   })
 
   app.get('/v1/live/:channelId/r/:token', async (c) => {
