@@ -104,3 +104,13 @@ export const RADIO_RESOURCE = 'radio'
 
 /** An id as routes receive it (channels, episodes, stations, feeds): a positive safe integer, else null. */
 export const parseCatalogId = parseChannelId
+
+/**
+ * `artwork:<sha-256 of the address>` — one picture found in a directory (a podcast's cover in a
+ * search result), fetched by the node: the signature names the address, so it grants that
+ * picture and nothing else.
+ */
+export async function artworkResource(imageUrl: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(imageUrl)))
+  return `artwork:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}

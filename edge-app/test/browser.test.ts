@@ -520,7 +520,7 @@ describe('in Chromium', () => {
     await page.waitForURL('**/party/**')
     await expect.poll(() => page.locator('.party-members li').count(), { timeout: 15_000 }).toBe(1)
     await check('watch party')
-    for (const path of ['/settings', '/account', '/profiles/manage', '/artists/Test%20Tones']) {
+    for (const path of ['/settings', '/account', '/profiles/manage', '/artists/Test%20Tones', '/podcasts', '/radio']) {
       await page.goto(path)
       await check(path)
     }
@@ -720,6 +720,83 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('Podcasts: subscriptions with artwork, a directory search, subscribing, an episode plays with chapters and a transcript that follows, speed kept per podcast, resume', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Podcasts' }).click()
+    await page.waitForURL('**/podcasts')
+    await page
+      .getByRole('list', { name: 'Subscriptions' })
+      .getByRole('link', { name: /The Loopback Hour/ })
+      .waitFor()
+    // Covers (subscriptions and the directory's) come through the media node, never from the podcast's host.
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.podcast-tile img, .podcast-result img')].every((i) => i.complete && i.naturalWidth > 0)), { timeout: 15_000 })
+      .toBe(true)
+    expect(await page.content()).not.toMatch(/127\.0\.0\.1:\d+\/(feeds|art|audio)\//)
+    await page.screenshot({ path: join(shots, 'podcasts.png'), fullPage: true })
+    await page.getByRole('search').getByRole('searchbox').fill('garden')
+    await page.getByRole('search').getByRole('button', { name: 'Search' }).click()
+    await page.waitForURL('**/podcasts?q=garden')
+    await page.getByRole('button', { name: 'Subscribe to Seeds and Soil' }).click()
+    await page.waitForURL(/\/podcasts\/\d+$/)
+    await page.getByRole('heading', { name: 'Seeds and Soil' }).waitFor()
+    await page.getByRole('link', { name: 'Play Tomatoes in December' }).click()
+    await page.waitForURL('**episode=*')
+    const audio = page.getByTestId('podcast-audio')
+    await audio.evaluate((a: HTMLAudioElement) => a.play())
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid=podcast-audio]')?.currentTime ?? 0) > 1.5, null, { timeout: 30_000 })
+    expect(await page.locator('.podcast-chapters li').count()).toBe(4)
+    // The transcript follows the playhead: jumping to a chapter moves the current cue with it.
+    await page.getByRole('button', { name: /The long read/ }).click()
+    await expect.poll(() => page.locator('.podcast-transcript li[aria-current="true"] button').textContent(), { timeout: 10_000 }).toBe('0:36')
+    await page.getByTestId('podcast-speed').selectOption('1.5')
+    expect(await audio.evaluate((a: HTMLAudioElement) => a.playbackRate)).toBe(1.5)
+    await audio.evaluate((a: HTMLAudioElement) => a.pause())
+    await page.waitForTimeout(500) // the pause's save lands
+    await page.screenshot({ path: join(shots, 'podcast-playing.png'), fullPage: true })
+    // Reloaded, as another device would open it: the same speed, and it resumes where it paused.
+    await page.reload()
+    expect(await page.getByTestId('podcast-speed').inputValue()).toBe('1.5')
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid=podcast-audio]')?.currentTime ?? 0) > 30, null, { timeout: 15_000 })
+    await page.goto('/podcasts')
+    await page.getByRole('heading', { name: 'Continue listening' }).waitFor()
+    expect(await page.locator('.episode-list').first().textContent()).toContain('Tomatoes in December')
+    await context.close()
+  })
+
+  test('Radio: a station plays through the media node and shows what is on now', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Radio' }).click()
+    await page.waitForURL('**/radio')
+    await page.getByRole('list', { name: 'Directory' }).getByRole('link', { name: 'Listen to Loopback FM' }).click()
+    await page.waitForURL('**/radio?station=*')
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid=radio-audio]')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
+    await expect.poll(() => page.getByTestId('now-playing').textContent(), { timeout: 30_000 }).toMatch(/^Now playing: .+ — .+/)
+    expect(await page.content()).not.toMatch(/127\.0\.0\.1:\d+\/stream\//)
+    await page.screenshot({ path: join(shots, 'radio-playing.png'), fullPage: true })
+    await context.close()
+  })
+
+  test('Podcasts and radio on the kids profile: only what a grown-up allowed, no explicit episodes, no directory', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Mia')
+    await page.waitForURL('**/browse')
+    await page.goto('/podcasts')
+    expect(await page.getByRole('list', { name: 'Subscriptions' }).getByRole('link').allTextContents()).toEqual([expect.stringContaining('Little Signals')])
+    expect(await page.getByRole('searchbox').count()).toBe(0)
+    await page.goto('/radio')
+    const stations = await page.locator('.station-tile a[aria-label^="Listen"]').allTextContents()
+    expect(new Set(stations)).toEqual(new Set(['Sine Wave Radio']))
+    await context.close()
+  })
+
   test('phone width: no horizontal scrolling on the picker and the home page', async () => {
     const { context, page } = await newPage({ width: 360, height: 740 })
     await signIn(page, 'demo@bittorrented.local')
@@ -730,8 +807,10 @@ describe('in Chromium', () => {
     await page.waitForURL('**/browse')
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: join(shots, 'browse-360x740.png'), fullPage: true })
-    await page.goto('/live')
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    for (const path of ['/live', '/podcasts', '/radio']) {
+      await page.goto(path)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360)
+    }
     await context.close()
   })
 })

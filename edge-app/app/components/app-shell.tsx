@@ -34,6 +34,12 @@ export function AppShell({ profile, children }: { profile?: ShellProfile; childr
                   <NavLink to="/live">Live TV</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/podcasts">Podcasts</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/radio">Radio</NavLink>
+                </li>
+                <li>
                   <NavLink to="/settings">Settings</NavLink>
                 </li>
               </>

@@ -56,7 +56,7 @@ export function refuseBadRequest(request: Request): Response | null {
  * The body of a request, read up to MAX_BODY_BYTES (a chunked body without a length is counted
  * as it comes) — so no route reads 10 MB to answer 400.
  */
-export async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   if (!request.body) return ''
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -65,7 +65,7 @@ export async function readBodyText(request: Request): Promise<string> {
     const { done, value } = await reader.read()
     if (done) break
     total += value.byteLength
-    if (total > MAX_BODY_BYTES) {
+    if (total > maxBytes) {
       await reader.cancel().catch(() => {})
       throw new AppError('payload_too_large', 'That request is too large.')
     }

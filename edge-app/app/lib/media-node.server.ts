@@ -6,7 +6,21 @@
  * by the shared wire types (common/media-node-wire.ts) and its refusals turned into our AppError.
  */
 import {
+  AddedFeedSchema,
   AlbumSchema,
+  artworkResource,
+  DirectoryAnswerSchema,
+  episodeResource,
+  feedResource,
+  OpmlImportedSchema,
+  PODCASTS_RESOURCE,
+  RADIO_RESOURCE,
+  StationListSchema,
+  stationResource,
+  type AddedFeed,
+  type DirectoryAnswerWire,
+  type OpmlImported,
+  type StationList,
   capabilitiesQuery,
   channelResource,
   fileResource,
@@ -58,10 +72,10 @@ export class MediaNodeClient {
   ) {}
 
   /** A media-node URL for `path`, signed for this person and `resource`. */
-  private sign(path: string, resource: string, ttlSeconds: number, query?: Record<string, string>): Promise<string> {
+  private sign(path: string, resource: string, ttlSeconds: number, query?: Record<string, string>, method = 'GET'): Promise<string> {
     const url = new URL(path, this.config.mediaNodeUrl)
-    // Unsigned choices (the browser's capabilities) go after the signature's own parameters.
-    return signUrl({ secret: this.config.keys.mediaUrl, method: 'GET', url: url.toString(), subject: { userId: this.person.userId, profileId: this.person.profileId, resource }, ttlSeconds }).then(
+    // Unsigned choices (the browser's capabilities, a search) go after the signature's own parameters.
+    return signUrl({ secret: this.config.keys.mediaUrl, method, url: url.toString(), subject: { userId: this.person.userId, profileId: this.person.profileId, resource }, ttlSeconds }).then(
       (signed) => {
         if (!query) return signed
         const withChoices = new URL(signed)
@@ -71,11 +85,21 @@ export class MediaNodeClient {
     )
   }
 
-  private async call<S extends z.ZodTypeAny>(path: string, resource: string, schema: S, opts: { timeoutMs: number; query?: Record<string, string> }): Promise<Outcome<z.infer<S>>> {
-    const url = await this.sign(path, resource, METADATA_TTL_S, opts.query)
+  private async call<S extends z.ZodTypeAny>(
+    path: string,
+    resource: string,
+    schema: S,
+    opts: { timeoutMs: number; query?: Record<string, string>; method?: 'GET' | 'POST'; body?: string; contentType?: string },
+  ): Promise<Outcome<z.infer<S>>> {
+    const method = opts.method ?? 'GET'
+    const url = await this.sign(path, resource, METADATA_TTL_S, opts.query, method)
     let res: Response
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs) })
+      res = await fetch(url, {
+        method,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        ...(opts.body !== undefined ? { body: opts.body, headers: { 'Content-Type': opts.contentType ?? 'text/plain' } } : {}),
+      })
     } catch {
       return { ok: false, status: null, error: { error: 'unreachable', message: 'The media node did not answer in time.' } }
     }
@@ -126,6 +150,80 @@ export class MediaNodeClient {
   /** A channel's logo, through the node (the provider's URL is never loaded by the browser). */
   liveLogoUrl(channelId: number): Promise<string> {
     return this.sign(`/v1/live/${channelId}/logo`, channelResource(channelId), MEDIA_TTL_S)
+  }
+
+  /** Calls the node and gives its answer, or throws its refusal as our error. */
+  private async required<S extends z.ZodTypeAny>(path: string, resource: string, schema: S, opts: Parameters<MediaNodeClient['call']>[3]): Promise<z.infer<S>> {
+    const outcome = await this.call(path, resource, schema, opts)
+    if (!outcome.ok) throw outcome.status === null ? new AppError('unavailable', outcome.error.message) : MediaNodeClient.refused(outcome)
+    return outcome.value
+  }
+
+  /** Podcast Index and iTunes, merged (a directory that is down is named in `unavailable`). */
+  podcastSearch(q: string): Promise<DirectoryAnswerWire> {
+    return this.required('/v1/podcasts/search', PODCASTS_RESOURCE, DirectoryAnswerSchema, { timeoutMs: CALL_TIMEOUT_MS, query: { q } })
+  }
+
+  podcastTrending(category?: string): Promise<DirectoryAnswerWire> {
+    return this.required('/v1/podcasts/trending', PODCASTS_RESOURCE, DirectoryAnswerSchema, { timeoutMs: CALL_TIMEOUT_MS, query: category ? { cat: category } : {} })
+  }
+
+  /** A feed by address into the catalog (the node fetches it now if it is new): its id. */
+  addFeed(feedUrl: string): Promise<AddedFeed> {
+    return this.required('/v1/podcasts/feeds', PODCASTS_RESOURCE, AddedFeedSchema, { timeoutMs: PLAYBACK_TIMEOUT_MS, method: 'POST', query: { url: feedUrl } })
+  }
+
+  /** An OPML file's feeds into the catalog (fetched by the node in the background). */
+  importOpml(text: string): Promise<OpmlImported> {
+    return this.required('/v1/podcasts/opml', PODCASTS_RESOURCE, OpmlImportedSchema, { timeoutMs: PLAYBACK_TIMEOUT_MS, method: 'POST', body: text, contentType: 'text/x-opml' })
+  }
+
+  /** The profile's subscriptions as OPML, a download link for the browser. */
+  opmlExportUrl(): Promise<string> {
+    return this.sign('/v1/podcasts/subscriptions.opml', PODCASTS_RESOURCE, 600)
+  }
+
+  episodeAudioUrl(episodeId: number): Promise<string> {
+    return this.sign(`/v1/podcasts/episodes/${episodeId}/audio`, episodeResource(episodeId), MEDIA_TTL_S)
+  }
+
+  /** Chapters and transcript, parsed (the player fetches it). */
+  episodeExtrasUrl(episodeId: number): Promise<string> {
+    return this.sign(`/v1/podcasts/episodes/${episodeId}/extras`, episodeResource(episodeId), MEDIA_TTL_S)
+  }
+
+  feedArtworkUrl(feedId: number): Promise<string> {
+    return this.sign(`/v1/podcasts/feeds/${feedId}/artwork`, feedResource(feedId), MEDIA_TTL_S)
+  }
+
+  /** A picture a directory named (a search result's cover), through the node. */
+  async artworkUrl(imageUrl: string): Promise<string> {
+    return this.sign('/v1/podcasts/art', await artworkResource(imageUrl), MEDIA_TTL_S, { u: imageUrl })
+  }
+
+  radioSearch(query: Record<string, string>): Promise<StationList> {
+    return this.required('/v1/radio/search', RADIO_RESOURCE, StationListSchema, { timeoutMs: CALL_TIMEOUT_MS, query })
+  }
+
+  radioTop(): Promise<StationList> {
+    return this.required('/v1/radio/top', RADIO_RESOURCE, StationListSchema, { timeoutMs: CALL_TIMEOUT_MS })
+  }
+
+  /** The stations of a .pls, .m3u or .xspf playlist into the catalog. */
+  radioPlaylist(playlistUrl: string): Promise<StationList> {
+    return this.required('/v1/radio/playlist', RADIO_RESOURCE, StationListSchema, { timeoutMs: CALL_TIMEOUT_MS, method: 'POST', query: { url: playlistUrl } })
+  }
+
+  stationStreamUrl(stationId: number): Promise<string> {
+    return this.sign(`/v1/radio/${stationId}/stream`, stationResource(stationId), MEDIA_TTL_S)
+  }
+
+  stationNowPlayingUrl(stationId: number): Promise<string> {
+    return this.sign(`/v1/radio/${stationId}/now-playing`, stationResource(stationId), MEDIA_TTL_S)
+  }
+
+  stationLogoUrl(stationId: number): Promise<string> {
+    return this.sign(`/v1/radio/${stationId}/logo`, stationResource(stationId), MEDIA_TTL_S)
   }
 
   /** How a browser with `caps` should get the file (direct, remux, transcode); a refusal throws AppError. */

@@ -139,7 +139,7 @@ export const FIXTURE_STATIONS: FixtureStation[] = [
     countrycode: 'NL',
     languages: ['english'],
     votes: 120,
-    file: 'radio-a.mp3',
+    file: 'radio-a-live.mp3',
     titles: ['The Pings — Echo Request', 'Null Route — Nowhere Fast', 'DJ Localhost — 127 Reasons', 'The Handshakes — SYN ACK'],
   },
   {
@@ -151,7 +151,7 @@ export const FIXTURE_STATIONS: FixtureStation[] = [
     countrycode: 'BE',
     languages: ['dutch', 'english'],
     votes: 45,
-    file: 'radio-b.mp3',
+    file: 'radio-b-live.mp3',
     titles: ['Oscillator — Pure Tone', 'The Harmonics — Overtones', 'Low Pass — Gentle Hum'],
   },
   {
@@ -163,7 +163,7 @@ export const FIXTURE_STATIONS: FixtureStation[] = [
     countrycode: 'BE',
     languages: ['dutch'],
     votes: 80,
-    file: 'radio-c.mp3',
+    file: 'radio-c-live.mp3',
     titles: ['Bach — Air on the Loopback String', 'Satie — Gymnopédie in 127'],
   },
 ]
@@ -174,9 +174,9 @@ const AUDIO: Record<string, { source: string; secs: number }> = {
   'tone-550.mp3': { source: 'sine=frequency=550:sample_rate=44100', secs: 75 },
   'tone-660.mp3': { source: 'sine=frequency=660:sample_rate=44100', secs: 45 },
   'tone-330.mp3': { source: 'sine=frequency=330:sample_rate=44100', secs: 45 },
-  'radio-a.mp3': { source: 'sine=frequency=392:sample_rate=44100', secs: 20 },
-  'radio-b.mp3': { source: 'sine=frequency=262:sample_rate=44100', secs: 20 },
-  'radio-c.mp3': { source: 'sine=frequency=294:sample_rate=44100', secs: 20 },
+  'radio-a-live.mp3': { source: 'sine=frequency=392:sample_rate=44100', secs: 20 },
+  'radio-b-live.mp3': { source: 'sine=frequency=262:sample_rate=44100', secs: 20 },
+  'radio-c-live.mp3': { source: 'sine=frequency=294:sample_rate=44100', secs: 20 },
 }
 const RADIO_BYTES_PER_S = 8000 // 64 kbit/s
 export const ICY_METAINT = 16000
@@ -304,7 +304,27 @@ async function makeAudio(ffmpeg: string, dir: string): Promise<Map<string, Buffe
       await new Promise<void>((resolve, reject) => {
         const child = spawn(
           ffmpeg,
-          ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `${a.source}:duration=${a.secs}`, '-af', 'tremolo=f=1.5:d=0.6,volume=0.4', '-ac', '1', '-b:a', '64k', out],
+          // No Xing header: looped as a radio stream, it would tell the player a duration.
+          [
+            '-hide_banner',
+            '-loglevel',
+            'error',
+            '-nostdin',
+            '-y',
+            '-f',
+            'lavfi',
+            '-i',
+            `${a.source}:duration=${a.secs}`,
+            '-af',
+            'tremolo=f=1.5:d=0.6,volume=0.4',
+            '-ac',
+            '1',
+            '-b:a',
+            '64k',
+            '-write_xing',
+            '0',
+            out,
+          ],
           { stdio: ['ignore', 'ignore', 'pipe'] },
         )
         let err = ''

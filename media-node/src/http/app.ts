@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps) {
 
   // Players (hls.js, <track>, <video crossorigin>) fetch from the page's origin; the signed URL is the credential.
   const corsOrigins = deps.corsOrigins ?? []
-  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*', '/v1/live/*', '/v1/podcasts/episodes/*', '/v1/podcasts/feeds/*', '/v1/radio/*'])
+  for (const path of ['/v1/hls/*', '/v1/subtitles/*', '/v1/stream/*', '/v1/comic/*', '/v1/live/*', '/v1/podcasts/episodes/*', '/v1/podcasts/feeds/*', '/v1/podcasts/art', '/v1/radio/*'])
     app.use(path, cors({ origin: corsOrigins, allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Range', 'Accept-Ranges', 'Content-Length'] }))
 
   // Everything under /v1 needs a URL signed by the edge app.

@@ -12,6 +12,7 @@
 import { Readable } from 'node:stream'
 import {
   AddedFeedSchema,
+  artworkResource,
   DirectoryAnswerSchema,
   type EpisodeExtras,
   episodeResource,
@@ -194,6 +195,13 @@ export function mountPodcastRoutes(app: Hono<SignedEnv>, deps: PodcastDeps): voi
     extrasCache.set(id, { value, until: Date.now() + (problems.length ? 60_000 : EXTRAS_TTL_MS) })
     if (extrasCache.size > EXTRAS_KEPT) extrasCache.delete(extrasCache.keys().next().value!)
     return c.json(value)
+  })
+
+  // `GET /v1/podcasts/art?u=<address>`: a directory result's cover, signed for that address.
+  app.get('/v1/podcasts/art', async (c) => {
+    const url = c.req.query('u') ?? ''
+    requireResource(c.get('subject'), await artworkResource(url))
+    return ImageCache.respond(c, await artwork.get(`art:${url}`, async () => url), 'That picture could not be fetched.')
   })
 
   app.get('/v1/podcasts/feeds/:id/artwork', async (c) => {
