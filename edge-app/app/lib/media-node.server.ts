@@ -26,6 +26,7 @@ import {
   fileResource,
   MediaNodeErrorSchema,
   PlaybackAnswerSchema,
+  SIGNATURE_PARAMS,
   SIGNED_TTL_S,
   signUrl,
   torrentResource,
@@ -79,7 +80,11 @@ export class MediaNodeClient {
       (signed) => {
         if (!query) return signed
         const withChoices = new URL(signed)
-        for (const [k, v] of Object.entries(query)) withChoices.searchParams.set(k, v)
+        for (const [k, v] of Object.entries(query)) {
+          // A choice named like a signature parameter would overwrite it (and break the signature).
+          if ((Object.values(SIGNATURE_PARAMS) as string[]).includes(k)) throw new Error(`query parameter "${k}" is a signature parameter`)
+          withChoices.searchParams.set(k, v)
+        }
         return withChoices.toString()
       },
     )
@@ -198,7 +203,7 @@ export class MediaNodeClient {
 
   /** A picture a directory named (a search result's cover), through the node. */
   async artworkUrl(imageUrl: string): Promise<string> {
-    return this.sign('/v1/podcasts/art', await artworkResource(imageUrl), MEDIA_TTL_S, { u: imageUrl })
+    return this.sign('/v1/podcasts/art', await artworkResource(imageUrl), MEDIA_TTL_S, { src: imageUrl })
   }
 
   radioSearch(query: Record<string, string>): Promise<StationList> {

@@ -197,9 +197,9 @@ export function mountPodcastRoutes(app: Hono<SignedEnv>, deps: PodcastDeps): voi
     return c.json(value)
   })
 
-  // `GET /v1/podcasts/art?u=<address>`: a directory result's cover, signed for that address.
+  // `GET /v1/podcasts/art?src=<address>`: a directory result's cover, signed for that address.
   app.get('/v1/podcasts/art', async (c) => {
-    const url = c.req.query('u') ?? ''
+    const url = c.req.query('src') ?? ''
     requireResource(c.get('subject'), await artworkResource(url))
     return ImageCache.respond(c, await artwork.get(`art:${url}`, async () => url), 'That picture could not be fetched.')
   })
