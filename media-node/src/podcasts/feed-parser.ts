@@ -147,14 +147,18 @@ interface RssItemLike {
     alternateEnclosures?: unknown
   }
 }
+/** Atom text constructs arrive as `{value}` (or a plain string from older versions). */
+type AtomText = string | { value?: string }
+const atomText = (t: AtomText | undefined): string | undefined => (typeof t === 'string' ? t : t?.value)
+
 interface AtomLike {
-  title?: string
-  subtitle?: string
+  title?: AtomText
+  subtitle?: AtomText
   authors?: Array<{ name?: string }>
   icon?: string
   logo?: string
   links?: Array<{ href?: string; rel?: string }>
-  entries?: Array<{ id?: string; title?: string; summary?: string; published?: string; updated?: string; links?: Array<{ href?: string; rel?: string; type?: string; length?: number }> }>
+  entries?: Array<{ id?: string; title?: AtomText; summary?: AtomText; published?: string; updated?: string; links?: Array<{ href?: string; rel?: string; type?: string; length?: number }> }>
 }
 
 function fromRss(f: RssLike, feedUrl: string): ParsedFeed {
@@ -237,8 +241,8 @@ function fromAtom(f: AtomLike, feedUrl: string): ParsedFeed {
     if (!enclosureUrl) continue
     episodes.push({
       guid: cut(e.id, 2048) ?? enclosureUrl,
-      title: cut(e.title, 1000) ?? 'Untitled episode',
-      description: cut(e.summary, 65536),
+      title: cut(atomText(e.title), 1000) ?? 'Untitled episode',
+      description: cut(atomText(e.summary), 65536),
       publishedAt: date(e.published ?? e.updated),
       enclosureUrl,
       enclosureType: cut(link?.type, 100),
@@ -255,9 +259,9 @@ function fromAtom(f: AtomLike, feedUrl: string): ParsedFeed {
     })
   }
   return {
-    title: cut(f.title, 500) ?? new URL(feedUrl).hostname,
+    title: cut(atomText(f.title), 500) ?? new URL(feedUrl).hostname,
     author: cut(f.authors?.[0]?.name, 500),
-    description: cut(f.subtitle, 16384),
+    description: cut(atomText(f.subtitle), 16384),
     link: httpUrl(f.links?.find((l) => l.rel === 'alternate' || !l.rel)?.href, feedUrl),
     imageUrl: httpUrl(f.logo ?? f.icon, feedUrl),
     language: null,
