@@ -254,7 +254,17 @@ export async function enterFeeds(db: pg.ClientBase, feeds: Array<{ url: string; 
 export class FeedRefresher {
   private timer: NodeJS.Timeout | null = null
   private running = false
-  constructor(private readonly deps: { withClient: WithClient; limits: FeedLimits; log?: Logger; everyMs?: number; concurrency?: number }) {}
+  constructor(
+    private readonly deps: {
+      withClient: WithClient
+      limits: FeedLimits
+      log?: Logger
+      everyMs?: number
+      concurrency?: number
+      /** Called after each feed (metrics, the benchmark). */
+      onRefreshed?: (feedId: number, outcome: RefreshOutcome, ms: number) => void
+    },
+  ) {}
 
   start(): void {
     if (this.timer) return
@@ -280,14 +290,16 @@ export class FeedRefresher {
               `select f.id::float8 as id, f.url, f.etag, f.last_modified, f.error_count from catalog.podcast_feeds f
                 where (f.refresh_requested_at is not null or f.next_fetch_at <= now())
                   and exists (select 1 from public.podcast_subscriptions s where s.feed_id = f.id)
-                order by f.refresh_requested_at nulls last, f.next_fetch_at limit 200`,
+                order by f.refresh_requested_at nulls last, f.next_fetch_at limit 2000`,
             )
           ).rows,
       )
       const queue = [...due]
       const worker = async () => {
         for (let feed = queue.shift(); feed; feed = queue.shift()) {
+          const started = performance.now()
           const outcome = await this.deps.withClient((db) => refreshFeed(db, feed!, this.deps.limits))
+          this.deps.onRefreshed?.(feed.id, outcome, performance.now() - started)
           this.deps.log?.info({ feed: feed.id, state: outcome.state, ...(outcome.state === 'failed' ? { reason: outcome.message } : {}) }, 'feed refreshed')
         }
       }
