@@ -43,7 +43,9 @@ if (mode === 'floor') {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
 } else {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: CONCURRENCY + 1 })
-  const ids = new Map<number, number>((await pool.query<{ id: string; url: string }>('select id, url from catalog.podcast_feeds')).rows.map((r) => [Number(r.id), Number(/\/feed\/(\d+)/.exec(r.url)![1])]))
+  const ids = new Map<number, number>(
+    (await pool.query<{ id: string; url: string }>('select id, url from catalog.podcast_feeds')).rows.map((r) => [Number(r.id), Number(/\/feed\/(\d+)/.exec(r.url)![1])]),
+  )
   const refresher = new FeedRefresher({
     withClient: async (fn) => {
       const c = await pool.connect()

@@ -761,6 +761,11 @@ describe('in Chromium', () => {
     await expect.poll(() => page.locator('.podcast-transcript li[aria-current="true"] button').textContent(), { timeout: 10_000 }).toBe('0:35')
     await page.getByTestId('podcast-speed').selectOption('1.5')
     expect(await audio.evaluate((a: HTMLAudioElement) => a.playbackRate)).toBe(1.5)
+    // Downloaded for offline, into this profile's own cache on the device.
+    await page.getByRole('button', { name: 'Download for offline' }).click()
+    await page.getByTestId('downloaded').waitFor({ timeout: 30_000 })
+    expect(await page.evaluate(() => caches.keys())).toContainEqual(expect.stringMatching(/^bt-downloads-[0-9a-f-]{36}$/))
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('[data-testid=podcast-audio]')?.src.startsWith('blob:'), null, { timeout: 10_000 })
     await audio.evaluate((a: HTMLAudioElement) => a.pause())
     await page.waitForTimeout(500) // the pause's save lands
     await page.screenshot({ path: join(shots, 'podcast-playing.png'), fullPage: true })

@@ -218,33 +218,3 @@ export async function setQueued(db: RequestDb, ctx: ProfilePerson, episodeId: nu
     ).catch(refusedAsKids),
   )
 }
-
-/** Kids profiles of the family and whether this feed is allowed to each (for the account manager's toggle). */
-export function kidsAllowances(db: RequestDb, ctx: ProfilePerson, feedId: number): Promise<Array<{ profileId: string; name: string; allowed: boolean }>> {
-  return db.asPerson(ctx, async (tx) => {
-    const { rows } = await tx.query<{ profileId: string; name: string; allowed: boolean }>(
-      `select k.id as "profileId", k.name, exists (select 1 from public.podcast_kids_allowed a where a.kids_profile_id = k.id and a.feed_id = $2) as allowed
-         from public.profiles k join public.profiles me on me.id = $1 and me.account_id = k.account_id
-        where k.is_kids and not me.is_kids and exists (select 1 from public.accounts a where a.id = k.account_id and a.owner_id = (select auth.uid()))
-        order by k.name`,
-      [ctx.profileId, feedId],
-    )
-    return rows
-  })
-}
-
-export async function setKidsAllowed(db: RequestDb, ctx: ProfilePerson, feedId: number, kidsProfileId: string, allowed: boolean): Promise<void> {
-  await db.asPerson(ctx, async (tx) => {
-    try {
-      if (allowed) {
-        await tx.query(`insert into public.podcast_kids_allowed (account_id, kids_profile_id, feed_id) select p.account_id, p.id, $2 from public.profiles p where p.id = $1 on conflict do nothing`, [
-          kidsProfileId,
-          feedId,
-        ])
-      } else await tx.query('delete from public.podcast_kids_allowed where kids_profile_id = $1 and feed_id = $2', [kidsProfileId, feedId])
-    } catch (err) {
-      if ((err as { code?: string }).code === '42501') throw new AppError('not_allowed', 'Only the account owner, from a grown-up profile, can choose what kids profiles hear.')
-      throw err
-    }
-  })
-}

@@ -4,25 +4,14 @@ import { redirect } from '@remix-run/cloudflare'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { AppShell } from '../components/app-shell.tsx'
+import { ToggleForm } from '../components/toggle-form.tsx'
 import { formatTime } from '../components/player/use-resume.ts'
 import { PodcastPlayer, SPEEDS, type PodcastPlayerProps } from '../components/podcasts/podcast-player.tsx'
 import { handle as handleErrors } from '../lib/errors.ts'
+import { kidsAllowances, setKidsAllowed, type KidsAllowance } from '../lib/kids-allowances.server.ts'
 import { parseForm } from '../lib/form.server.ts'
 import { mediaNode } from '../lib/media-node.server.ts'
-import {
-  findEpisode,
-  findShow,
-  kidsAllowances,
-  listEpisodes,
-  setKidsAllowed,
-  setPlayed,
-  setQueued,
-  setShowSettings,
-  setSubscribed,
-  type EpisodeFilter,
-  type PodcastEpisode,
-  type PodcastShow,
-} from '../lib/podcasts.server.ts'
+import { findEpisode, findShow, listEpisodes, setPlayed, setQueued, setShowSettings, setSubscribed, type EpisodeFilter, type PodcastEpisode, type PodcastShow } from '../lib/podcasts.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireProfile } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
@@ -51,7 +40,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const show = await findShow(context.db, ctx, feedId)
   if (!show) throw new Response('Not found', { status: 404 })
   const node = mediaNode(context.config, ctx)
-  const [episodes, kids, artwork] = await Promise.all([listEpisodes(context.db, ctx, feedId, filter), kidsAllowances(context.db, ctx, feedId), show.hasArtwork ? node.feedArtworkUrl(feedId) : null])
+  const [episodes, kids, artwork] = await Promise.all([
+    listEpisodes(context.db, ctx, feedId, filter),
+    kidsAllowances(context.db, ctx, 'podcast', feedId),
+    show.hasArtwork ? node.feedArtworkUrl(feedId) : null,
+  ])
   let player: PodcastPlayerProps | null = null
   const episodeId = parseCatalogId(url.searchParams.get('episode') ?? '')
   if (episodeId !== null) {
@@ -59,6 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (!e || e.feedId !== feedId) throw new Response('Not found', { status: 404 })
     player = {
       src: await node.episodeAudioUrl(e.id),
+      profileId: ctx.profileId,
       extrasUrl: await node.episodeExtrasUrl(e.id),
       artwork,
       episodeId: e.id,
@@ -109,7 +103,7 @@ export function action({ request, params, context }: ActionFunctionArgs) {
         await setShowSettings(context.db, ctx, feedId, form)
         break
       case 'kids':
-        await setKidsAllowed(context.db, ctx, feedId, form.kidsProfileId, form.on === '1')
+        await setKidsAllowed(context.db, ctx, 'podcast', feedId, form.kidsProfileId, form.on === '1')
         break
     }
     return redirect(`/podcasts/${feedId}${new URL(request.url).search}`)
@@ -123,22 +117,7 @@ interface Loaded {
   episodes: PodcastEpisode[]
   filter: EpisodeFilter
   player: PodcastPlayerProps | null
-  kids: Array<{ profileId: string; name: string; allowed: boolean }>
-}
-
-function Toggle({ intent, fields, on, label }: { intent: string; fields: Record<string, string | number>; on: boolean; label: string }) {
-  return (
-    <Form method="post" className="inline-form">
-      <input type="hidden" name="intent" value={intent} />
-      {Object.entries(fields).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      <input type="hidden" name="on" value={on ? '1' : '0'} />
-      <button type="submit" className="link-button">
-        {label}
-      </button>
-    </Form>
-  )
+  kids: KidsAllowance[]
 }
 
 export default function PodcastShowPage() {
@@ -165,7 +144,7 @@ export default function PodcastShowPage() {
               ? 'The feed has not been read yet.'
               : `Feed ${d.show.lastFetchState === 'failed' ? 'problem' : 'read'}: ${d.show.lastFetchMessage ?? ''}${d.show.lastFetchAt ? ` (${new Date(d.show.lastFetchAt).toLocaleString()})` : ''}`}
           </p>
-          <Toggle intent="subscribe" fields={{}} on={!d.show.subscribed} label={d.show.subscribed ? 'Unsubscribe' : 'Subscribe'} />
+          <ToggleForm intent="subscribe" fields={{}} on={!d.show.subscribed} label={d.show.subscribed ? 'Unsubscribe' : 'Subscribe'} />
         </div>
       </header>
       {d.player && <PodcastPlayer key={d.player.episodeId} {...d.player} />}
@@ -203,7 +182,7 @@ export default function PodcastShowPage() {
             {d.kids.map((k) => (
               <li key={k.profileId}>
                 {k.name}: {k.allowed ? 'allowed' : 'not allowed'}{' '}
-                <Toggle intent="kids" fields={{ kidsProfileId: k.profileId }} on={!k.allowed} label={k.allowed ? `Stop allowing for ${k.name}` : `Allow for ${k.name}`} />
+                <ToggleForm intent="kids" fields={{ kidsProfileId: k.profileId }} on={!k.allowed} label={k.allowed ? `Stop allowing for ${k.name}` : `Allow for ${k.name}`} />
               </li>
             ))}
           </ul>
@@ -238,8 +217,8 @@ export default function PodcastShowPage() {
                   {e.hasTranscript ? ' · Transcript' : ''}
                 </p>
               </div>
-              <Toggle intent="played" fields={{ episodeId: e.id }} on={!e.played} label={e.played ? 'Mark unplayed' : 'Mark played'} />
-              <Toggle intent="queue" fields={{ episodeId: e.id }} on={!e.queued} label={e.queued ? 'Remove from Up next' : 'Add to Up next'} />
+              <ToggleForm intent="played" fields={{ episodeId: e.id }} on={!e.played} label={e.played ? 'Mark unplayed' : 'Mark played'} />
+              <ToggleForm intent="queue" fields={{ episodeId: e.id }} on={!e.queued} label={e.queued ? 'Remove from Up next' : 'Add to Up next'} />
             </li>
           ))}
         </ul>

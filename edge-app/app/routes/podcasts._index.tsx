@@ -41,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }
   }
   const imported = url.searchParams.get('imported')
+  const importError = url.searchParams.get('importError')?.slice(0, 300) ?? null
   return Response.json(
     {
       profile: ctx.profile,
@@ -51,6 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       q,
       category,
       opmlUrl: await node.opmlExportUrl(),
+      importError,
       imported: imported
         ? {
             feeds: Number(imported),
@@ -94,6 +96,7 @@ interface Loaded {
   q: string | null
   category: string | null
   opmlUrl: string
+  importError: string | null
   imported: { feeds: number; added: number; duplicates: number; invalid: number } | null
 }
 
@@ -118,6 +121,11 @@ export default function Podcasts() {
   return (
     <AppShell profile={d.profile}>
       <h1>Podcasts</h1>
+      {d.importError && (
+        <p className="form-error" role="alert">
+          The OPML file was not imported: {d.importError}
+        </p>
+      )}
       {failed?.message && (
         <p className="form-error" role="alert">
           {failed.message}

@@ -21,16 +21,26 @@ const OPML_MAX_BYTES = 5 * 1024 * 1024
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
-    if (ctx.profile.isKids) throw new AppError('not_allowed', 'Ask a grown-up to add podcasts for you.')
-    const type = request.headers.get('Content-Type') ?? ''
-    const body = await readBodyText(request, OPML_MAX_BYTES)
-    const form = await new Response(body, { headers: { 'Content-Type': type } }).formData().catch(() => null)
-    const file = form?.get('opml')
-    const text = typeof file === 'string' ? file : file ? await file.text() : ''
-    if (!text.trim()) throw new AppError('invalid_input', 'Choose the OPML file your podcast app exported.')
-    const imported = await mediaNode(context.config, ctx).importOpml(text)
-    const added = await subscribeAll(context.db, ctx, imported.feedIds)
-    const q = new URLSearchParams({ imported: String(imported.feedIds.length), added: String(added), duplicates: String(imported.duplicates), invalid: String(imported.invalid) })
-    return redirect(`/podcasts?${q}`)
+    try {
+      return await importFile(request, context, ctx)
+    } catch (err) {
+      // Back to the page the file was chosen on, with the reason (a form post, not an API call).
+      if (err instanceof AppError && err.code !== 'profile_required') return redirect(`/podcasts?importError=${encodeURIComponent(err.message)}`)
+      throw err
+    }
   })
+}
+
+async function importFile(request: Request, context: ActionFunctionArgs['context'], ctx: ReturnType<typeof requireProfile>): Promise<Response> {
+  if (ctx.profile.isKids) throw new AppError('not_allowed', 'Ask a grown-up to add podcasts for you.')
+  const type = request.headers.get('Content-Type') ?? ''
+  const body = await readBodyText(request, OPML_MAX_BYTES)
+  const form = await new Response(body, { headers: { 'Content-Type': type } }).formData().catch(() => null)
+  const file = form?.get('opml')
+  const text = typeof file === 'string' ? file : file ? await file.text() : ''
+  if (!text.trim()) throw new AppError('invalid_input', 'Choose the OPML file your podcast app exported.')
+  const imported = await mediaNode(context.config, ctx).importOpml(text)
+  const added = await subscribeAll(context.db, ctx, imported.feedIds)
+  const q = new URLSearchParams({ imported: String(imported.feedIds.length), added: String(added), duplicates: String(imported.duplicates), invalid: String(imported.invalid) })
+  return redirect(`/podcasts?${q}`)
 }

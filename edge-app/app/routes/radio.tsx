@@ -4,9 +4,11 @@ import { redirect } from '@remix-run/cloudflare'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { AppShell } from '../components/app-shell.tsx'
+import { ToggleForm } from '../components/toggle-form.tsx'
 import { RadioPlayer, type RadioPlayerProps } from '../components/radio/radio-player.tsx'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
 import { parseForm } from '../lib/form.server.ts'
+import { kidsAllowances, setKidsAllowed, type KidsAllowance } from '../lib/kids-allowances.server.ts'
 import { mediaNode } from '../lib/media-node.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { favoriteStations, findStation, recentStations, recordPlayed, setFavoriteStation, visibleStations, type RadioStation } from '../lib/radio.server.ts'
@@ -46,11 +48,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   const withLogo = (list: RadioStation[]) => Promise.all(list.map(async (s) => ({ ...s, logo: s.hasLogo ? await node.stationLogoUrl(s.id) : null })))
   let player: RadioPlayerProps | null = null
+  let kids: KidsAllowance[] = []
   const stationId = parseCatalogId(url.searchParams.get('station') ?? '')
   if (stationId !== null) {
     const s = await findStation(context.db, ctx, stationId)
     if (!s) throw new Response('Not found', { status: 404 })
     await recordPlayed(context.db, ctx, s.id)
+    kids = await kidsAllowances(context.db, ctx, 'station', s.id)
     player = {
       src: await node.stationStreamUrl(s.id),
       nowPlayingUrl: await node.stationNowPlayingUrl(s.id),
@@ -60,7 +64,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }
   }
   return Response.json(
-    { profile: ctx.profile, favorites: await withLogo(favorites), recent: await withLogo(recent), directory: await withLogo(directory), unavailable, search, searching, player },
+    {
+      profile: ctx.profile,
+      favorites: await withLogo(favorites),
+      recent: await withLogo(recent),
+      directory: await withLogo(directory),
+      unavailable,
+      search,
+      searching,
+      player,
+      playing: stationId,
+      kids,
+    },
     { headers: { 'Cache-Control': 'private, no-store' } },
   )
 }
@@ -68,6 +83,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('favorite'), stationId: z.coerce.number().int().positive(), on: z.enum(['1', '0']) }),
   z.object({ intent: z.literal('playlist'), url: z.string().trim().url('That is not an address.').max(2048) }),
+  z.object({ intent: z.literal('kids'), stationId: z.coerce.number().int().positive(), kidsProfileId: z.string().uuid(), on: z.enum(['1', '0']) }),
 ])
 
 /** POST /radio: favourite a station or not; add the stations of a .pls/.m3u/.xspf playlist (or a stream address). */
@@ -75,8 +91,9 @@ export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
     const form = await parseForm(request, ActionSchema)
-    if (form.intent === 'favorite') {
-      await setFavoriteStation(context.db, ctx, form.stationId, form.on === '1')
+    if (form.intent === 'favorite' || form.intent === 'kids') {
+      if (form.intent === 'favorite') await setFavoriteStation(context.db, ctx, form.stationId, form.on === '1')
+      else await setKidsAllowed(context.db, ctx, 'station', form.stationId, form.kidsProfileId, form.on === '1')
       return redirect(`/radio${new URL(request.url).search}`)
     }
     if (ctx.profile.isKids) throw new AppError('not_allowed', 'Ask a grown-up to add a station for you.')
@@ -96,6 +113,8 @@ interface Loaded {
   search: Record<string, string>
   searching: boolean
   player: RadioPlayerProps | null
+  playing: number | null
+  kids: KidsAllowance[]
 }
 
 function StationTile({ s }: { s: Tile }) {
@@ -145,6 +164,24 @@ export default function Radio() {
         </p>
       )}
       {d.player && <RadioPlayer key={d.player.src} {...d.player} />}
+      {d.player && d.kids.length > 0 && (
+        <details className="card">
+          <summary>Kids profiles</summary>
+          <ul>
+            {d.kids.map((k) => (
+              <li key={k.profileId}>
+                {k.name}: {k.allowed ? 'allowed' : 'not allowed'}{' '}
+                <ToggleForm
+                  intent="kids"
+                  fields={{ stationId: d.playing!, kidsProfileId: k.profileId }}
+                  on={!k.allowed}
+                  label={k.allowed ? `Stop allowing ${d.player!.name} for ${k.name}` : `Allow ${d.player!.name} for ${k.name}`}
+                />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {d.favorites.length > 0 && (
         <section aria-labelledby="fav-heading">
           <h2 id="fav-heading">Favourite stations</h2>

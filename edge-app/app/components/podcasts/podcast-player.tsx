@@ -9,9 +9,12 @@
 import type { EpisodeChapter, EpisodeExtras, TranscriptCue } from '@bittorrented/common'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatTime, SAVE_EVERY_MS } from '../player/use-resume.ts'
+import { useEpisodeDownload } from './use-episode-download.ts'
 
 export interface PodcastPlayerProps {
   src: string
+  /** Whose downloads this device keeps (each profile its own). */
+  profileId: string
   extrasUrl: string
   artwork: string | null
   episodeId: number
@@ -61,6 +64,11 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
   const [follow, setFollow] = useState(true)
   const [failed, setFailed] = useState<string | null>(null)
   const transcriptBox = useRef<HTMLOListElement>(null)
+  const offline = useEpisodeDownload(p.profileId, p.episodeId, p.src)
+  // The stored copy once there is one (it plays without a connection); else the node's stream.
+  const src = offline.state.kind === 'saved' ? offline.state.url : p.src
+  // Where it was and whether it played, so switching to the stored copy carries on from there.
+  const last = useRef({ time: 0, playing: false })
 
   useEffect(() => {
     let stop = false
@@ -79,12 +87,14 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
     if (!el) return
     const onMeta = () => {
       setDuration(el.duration)
-      const start = p.resumeAt > 0 ? p.resumeAt : p.skipIntroS
+      const start = last.current.time > 0 ? last.current.time : p.resumeAt > 0 ? p.resumeAt : p.skipIntroS
       if (start > 0 && start < el.duration - 1) el.currentTime = start
       el.playbackRate = speed
+      if (last.current.playing) void el.play().catch(() => {})
     }
     const onTime = () => {
       setTime(el.currentTime)
+      last.current = { time: el.currentTime, playing: !el.paused }
       if (p.skipOutroS > 0 && Number.isFinite(el.duration) && el.duration - el.currentTime <= p.skipOutroS && !el.paused) {
         el.pause()
         save(el, p.episodeId, true)
@@ -117,7 +127,7 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
       el.removeEventListener('error', onError)
       window.removeEventListener('pagehide', onLeave)
     }
-  }, [p.src, p.episodeId])
+  }, [src, p.episodeId])
 
   const skip = (by: number) => {
     const el = audio.current
@@ -213,7 +223,7 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
           <p className="eyebrow">{p.show}</p>
           <h2>{p.title}</h2>
           {chapters[chapterAt] && <p className="now">Chapter: {chapters[chapterAt]!.title}</p>}
-          <audio ref={audio} src={p.src} controls preload="metadata" data-testid="podcast-audio" />
+          <audio ref={audio} src={src} controls preload="metadata" data-testid="podcast-audio" />
           {failed && (
             <p className="form-error" role="alert">
               {failed}
@@ -242,6 +252,17 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
                 ))}
               </select>
             </label>
+            {offline.state.kind === 'none' || offline.state.kind === 'failed' ? (
+              <button type="button" className="button" onClick={() => void offline.download()}>
+                Download for offline
+              </button>
+            ) : offline.state.kind === 'downloading' ? (
+              <span role="status">Downloading{offline.state.fraction !== null ? ` ${Math.round(offline.state.fraction * 100)} %` : '…'}</span>
+            ) : offline.state.kind === 'saved' ? (
+              <button type="button" className="link-button" onClick={() => void offline.remove()} data-testid="downloaded">
+                Downloaded ✓ (remove)
+              </button>
+            ) : null}
             <label>
               Sleep timer{' '}
               <select
@@ -294,6 +315,11 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
             ))}
           </ol>
         </details>
+      )}
+      {offline.state.kind === 'failed' && (
+        <p className="form-error" role="alert">
+          {offline.state.message}
+        </p>
       )}
       {extras?.problems.map((m) => (
         <p key={m} className="next">
