@@ -792,6 +792,11 @@ describe('in Chromium', () => {
     await expect.poll(() => page.getByTestId('now-playing').textContent(), { timeout: 30_000 }).toMatch(/^Now playing: .+ — .+/)
     expect(await page.content()).not.toMatch(/127\.0\.0\.1:\d+\/stream\//)
     await page.screenshot({ path: join(shots, 'radio-playing.png'), fullPage: true })
+    // An HLS station plays too (hls.js where the browser has no HLS of its own).
+    await page.goto('/radio?tag=jazz')
+    await page.getByRole('list', { name: 'Directory' }).getByRole('link', { name: 'Listen to Segment Jazz (HLS)' }).click()
+    await page.waitForURL('**station=*')
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid=radio-audio]')?.currentTime ?? 0) > 1, null, { timeout: 30_000 })
     await context.close()
   })
 

@@ -94,6 +94,8 @@ const audio = config.AUDIO_ENABLED
       },
       radio: {
         withClient: db.withClient,
+        selfUrl,
+        signingKey,
         radioBrowser: new RadioBrowser({ baseUrls: config.RADIO_BROWSER_URLS, allow: audioAllow, timeoutMs: 10_000 }),
         allow: audioAllow,
         timeoutMs: config.FEED_TIMEOUT_S * 1000,

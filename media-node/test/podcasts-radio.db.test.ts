@@ -78,7 +78,15 @@ beforeAll(async () => {
           timeoutMs: 5_000,
         }),
       },
-      radio: { withClient, radioBrowser: new RadioBrowser({ baseUrls: [fixture.url], allow: limits.allow, timeoutMs: 5_000 }), allow: limits.allow, timeoutMs: 5_000, firstAudioMs: 1_500 },
+      radio: {
+        withClient,
+        selfUrl: base,
+        signingKey,
+        radioBrowser: new RadioBrowser({ baseUrls: [fixture.url], allow: limits.allow, timeoutMs: 5_000 }),
+        allow: limits.allow,
+        timeoutMs: 5_000,
+        firstAudioMs: 1_500,
+      },
     },
   })
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
@@ -305,6 +313,42 @@ describe(`radio on the media node (${testTarget()})`, () => {
         kind,
       ).toEqual(['Sine Wave Radio'])
     }
+  })
+
+  test('an HLS station: its playlist leads back to the node only, and its segments come through', async () => {
+    const body = (await (await fetch(await withQuery(sign('/v1/radio/search', RADIO_RESOURCE), { tag: 'jazz' }))).json()) as { stations: Array<{ id: number; name: string }> }
+    expect(body.stations.map((s) => s.name)).toEqual(['Segment Jazz (HLS)'])
+    const id = body.stations[0]!.id
+    const res = await fetch(await sign(`/v1/radio/${id}/index.m3u8`, stationResource(id)))
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).not.toContain(new URL(fixture.url).host)
+    const uris = text.split('\n').filter((l) => l && !l.startsWith('#'))
+    expect(uris.length).toBe(3)
+    const segment = new Uint8Array(await (await fetch(`${base}${uris[0]}`)).arrayBuffer())
+    expect(segment[0]).toBe(0x47)
+    // The stream route points HLS stations at their playlist.
+    expect((await fetch(await sign(`/v1/radio/${id}/stream`, stationResource(id)))).status).toBe(400)
+  })
+
+  test('stream, enclosure and playlist addresses go through the SSRF guard', async () => {
+    const ids = (
+      await client.query<{ id: string }>(
+        `insert into catalog.radio_stations (station_key, source, name, stream_url) values ('url:meta', 'playlist', 'Metadata', 'http://169.254.169.254/latest/meta-data/') returning id`,
+      )
+    ).rows.map((r) => Number(r.id))
+    const station = await fetch(await sign(`/v1/radio/${ids[0]}/stream`, stationResource(ids[0]!)))
+    expect(station.status).toBe(400)
+    expect(((await station.json()) as { message: string }).message).toMatch(/link-local/)
+    const feedId = (await client.query<{ id: string }>('select id from catalog.podcast_feeds limit 1')).rows[0]!.id
+    const ep = (
+      await client.query<{ id: string }>(`insert into catalog.podcast_episodes (feed_id, guid, title, enclosure_url) values ($1, 'ssrf', 'SSRF', 'http://10.0.0.1/secret.mp3') returning id`, [feedId])
+    ).rows[0]!.id
+    const audio = await fetch(await sign(`/v1/podcasts/episodes/${ep}/audio`, episodeResource(Number(ep))))
+    expect(audio.status).toBe(400)
+    expect(((await audio.json()) as { message: string }).message).toMatch(/private network/)
+    const playlist = await fetch(await withQuery(sign('/v1/radio/playlist', RADIO_RESOURCE, 'POST'), { url: 'http://127.0.0.1:22/x.pls' }), { method: 'POST' })
+    expect(playlist.status).toBe(400)
   })
 
   test('a station that never sends audio is cut off with a clear message; one that sends HTML is refused', async () => {

@@ -223,6 +223,11 @@ export class MediaNodeClient {
     return this.sign(`/v1/radio/${stationId}/stream`, stationResource(stationId), MEDIA_TTL_S)
   }
 
+  /** An HLS station's playlist through the node. */
+  stationHlsUrl(stationId: number): Promise<string> {
+    return this.sign(`/v1/radio/${stationId}/index.m3u8`, stationResource(stationId), MEDIA_TTL_S)
+  }
+
   stationNowPlayingUrl(stationId: number): Promise<string> {
     return this.sign(`/v1/radio/${stationId}/now-playing`, stationResource(stationId), MEDIA_TTL_S)
   }

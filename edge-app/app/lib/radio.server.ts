@@ -18,10 +18,12 @@ export interface RadioStation {
   languages: string[]
   codec: string | null
   bitrate: number | null
+  /** Streams as HLS (played through hls.js where the browser has no HLS of its own). */
+  hls: boolean
   favorite: boolean
 }
 
-const STATION_COLUMNS = `s.id::float8 as id, s.name, s.homepage, (s.favicon_url is not null) as "hasLogo", s.tags, s.country, s.countrycode, s.languages, s.codec, s.bitrate,
+const STATION_COLUMNS = `s.id::float8 as id, s.name, s.homepage, (s.favicon_url is not null) as "hasLogo", s.tags, s.country, s.countrycode, s.languages, s.codec, s.bitrate, s.hls,
   exists (select 1 from public.radio_favorites f where f.station_id = s.id and f.profile_id = $1) as favorite`
 
 export function favoriteStations(db: RequestDb, ctx: ProfilePerson): Promise<RadioStation[]> {

@@ -56,7 +56,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     await recordPlayed(context.db, ctx, s.id)
     kids = await kidsAllowances(context.db, ctx, 'station', s.id)
     player = {
-      src: await node.stationStreamUrl(s.id),
+      src: s.hls ? await node.stationHlsUrl(s.id) : await node.stationStreamUrl(s.id),
+      hls: s.hls,
       nowPlayingUrl: await node.stationNowPlayingUrl(s.id),
       logo: s.hasLogo ? await node.stationLogoUrl(s.id) : null,
       name: s.name,

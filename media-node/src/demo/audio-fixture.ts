@@ -128,6 +128,8 @@ export interface FixtureStation {
   votes: number
   file: string
   titles: string[]
+  /** Sent as live HLS (AAC segments) instead of an ICY stream. */
+  hls?: boolean
 }
 export const FIXTURE_STATIONS: FixtureStation[] = [
   {
@@ -166,7 +168,24 @@ export const FIXTURE_STATIONS: FixtureStation[] = [
     file: 'radio-c-live.mp3',
     titles: ['Bach — Air on the Loopback String', 'Satie — Gymnopédie in 127'],
   },
+  {
+    slug: 'segment-jazz',
+    uuid: '5a1f1b7c-9b61-4d3e-8c55-0d7f3c2a9e04',
+    name: 'Segment Jazz (HLS)',
+    tags: ['jazz'],
+    country: 'France',
+    countrycode: 'FR',
+    languages: ['french'],
+    votes: 30,
+    file: 'radio-d-live.mp3',
+    titles: [],
+    hls: true,
+  },
 ]
+
+/** The HLS station's segments: 2 s of AAC each, served as a sliding live window over them in a loop. */
+const HLS_SEGMENTS = 10
+const HLS_SEGMENT_S = 2
 
 /** The audio files made at start: name → FFmpeg lavfi source and seconds. */
 const AUDIO: Record<string, { source: string; secs: number }> = {
@@ -177,6 +196,7 @@ const AUDIO: Record<string, { source: string; secs: number }> = {
   'radio-a-live.mp3': { source: 'sine=frequency=392:sample_rate=44100', secs: 20 },
   'radio-b-live.mp3': { source: 'sine=frequency=262:sample_rate=44100', secs: 20 },
   'radio-c-live.mp3': { source: 'sine=frequency=294:sample_rate=44100', secs: 20 },
+  'radio-d-live.mp3': { source: 'sine=frequency=349:sample_rate=44100', secs: 20 },
 }
 const RADIO_BYTES_PER_S = 8000 // 64 kbit/s
 export const ICY_METAINT = 16000
@@ -340,6 +360,45 @@ async function makeAudio(ffmpeg: string, dir: string): Promise<Map<string, Buffe
   return files
 }
 
+/** The HLS station's AAC segments (MPEG-TS), made once from its tone. */
+async function makeHlsSegments(ffmpeg: string, audioDir: string, dir: string): Promise<Buffer[]> {
+  await mkdir(dir, { recursive: true })
+  const name = (i: number) => join(dir, `seg-${i}.ts`)
+  const have = await Promise.all(Array.from({ length: HLS_SEGMENTS }, (_, i) => readFile(name(i)).catch(() => null)))
+  if (have.every((b) => b?.length)) return have as Buffer[]
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-y',
+        '-i',
+        join(audioDir, 'radio-d-live.mp3'),
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        '-f',
+        'hls',
+        '-hls_time',
+        String(HLS_SEGMENT_S),
+        '-hls_list_size',
+        '0',
+        '-hls_segment_filename',
+        join(dir, 'seg-%d.ts'),
+        join(dir, 'index.m3u8'),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error('ffmpeg made no HLS segments'))))
+  })
+  return Promise.all(Array.from({ length: HLS_SEGMENTS }, (_, i) => readFile(name(i))))
+}
+
 function stationJson(s: FixtureStation, base: string, clicks: number) {
   const t = '2026-12-01 10:00:00'
   const iso = '2026-12-01T10:00:00Z'
@@ -349,7 +408,7 @@ function stationJson(s: FixtureStation, base: string, clicks: number) {
     serveruuid: null,
     name: s.name,
     url: `${base}/playlists/${s.slug}.pls`,
-    url_resolved: `${base}/stream/${s.slug}`,
+    url_resolved: s.hls ? `${base}/hls/${s.slug}/live.m3u8` : `${base}/stream/${s.slug}`,
     homepage: `${base}/`,
     favicon: `${base}/art/${s.slug}.svg`,
     tags: s.tags.join(','),
@@ -362,9 +421,9 @@ function stationJson(s: FixtureStation, base: string, clicks: number) {
     votes: s.votes,
     lastchangetime: t,
     lastchangetime_iso8601: iso,
-    codec: 'MP3',
+    codec: s.hls ? 'AAC' : 'MP3',
     bitrate: 64,
-    hls: 0,
+    hls: s.hls ? 1 : 0,
     lastcheckok: 1,
     lastchecktime: t,
     lastchecktime_iso8601: iso,
@@ -387,6 +446,7 @@ function stationJson(s: FixtureStation, base: string, clicks: number) {
 export async function startAudioFixture(opts: { port: number; workDir: string; now?: () => number; ffmpegPath?: string }): Promise<AudioFixture> {
   const now = opts.now ?? Date.now
   const audio = await makeAudio(opts.ffmpegPath ?? 'ffmpeg', join(opts.workDir, 'audio'))
+  const hlsSegments = await makeHlsSegments(opts.ffmpegPath ?? 'ffmpeg', join(opts.workDir, 'audio'), join(opts.workDir, 'hls'))
   const clicks = new Map<string, number>()
   const feedRequests: AudioFixture['feedRequests'] = []
   const streams = new Set<ServerResponse>()
@@ -645,7 +705,7 @@ export async function startAudioFixture(opts: { port: number; workDir: string; n
         const s = FIXTURE_STATIONS.find((x) => x.uuid === m![1])
         if (!s) return json(res, 200, { ok: 'false', message: 'did not find station with matching uuid', stationuuid: m[1], name: '', url: '' })
         clicks.set(s.uuid, (clicks.get(s.uuid) ?? 0) + 1)
-        return json(res, 200, { ok: 'true', message: 'retrieved station url', stationuuid: s.uuid, name: s.name, url: `${base}/stream/${s.slug}` })
+        return json(res, 200, { ok: 'true', message: 'retrieved station url', stationuuid: s.uuid, name: s.name, url: stationJson(s, base, 0).url_resolved })
       }
       if ((m = path.match(/^\/json\/stations\/(topclick|topvote)\/(\d+)$/))) {
         const by = m[1] === 'topvote' ? (s: FixtureStation) => s.votes : (s: FixtureStation) => clicks.get(s.uuid) ?? 0
@@ -680,6 +740,20 @@ export async function startAudioFixture(opts: { port: number; workDir: string; n
       return json(res, 404, { ok: 'false', message: 'unknown endpoint' })
     }
 
+    if ((m = path.match(/^\/hls\/([a-z0-9-]+)\/live\.m3u8$/))) {
+      // A live window of three segments moving with the clock, looping over the ten made at start.
+      const seq = Math.floor(now() / 1000 / HLS_SEGMENT_S)
+      const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${HLS_SEGMENT_S}`, `#EXT-X-MEDIA-SEQUENCE:${seq}`, `#EXT-X-DISCONTINUITY-SEQUENCE:${Math.floor(seq / HLS_SEGMENTS)}`]
+      for (let n = seq; n < seq + 3; n++) {
+        if (n % HLS_SEGMENTS === 0 && n !== seq) lines.push('#EXT-X-DISCONTINUITY')
+        lines.push(`#EXTINF:${HLS_SEGMENT_S}.000,`, `seg/${n % HLS_SEGMENTS}.ts`)
+      }
+      return send(res, 200, `${lines.join('\n')}\n`, 'application/vnd.apple.mpegurl', { 'Cache-Control': 'no-store' })
+    }
+    if ((m = path.match(/^\/hls\/([a-z0-9-]+)\/seg\/(\d+)\.ts$/))) {
+      const seg = hlsSegments[Number(m[2])]
+      return seg ? send(res, 200, seg, 'video/mp2t') : send(res, 404, 'no such segment', 'text/plain')
+    }
     if ((m = path.match(/^\/stream\/([a-z0-9-]+)$/))) {
       const s = FIXTURE_STATIONS.find((x) => x.slug === m![1])
       if (!s) return send(res, 404, 'no such stream', 'text/plain')

@@ -6,9 +6,12 @@
  */
 import type { NowPlaying } from '@bittorrented/common'
 import { useEffect, useRef, useState } from 'react'
+import { useHls } from '../player/use-hls.ts'
 
 export interface RadioPlayerProps {
   src: string
+  /** An HLS station: played natively or through hls.js. */
+  hls: boolean
   nowPlayingUrl: string
   logo: string | null
   name: string
@@ -21,6 +24,7 @@ export function RadioPlayer(p: RadioPlayerProps) {
   const audio = useRef<HTMLAudioElement>(null)
   const [title, setTitle] = useState<string | null>(null)
   const [state, setState] = useState<'loading' | 'playing' | 'paused' | 'failed'>('loading')
+  useHls(audio, p.hls ? p.src : null)
 
   useEffect(() => {
     let stop = false
@@ -74,7 +78,7 @@ export function RadioPlayer(p: RadioPlayerProps) {
         <p className="now" aria-live="polite" data-testid="now-playing">
           {title ? `Now playing: ${title}` : p.detail}
         </p>
-        <audio ref={audio} src={p.src} controls preload="none" data-testid="radio-audio" />
+        <audio ref={audio} src={p.hls ? undefined : p.src} controls autoPlay preload="none" data-testid="radio-audio" />
         {state === 'failed' && (
           <p className="form-error" role="alert">
             This station could not be played: it may be off the air, or send a format this browser does not play.

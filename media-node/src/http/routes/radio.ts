@@ -10,21 +10,25 @@
  * reason. `GET /v1/radio/:id/now-playing` — the last ICY title. `GET /v1/radio/:id/logo`.
  */
 import { Readable } from 'node:stream'
-import { type NowPlaying, parseCatalogId, RADIO_RESOURCE, type SignedSubject, StationListSchema, stationResource } from '@bittorrented/common'
+import { type NowPlaying, parseCatalogId, RADIO_RESOURCE, SIGNED_TTL_S, type SignedSubject, StationListSchema, stationResource } from '@bittorrented/common'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { WithClient } from '../../db.ts'
 import { AppError } from '../../errors.ts'
+import { fetchUpstream, rewritePlaylist, UpstreamTokens } from '../../iptv/live-proxy.ts'
 import { ImageCache } from '../../net/image-cache.ts'
 import { readText, safeFetch, type SafeResponse } from '../../net/safe-fetch.ts'
 import { IcyDemuxer } from '../../radio/icy.ts'
 import type { RadioBrowser, StationSearch } from '../../radio/radio-browser.ts'
 import { parseStationPlaylist } from '../../radio/station-playlist.ts'
 import { upsertStations } from '../../radio/station-store.ts'
-import type { SignedEnv } from '../require-signature.ts'
+import { signedPathFor, type SignedEnv } from '../require-signature.ts'
 
 export interface RadioDeps {
   withClient: WithClient
+  /** For the URIs of an HLS station's playlists: where the node reaches itself, and the key it signs them with. */
+  selfUrl: string
+  signingKey: string
   radioBrowser: RadioBrowser
   allow: ReadonlySet<string>
   timeoutMs: number
@@ -35,6 +39,8 @@ export interface RadioDeps {
   log?: Logger
 }
 
+const HLS = 'application/vnd.apple.mpegurl'
+const TOKEN = /^[A-Za-z0-9_-]{22}$/
 const AUDIO_TYPE = /^(audio\/|application\/ogg|video\/mp2t|application\/octet-stream)/i
 const PLAYLIST_TYPE = /(mpegurl|scpls|x-pls|xspf|pls\+xml)/i
 
@@ -141,7 +147,7 @@ export function mountRadioRoutes(app: Hono<SignedEnv>, deps: RadioDeps): void {
           .rows[0],
     )
     if (!station) throw new AppError('not_found', 'There is no such station.')
-    if (station.hls) throw new AppError('unplayable_media', 'This station streams as HLS, which the node does not relay yet.')
+    if (station.hls) throw new AppError('invalid_input', 'This station streams as HLS: its address is /v1/radio/<id>/index.m3u8.')
     if (streaming >= (deps.maxStreams ?? 64)) throw new AppError('busy', 'The node is relaying as many stations as it can; try again in a minute.')
     // Radio Browser asks for a click on every play; its answer is the address to use now.
     let url = station.stream_url
@@ -198,6 +204,37 @@ export function mountRadioRoutes(app: Hono<SignedEnv>, deps: RadioDeps): void {
       'Content-Type': type.split(';')[0] || 'audio/mpeg',
       'Cache-Control': 'no-store',
     })
+  })
+
+  // HLS stations: the playlist with its URIs rewritten to tokens the node remembers.
+  const tokens = new UpstreamTokens()
+  const hlsLimits = { allow: deps.allow, timeoutMs: deps.timeoutMs, playlistMaxBytes: 1024 * 1024, segmentMaxBytes: 16 * 1024 * 1024 }
+  const rewritten = (id: number, text: string, base: string, subject: SignedSubject) =>
+    rewritePlaylist(text, base, (uri) => signedPathFor(deps.signingKey, deps.selfUrl, `/v1/radio/${id}/r/${tokens.remember(id, { url: uri, headers: {} })}`, subject, SIGNED_TTL_S.media))
+
+  app.get('/v1/radio/:id/index.m3u8', async (c) => {
+    const subject = c.get('subject')
+    const id = idOf(c, subject)
+    const station = await deps.withClient(
+      async (db) => (await db.query<{ stream_url: string; station_uuid: string | null; hls: boolean }>('select stream_url, station_uuid, hls from catalog.radio_stations where id = $1', [id])).rows[0],
+    )
+    if (!station) throw new AppError('not_found', 'There is no such station.')
+    let url = station.stream_url
+    if (station.station_uuid) url = (await deps.radioBrowser.click(station.station_uuid).catch(() => null)) ?? url
+    const fetched = await fetchUpstream({ url, headers: {} }, hlsLimits, 'The station')
+    if (fetched.kind !== 'playlist') throw new AppError('unplayable_media', 'The station did not send an HLS playlist.')
+    return c.body(await rewritten(id, fetched.text, fetched.finalUrl, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+  })
+
+  app.get('/v1/radio/:id/r/:token', async (c) => {
+    const subject = c.get('subject')
+    const id = idOf(c, subject)
+    const token = c.req.param('token')
+    const target = TOKEN.test(token) ? tokens.recall(id, token) : null
+    if (!target) throw new AppError('not_found', 'That part of the stream has expired; tune in again.')
+    const fetched = await fetchUpstream(target, hlsLimits, 'The station')
+    if (fetched.kind === 'playlist') return c.body(await rewritten(id, fetched.text, fetched.finalUrl, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+    return c.body(Readable.toWeb(fetched.body) as ReadableStream<Uint8Array>, 200, { 'Content-Type': fetched.contentType, 'Cache-Control': 'private, max-age=60' })
   })
 
   app.get('/v1/radio/:id/now-playing', async (c) => {
