@@ -766,6 +766,8 @@ describe('in Chromium', () => {
     await page.getByTestId('downloaded').waitFor({ timeout: 30_000 })
     expect(await page.evaluate(() => caches.keys())).toContainEqual(expect.stringMatching(/^bt-downloads-[0-9a-f-]{36}$/))
     await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('[data-testid=podcast-audio]')?.src.startsWith('blob:'), null, { timeout: 10_000 })
+    // The stored copy carries on from where the stream was (past the chapter jumped to at 0:36).
+    await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('[data-testid=podcast-audio]')?.currentTime ?? 0) > 36, null, { timeout: 10_000 })
     await audio.evaluate((a: HTMLAudioElement) => a.pause())
     await page.waitForTimeout(500) // the pause's save lands
     await page.screenshot({ path: join(shots, 'podcast-playing.png'), fullPage: true })

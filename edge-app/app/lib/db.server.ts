@@ -69,6 +69,25 @@ export class RequestDb {
     return this.exclusive(fn)
   }
 
+  /**
+   * Runs `fn` in a transaction as `service_role`, for the billing service only: a verified
+   * payment webhook or a reconciliation poll has no person behind it, and what it may do is the
+   * security-definer functions granted to that role (private.record_webhook, apply_payment_status).
+   */
+  asBillingService<T>(fn: (tx: pg.Client) => Promise<T>): Promise<T> {
+    return this.exclusive(async (client) => {
+      await client.query(`begin; select set_config('role', 'service_role', true)`)
+      try {
+        const result = await fn(client)
+        await client.query('commit')
+        return result
+      } catch (err) {
+        await client.query('rollback').catch(() => {})
+        throw err
+      }
+    })
+  }
+
   /** For the health probe. */
   readonly withDb: WithDatabase = (fn) => this.exclusive(fn)
 

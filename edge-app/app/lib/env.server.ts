@@ -12,6 +12,20 @@ export interface EdgeEnv {
   AUTH_JWT_SECRET: string
   /** 'true' only when deployed on Cloudflare, which sets CF-Connecting-IP itself (a client cannot). */
   TRUST_CF_CONNECTING_IP?: string
+  /** CoinPayPortal (billing): base URL (…/api), the business's cp_live_/cp_test_ key, the webhook secret. Unset: no checkout. */
+  COINPAY_API_URL?: string
+  COINPAY_API_KEY?: string
+  COINPAY_WEBHOOK_SECRET?: string
+  /** The demo wallet page of `npm start`'s loopback CoinPayPortal (a link on the checkout page); never in production. */
+  COINPAY_DEMO_WALLET_URL?: string
+}
+
+/** Billing settings, when CoinPayPortal is configured. */
+export interface BillingConfig {
+  apiUrl: string
+  apiKey: string
+  webhookSecret: string
+  demoWalletUrl: string | null
 }
 
 const secret = (name: string) => z.string().min(32, `${name} must be at least 32 characters`)
@@ -23,6 +37,14 @@ const ConfigSchema = z.object({
   signingKey: secret('URL_SIGNING_KEY'),
   jwtSecret: secret('AUTH_JWT_SECRET'),
   trustCfConnectingIp: z.boolean(),
+  billing: z
+    .object({
+      apiUrl: z.string().url('COINPAY_API_URL must be a URL'),
+      apiKey: z.string().regex(/^cp_(live|test)_[A-Za-z0-9]{8,}$/, 'COINPAY_API_KEY must be a cp_live_… or cp_test_… key'),
+      webhookSecret: z.string().min(16, 'COINPAY_WEBHOOK_SECRET is too short'),
+      demoWalletUrl: z.string().url().nullable(),
+    })
+    .nullable(),
 })
 type ParsedConfig = z.infer<typeof ConfigSchema>
 
@@ -58,6 +80,10 @@ export function getConfig(env: EdgeEnv): Promise<EdgeConfig> {
       signingKey: env.URL_SIGNING_KEY,
       jwtSecret: env.AUTH_JWT_SECRET,
       trustCfConnectingIp: env.TRUST_CF_CONNECTING_IP === 'true',
+      billing:
+        env.COINPAY_API_URL || env.COINPAY_API_KEY || env.COINPAY_WEBHOOK_SECRET
+          ? { apiUrl: env.COINPAY_API_URL, apiKey: env.COINPAY_API_KEY, webhookSecret: env.COINPAY_WEBHOOK_SECRET, demoWalletUrl: env.COINPAY_DEMO_WALLET_URL || null }
+          : null,
     })
     if (!result.success) {
       throw new Error(`edge app configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)

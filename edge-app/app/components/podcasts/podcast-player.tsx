@@ -43,6 +43,8 @@ const progressBody = (el: HTMLMediaElement, episodeId: number, ended: boolean) =
   JSON.stringify({ episodeId, positionS: el.currentTime, durationS: Number.isFinite(el.duration) ? el.duration : null, ended })
 
 function save(el: HTMLMediaElement, episodeId: number, ended = false): void {
+  // Not while a source is being (re)loaded: its position reads 0 then, and would overwrite the real one.
+  if (el.readyState < 1) return
   void fetch('/api/podcasts/progress', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: progressBody(el, episodeId, ended), keepalive: true })
 }
 
@@ -94,7 +96,8 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
     }
     const onTime = () => {
       setTime(el.currentTime)
-      last.current = { time: el.currentTime, playing: !el.paused }
+      // Not the 0 of a source being loaded (switching to the stored copy): that is not where the person is.
+      if (el.readyState >= 1) last.current = { time: el.currentTime, playing: !el.paused }
       if (p.skipOutroS > 0 && Number.isFinite(el.duration) && el.duration - el.currentTime <= p.skipOutroS && !el.paused) {
         el.pause()
         save(el, p.episodeId, true)
@@ -108,7 +111,7 @@ export function PodcastPlayer(p: PodcastPlayerProps) {
     const onEnded = () => save(el, p.episodeId, true)
     const onError = () => setFailed('This episode could not be played: its host did not answer, or the file is not audio this browser plays.')
     const timer = setInterval(() => !el.paused && save(el, p.episodeId), SAVE_EVERY_MS)
-    const onLeave = () => navigator.sendBeacon('/api/podcasts/progress', new Blob([progressBody(el, p.episodeId, false)], { type: 'application/json' }))
+    const onLeave = () => el.readyState >= 1 && navigator.sendBeacon('/api/podcasts/progress', new Blob([progressBody(el, p.episodeId, false)], { type: 'application/json' }))
     if (el.readyState >= 1) onMeta()
     el.addEventListener('loadedmetadata', onMeta)
     el.addEventListener('timeupdate', onTime)
