@@ -14,8 +14,10 @@ export const COINPAY_TOLERANCE_S = 300
 export type CoinpayVerdict = { ok: true; t: number } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' }
 
 const enc = new TextEncoder()
+/** WebCrypto's key type, named the same way under Node's types and the web platform's. */
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 
-function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<HmacKey> {
   return crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
 }
 
