@@ -7,6 +7,7 @@ import { listMigrations, migrate, migrationsDir, repoRoot, seed, seedFile, start
 import { startChild, stopChildren, type ChildSpec, type RunningChild } from './lib/child-process-group.ts'
 import { loadDemoCatalog } from '@bittorrented/media-node/demo-catalog'
 import { PODCAST_INDEX_KEY, PODCAST_INDEX_SECRET, pointDemoAudioAt } from '@bittorrented/media-node/audio-fixture'
+import { FIXTURE_COINPAY_KEY } from '@bittorrented/media-node/coinpay-fixture'
 import { derivePurposeKey } from '@bittorrented/common'
 import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
 import { edgeDevSpec, partyDevSpec } from './lib/dev-servers.ts'
@@ -145,6 +146,35 @@ try {
   const partyUrl = `http://127.0.0.1:${config.PARTY_PORT}`
   const edgeUrl = `http://127.0.0.1:${config.EDGE_PORT}`
 
+  // Billing: a real CoinPayPortal when COINPAY_* are set, else the loopback one with dev values.
+  let billing: { apiUrl: string; apiKey: string; webhookSecret: string; demoWalletUrl: string | null }
+  if (config.COINPAY_API_URL && config.COINPAY_API_KEY && config.COINPAY_WEBHOOK_SECRET) {
+    billing = { apiUrl: config.COINPAY_API_URL, apiKey: config.COINPAY_API_KEY, webhookSecret: config.COINPAY_WEBHOOK_SECRET, demoWalletUrl: null }
+    say(`billing through ${config.COINPAY_API_URL}`)
+  } else {
+    say('starting the demo payment provider (CoinPayPortal stand-in)…')
+    const coinpay = await new Promise<{ url: string }>((resolve) => {
+      run({
+        name: 'coinpay-fixture',
+        command: process.execPath,
+        args: ['--import', 'tsx', 'media-node/src/demo/coinpay-fixture-main.ts'],
+        cwd: repoRoot,
+        env: {
+          ...baseEnv,
+          COINPAY_FIXTURE_PORT: String(config.COINPAY_FIXTURE_PORT),
+          COINPAY_FIXTURE_WEBHOOK_URL: `${edgeUrl}/api/billing/coinpay/webhook`,
+          COINPAY_WEBHOOK_SECRET: secrets.COINPAY_WEBHOOK_SECRET,
+          COINPAY_API_KEY: FIXTURE_COINPAY_KEY,
+        },
+        onLine: (line) => {
+          if (line.startsWith('{"event":"ready"')) resolve(JSON.parse(line) as { url: string })
+        },
+      })
+    })
+    billing = { apiUrl: `${coinpay.url}/api`, apiKey: FIXTURE_COINPAY_KEY, webhookSecret: secrets.COINPAY_WEBHOOK_SECRET, demoWalletUrl: `${coinpay.url}/wallet` }
+    say(`demo payment provider at ${coinpay.url} (Plan & billing)`)
+  }
+
   run({
     name: 'media-node',
     command: process.execPath,
@@ -193,14 +223,17 @@ try {
       inspectorPort: await freePort(),
       persistDir: join(config.BT_DATA_DIR, 'wrangler'),
       runDir: join(config.BT_DATA_DIR, 'run', 'edge'),
-      vars: { MEDIA_NODE_URL: mediaNodeUrl, PARTY_URL: partyUrl },
-      secrets: { URL_SIGNING_KEY: secrets.URL_SIGNING_KEY, AUTH_JWT_SECRET: secrets.AUTH_JWT_SECRET },
+      vars: { MEDIA_NODE_URL: mediaNodeUrl, PARTY_URL: partyUrl, COINPAY_API_URL: billing.apiUrl, ...(billing.demoWalletUrl ? { COINPAY_DEMO_WALLET_URL: billing.demoWalletUrl } : {}) },
+      secrets: { URL_SIGNING_KEY: secrets.URL_SIGNING_KEY, AUTH_JWT_SECRET: secrets.AUTH_JWT_SECRET, COINPAY_API_KEY: billing.apiKey, COINPAY_WEBHOOK_SECRET: billing.webhookSecret },
       env: { ...baseEnv, WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(databaseUrl) },
     })),
   })
 
   const timeoutMs = config.START_TIMEOUT_S * 1000 - (Date.now() - started)
   await Promise.all([`${mediaNodeUrl}/healthz`, `${partyUrl}/healthz`, `${edgeUrl}/healthz`].map((url) => waitForHealth(url, timeoutMs, () => stopping)))
+  // Billing reconciliation on the cron trigger's beat (wrangler.toml [triggers]): wrangler dev runs scheduled() on /__scheduled.
+  const beat = setInterval(() => void fetch(`${edgeUrl}/__scheduled?cron=*+*+*+*+*`).catch(() => {}), 30_000)
+  beat.unref()
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   process.stdout.write(
     `${['', `  BitTorrented is running at ${edgeUrl}   (ready in ${seconds} s)`, '  Demo login: demo@bittorrented.local / watch-together', '  Press Ctrl-C to stop.', ''].join('\n')}\n`,

@@ -6,6 +6,7 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare'
 import * as build from '../build/server/index.js'
 import { RequestDb } from '../app/lib/db.server.ts'
 import { getConfig, type EdgeEnv } from '../app/lib/env.server.ts'
+import { reconcileOpenPayments } from '../app/lib/billing/billing.server.ts'
 import { AppError, errorResponse } from '../app/lib/errors.ts'
 import { newNonce, refuseBadRequest, withSecurityHeaders } from '../app/lib/http-guards.server.ts'
 import { enforceRouteScope } from '../app/lib/request-auth.server.ts'
@@ -42,6 +43,20 @@ export default {
       return withSecurityHeaders(res, nonce, sources)
     } finally {
       // Loaders and actions have run by now; the body may still stream, the database is done.
+      ctx.waitUntil(db.close())
+    }
+  },
+  /** The cron trigger (wrangler.toml [triggers]): every open payment asked of CoinPayPortal, so a lost webhook never loses a payment. */
+  async scheduled(_controller: ScheduledController, env: EdgeEnv, ctx: ExecutionContext): Promise<void> {
+    const config = await getConfig(env)
+    if (!config.billing) return
+    const db = new RequestDb(config.databaseUrl)
+    try {
+      const tally = await reconcileOpenPayments(db, config.billing)
+      if (tally.asked) console.log(JSON.stringify({ level: 'info', msg: 'billing reconciled', ...tally }))
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'billing reconciliation failed', error: String(err) }))
+    } finally {
       ctx.waitUntil(db.close())
     }
   },

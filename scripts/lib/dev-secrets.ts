@@ -7,9 +7,11 @@ export interface DevSecrets {
   AUTH_JWT_SECRET: string
   /** The embedded database's password (SCRAM); every client of it must give it. */
   DB_PASSWORD: string
+  /** The webhook secret shared with the loopback CoinPayPortal (when COINPAY_* are not set). */
+  COINPAY_WEBHOOK_SECRET: string
 }
 
-const NAMES = ['URL_SIGNING_KEY', 'AUTH_JWT_SECRET', 'DB_PASSWORD'] as const
+const NAMES = ['URL_SIGNING_KEY', 'AUTH_JWT_SECRET', 'DB_PASSWORD', 'COINPAY_WEBHOOK_SECRET'] as const
 
 /**
  * Secrets for local runs, made once per checkout and kept under the data directory (never

@@ -107,6 +107,8 @@ export async function edgeDevSpec(opts: EdgeDevOptions): Promise<ServerSpec> {
       '--persist-to',
       opts.persistDir,
       '--show-interactive-dev-session=false',
+      // /__scheduled runs the Worker's scheduled() (billing reconciliation) as a cron trigger would.
+      '--test-scheduled',
       // No inspector is opened (patched); the port is only checked for being free.
       '--inspector-port',
       String(opts.inspectorPort),

@@ -11,7 +11,7 @@ import { spawnLogged, type LoggedProcess } from './spawn-logged.ts'
 
 export interface Platform {
   url: string
-  ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number; IPTV_FIXTURE_PORT: number; AUDIO_FIXTURE_PORT: number }
+  ports: { EDGE_PORT: number; MEDIA_NODE_PORT: number; PARTY_PORT: number; DB_PORT: number; IPTV_FIXTURE_PORT: number; AUDIO_FIXTURE_PORT: number; COINPAY_FIXTURE_PORT: number }
   env: Record<string, string | undefined>
   /** The embedded database's URL, with the password this run generated (as `npm run db:*` find it). */
   databaseUrl: string
@@ -29,6 +29,7 @@ export async function startPlatform(opts: { databaseUrl?: string; env?: Record<s
     DB_PORT: await freePort(),
     IPTV_FIXTURE_PORT: await freePort(),
     AUDIO_FIXTURE_PORT: await freePort(),
+    COINPAY_FIXTURE_PORT: await freePort(),
   }
   const env: Record<string, string | undefined> = {
     ...process.env,

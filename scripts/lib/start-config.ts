@@ -13,6 +13,11 @@ const StartConfigSchema = z.object({
   IPTV_FIXTURE_PORT: port(8791),
   /** The loopback podcast and radio service (Podcast Index, iTunes, Radio Browser, feeds, streams). */
   AUDIO_FIXTURE_PORT: port(8792),
+  /** The loopback CoinPayPortal (billing's demo), unless COINPAY_API_URL names a real one. */
+  COINPAY_FIXTURE_PORT: port(8793),
+  COINPAY_API_URL: z.string().url().optional(),
+  COINPAY_API_KEY: z.string().optional(),
+  COINPAY_WEBHOOK_SECRET: z.string().optional(),
   /** Use this PostgreSQL instead of the embedded database. */
   DATABASE_URL: z.string().url().optional(),
   BT_DATA_DIR: z.string().default(join(repoRoot, '.data')),

@@ -158,14 +158,17 @@ create policy "the owner reads the family's payments" on public.billing_payments
 create policy "the owner starts a payment" on public.billing_payments
   for insert to authenticated with check ((select private.is_account_owner(account_id)) and not (select private.selected_profile_is_kids()));
 
+-- Keyed by (event id, type): the provider's event id is `evt_<payment>_<unix seconds>`, so a
+-- payment confirmed and forwarded within one second gets two events under one id.
 create table private.billing_webhook_deliveries (
-  event_id text primary key check (char_length(event_id) <= 200),
+  event_id text not null check (char_length(event_id) <= 200),
   provider_payment_id text check (char_length(provider_payment_id) <= 100),
   type text not null check (char_length(type) <= 60),
   status text check (char_length(status) <= 40),
   -- What it did: 'applied', 'no change', 'unknown payment', 'duplicate'.
   effect text not null,
-  received_at timestamptz not null default now()
+  received_at timestamptz not null default now(),
+  primary key (event_id, type)
 );
 create index billing_webhook_deliveries_payment_type_idx on private.billing_webhook_deliveries (provider_payment_id, type);
 grant all on private.billing_webhook_deliveries to service_role;
@@ -207,13 +210,14 @@ create function private.apply_payment_status(p_provider_payment_id text, p_statu
       return 'paid with a problem';
     end if;
     select make_interval(days => pl.period_days * p.periods) into period from public.plans pl where pl.id = p.plan_id;
-    -- From the end of paid time on the same plan; paid time left on another plan is credited at
-    -- its value (a day of Family is worth two of Individual); a trial is not carried over.
-    select case when e.plan_id = p.plan_id then e.ends_at
+    -- From the end of a trial or of paid time on the same plan (paying early loses nothing);
+    -- paid time left on another plan is credited at its value (a day of Family is worth two of
+    -- Individual).
+    select case when e.kind = 'trial' or e.plan_id = p.plan_id then e.ends_at
                 else now() + (e.ends_at - now()) * ((cur.price_usd / cur.period_days) / (pl.price_usd / pl.period_days))::float8 end
       into base
       from public.account_entitlements e join public.plans cur on cur.id = e.plan_id join public.plans pl on pl.id = p.plan_id
-     where e.account_id = p.account_id and e.kind = 'paid' and e.ends_at > now();
+     where e.account_id = p.account_id and e.ends_at > now();
     insert into public.account_entitlements as e (account_id, plan_id, kind, ends_at, updated_at)
     values (p.account_id, p.plan_id, 'paid', coalesce(base, now()) + period, now())
     on conflict (account_id) do update set plan_id = excluded.plan_id, kind = 'paid', ends_at = excluded.ends_at, updated_at = now();
@@ -224,7 +228,7 @@ create function private.apply_payment_status(p_provider_payment_id text, p_statu
 revoke all on function private.apply_payment_status(text, text, text, text, text, text) from public;
 grant execute on function private.apply_payment_status(text, text, text, text, text, text) to service_role;
 
--- A verified webhook delivery: recorded once by event id (a re-signed retry is the same event), then applied.
+-- A verified webhook delivery: recorded once by event id and type (a re-signed retry is the same event), then applied.
 create function private.record_webhook(p_event_id text, p_type text, p_provider_payment_id text, p_status text, p_coin text, p_crypto_amount text, p_received text, p_tx_hash text)
   returns text language plpgsql security definer set search_path = ''
   as $$
@@ -234,15 +238,15 @@ create function private.record_webhook(p_event_id text, p_type text, p_provider_
     -- The same payment's same event under another id (the cron path's own delivery): a duplicate too.
     if exists (select 1 from private.billing_webhook_deliveries d where d.provider_payment_id = p_provider_payment_id and d.type = p_type and d.event_id <> p_event_id) then
       insert into private.billing_webhook_deliveries (event_id, provider_payment_id, type, status, effect)
-      values (p_event_id, p_provider_payment_id, p_type, p_status, 'duplicate') on conflict (event_id) do nothing;
+      values (p_event_id, p_provider_payment_id, p_type, p_status, 'duplicate') on conflict (event_id, type) do nothing;
       return 'duplicate';
     end if;
     insert into private.billing_webhook_deliveries (event_id, provider_payment_id, type, status, effect)
-    values (p_event_id, p_provider_payment_id, p_type, p_status, 'received') on conflict (event_id) do nothing;
+    values (p_event_id, p_provider_payment_id, p_type, p_status, 'received') on conflict (event_id, type) do nothing;
     if not found then return 'duplicate'; end if;
     v_effect := case when p_provider_payment_id is null then 'no payment'
                      else private.apply_payment_status(p_provider_payment_id, p_status, p_coin, p_crypto_amount, p_received, p_tx_hash) end;
-    update private.billing_webhook_deliveries set effect = v_effect where event_id = p_event_id;
+    update private.billing_webhook_deliveries set effect = v_effect where event_id = p_event_id and type = p_type;
     return v_effect;
   end
   $$;

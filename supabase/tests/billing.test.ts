@@ -87,7 +87,8 @@ describe(`plans and billing on ${testTarget()}`, () => {
   test('a paid payment activates once, events out of order cannot move it back, and prepaying extends the end', async () => {
     await startPayment('family', 1, 'pay-1')
     expect(await apply('pay-1', 'confirmed')).toBe('activated')
-    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 30 })
+    // Paid during the 30-day trial: the month starts when the trial ends.
+    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 60 })
     expect(await apply('pay-1', 'confirmed')).toBe('no change')
     expect(await apply('pay-1', 'forwarded')).toBe('applied')
     expect(await apply('pay-1', 'pending')).toBe('no change')
@@ -97,11 +98,11 @@ describe(`plans and billing on ${testTarget()}`, () => {
       paid: true,
       activated: true,
     })
-    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 30 })
+    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 60 })
     // Two more periods prepaid: from the current end, not from today.
     await startPayment('family', 2, 'pay-2', '19.98')
     expect(await apply('pay-2', 'forwarded')).toBe('activated')
-    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 90 })
+    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 120 })
   })
 
   test('a wrong amount or coin is recorded, not activated; an unknown status is kept without effect; an unknown payment changes nothing', async () => {
@@ -113,7 +114,7 @@ describe(`plans and billing on ${testTarget()}`, () => {
       { id: 'pay-3', paid: true, activated_at: null, problem: '5.00 USDC_POL paid, 9.99 asked' },
       { id: 'pay-4', paid: true, activated_at: null, problem: 'paid in BTC, not USDC_POL as asked' },
     ])
-    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 90 })
+    expect(await entitlement()).toEqual({ plan_id: 'family', kind: 'paid', days: 120 })
     await startPayment('family', 1, 'pay-5')
     expect(await apply('pay-5', 'refund_requested')).toBe('unknown status kept')
     expect((await client.query(`select status, provider_status from public.billing_payments where provider_payment_id = 'pay-5'`)).rows[0]).toEqual({
@@ -130,9 +131,13 @@ describe(`plans and billing on ${testTarget()}`, () => {
     expect(await webhook('evt_pay-6_2', 'payment.confirmed', 'pay-6', 'confirmed')).toBe('duplicate')
     expect(await webhook('cron_pay-6', 'payment.confirmed', 'pay-6', 'confirmed')).toBe('duplicate')
     expect(await webhook('evt_none', 'payment.confirmed', 'nobody', 'confirmed')).toBe('unknown payment')
+    // Confirmed and forwarded within one second share the provider's event id: both count.
+    await startPayment('individual', 1, 'pay-7', '4.99')
+    expect(await webhook('evt_pay-7_1', 'payment.confirmed', 'pay-7', 'confirmed')).toBe('activated')
+    expect(await webhook('evt_pay-7_1', 'payment.forwarded', 'pay-7', 'forwarded')).toBe('applied')
     expect((await client.query(`select count(*)::int as n from public.billing_payments where provider_payment_id = 'pay-6' and activated_at is not null`)).rows[0].n).toBe(1)
-    // Switching from 90 days of Family to Individual credits the Family days at their value (×2) before the new month.
-    expect(await entitlement()).toEqual({ plan_id: 'individual', kind: 'paid', days: 90 * 2 + 30 })
+    // Switching from 120 days of Family to Individual credits the Family days at their value (×2) before the new month; then one more month.
+    expect(await entitlement()).toEqual({ plan_id: 'individual', kind: 'paid', days: 120 * 2 + 30 + 30 })
   })
 
   test('the profile limit follows the entitlement: past its end and grace, new profiles stop at Free’s one; nothing is removed', async () => {

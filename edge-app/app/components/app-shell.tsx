@@ -47,6 +47,9 @@ export function AppShell({ profile, children }: { profile?: ShellProfile; childr
             <li>
               <NavLink to="/account">Account</NavLink>
             </li>
+            <li>
+              <NavLink to="/billing">Plan &amp; billing</NavLink>
+            </li>
           </ul>
         </nav>
         <div className="who">

@@ -38,6 +38,14 @@ function decodedHasControl(raw: string): boolean {
   }
 }
 
+/**
+ * Server-to-server deliveries that come from no page of ours (no Origin) and prove themselves by
+ * a signature over their body instead, checked by their route before anything else.
+ */
+export const SIGNED_WEBHOOK_PATHS: ReadonlySet<string> = new Set(['/api/billing/coinpay/webhook'])
+/** Routes that take a larger body than MAX_BODY_BYTES (an OPML export of thousands of feeds); each reads it bounded itself. */
+export const LARGE_BODY_PATHS: ReadonlyMap<string, number> = new Map([['/podcasts/import', 5 * 1024 * 1024]])
+
 /** The refusal a request gets before routing, or null when it may go on. */
 export function refuseBadRequest(request: Request): Response | null {
   const url = new URL(request.url)
@@ -45,9 +53,9 @@ export function refuseBadRequest(request: Request): Response | null {
     return errorResponse(new AppError('invalid_input', 'The address contains characters that are not allowed.'))
   }
   if (isStateChanging(request.method)) {
-    if (!isSameOriginRequest(request)) return errorResponse(new AppError('not_allowed', 'This request did not come from this site.'))
+    if (!SIGNED_WEBHOOK_PATHS.has(url.pathname) && !isSameOriginRequest(request)) return errorResponse(new AppError('not_allowed', 'This request did not come from this site.'))
     const length = Number(request.headers.get('Content-Length') ?? '0')
-    if (!Number.isFinite(length) || length > MAX_BODY_BYTES) return errorResponse(new AppError('payload_too_large', 'That request is too large.'))
+    if (!Number.isFinite(length) || length > (LARGE_BODY_PATHS.get(url.pathname) ?? MAX_BODY_BYTES)) return errorResponse(new AppError('payload_too_large', 'That request is too large.'))
   }
   return null
 }

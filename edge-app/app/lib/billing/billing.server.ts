@@ -40,6 +40,8 @@ export interface Entitlement {
 
 export interface Payment {
   id: string
+  /** CoinPayPortal's id of it (its status page is public by this id). */
+  providerId: string | null
   planId: string
   periods: number
   amountUsd: number
@@ -61,7 +63,7 @@ export interface Payment {
 export const COINS = ['USDC_POL', 'USDC_SOL', 'USDT', 'BTC', 'ETH', 'SOL', 'POL', 'LTC', 'DOGE'] as const
 const OPEN = new Set(['creating', 'pending', 'confirmed', 'forwarding', 'forwarding_failed'])
 
-const PAYMENT_COLUMNS = `id, plan_id as "planId", periods, amount_usd::float8 as "amountUsd", coin, status, provider_status as "providerStatus",
+const PAYMENT_COLUMNS = `id, provider_payment_id as "providerId", plan_id as "planId", periods, amount_usd::float8 as "amountUsd", coin, status, provider_status as "providerStatus",
   crypto_amount as "cryptoAmount", payment_address as "paymentAddress", expires_at as "expiresAt", tx_hash as "txHash", paid,
   activated_at as "activatedAt", covers_until as "coversUntil", problem, created_at as "createdAt"`
 
