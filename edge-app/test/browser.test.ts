@@ -520,7 +520,7 @@ describe('in Chromium', () => {
     await page.waitForURL('**/party/**')
     await expect.poll(() => page.locator('.party-members li').count(), { timeout: 15_000 }).toBe(1)
     await check('watch party')
-    for (const path of ['/settings', '/account', '/profiles/manage', '/artists/Test%20Tones', '/podcasts', '/radio']) {
+    for (const path of ['/settings', '/account', '/profiles/manage', '/artists/Test%20Tones', '/podcasts', '/radio', '/billing']) {
       await page.goto(path)
       await check(path)
     }
@@ -813,6 +813,38 @@ describe('in Chromium', () => {
     await page.goto('/radio')
     const stations = await page.locator('.station-tile a[aria-label^="Listen"]').allTextContents()
     expect(new Set(stations)).toEqual(new Set(['Sine Wave Radio']))
+    await context.close()
+  })
+
+  test('Plan & billing: the owner buys the Family plan in the demo wallet, and sees it active with its transaction', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Alex')
+    await page.waitForURL('**/browse')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plan & billing' }).click()
+    await page.waitForURL('**/billing')
+    await page.getByRole('heading', { name: 'Family (trial)' }).waitFor()
+    await page.getByLabel('Months').selectOption('3')
+    await page.getByRole('button', { name: 'Continue to payment' }).click()
+    await page.waitForURL(/\/billing\/[0-9a-f-]{36}$/)
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain('($29.97)')
+    expect(await page.getByRole('img', { name: /^QR code of the address/ }).count()).toBe(1)
+    await page.screenshot({ path: join(shots, 'checkout.png'), fullPage: true })
+    const wallet = await context.newPage()
+    await wallet.goto((await page.getByRole('link', { name: 'Pay with the demo wallet' }).getAttribute('href'))!)
+    await wallet.getByRole('button', { name: /^Pay / }).click()
+    await expect.poll(() => page.getByTestId('payment-status').getAttribute('data-active'), { timeout: 30_000 }).toBe('true')
+    expect(await page.getByTestId('payment-status').textContent()).toMatch(/^Paid — your plan is active until/)
+    await page.goto('/billing')
+    await page.getByRole('heading', { name: 'Family', exact: true }).waitFor()
+    const row = page.locator('table.payments tbody tr').first()
+    expect(await row.textContent()).toMatch(/Family × 3\$29\.97.*active until.*0x[0-9a-f]{8}/)
+    // A kids profile sees none of it.
+    await page.goto('/profiles?switch=1')
+    await pickProfile(page, 'Mia')
+    await page.waitForURL('**/browse')
+    await page.goto('/billing')
+    await page.getByText('Only the account owner can see the plan and payments, and not from a kids profile.').waitFor()
     await context.close()
   })
 

@@ -70,3 +70,13 @@ export async function mayLeaveForProfile(request: Request, context: AppLoadConte
   if (pin) return unlockWithPin(request, context, user, pin)
   throw new AppError('pin_required', 'Enter the profile PIN to leave the kids profile.')
 }
+
+/**
+ * Who an account-level page (Plan & billing) acts for: the signed-in user with the profile this
+ * device has selected (so the database's kids checks apply too), and whether the session is in a
+ * kids profile — then billing is not shown at all.
+ */
+export async function accountPerson(request: Request, context: AppLoadContext, user: SessionClaims): Promise<{ person: { userId: string; profileId?: string }; kids: boolean }> {
+  const profile = await selectedProfile(request, context, user)
+  return { person: { userId: user.id, ...(profile ? { profileId: profile.id } : {}) }, kids: await inKidsMode(request, context, user) }
+}

@@ -136,7 +136,7 @@ export function getAccountSummary(db: RequestDb, userId: string, email: string):
     const { rows } = await tx.query<Omit<AccountSummary, 'email'>>(
       `select a.id, a.name, pl.name as "planName", pl.max_profiles as "maxProfiles",
               (select count(*)::int from public.profiles p where p.account_id = a.id) as "profileCount"
-         from public.accounts a join public.plans pl on pl.id = a.plan_id where a.id = $1`,
+         from public.accounts a join public.plans pl on pl.id = private.effective_plan(a.id) where a.id = $1`,
       [accountId],
     )
     return { ...rows[0]!, email }

@@ -5,6 +5,7 @@ import { renderSVG } from 'uqr'
 import { AppShell } from '../components/app-shell.tsx'
 import { refreshPayment, type Payment } from '../lib/billing/billing.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
+import { accountPerson } from '../lib/profile-guard.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
@@ -20,9 +21,9 @@ const POLL_MS = 3000
  * read every few seconds from /api/billing/payments/:id (which asks the provider). An expired
  * payment offers a fresh one for the same plan.
  */
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const user = requireUser(context)
-  const person = { userId: user.id, ...(context.auth.profile ? { profileId: context.auth.profile.id } : {}) }
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { person, kids } = await accountPerson(request, context, requireUser(context))
+  if (kids) throw new Response('Not found', { status: 404 })
   const payment = await refreshPayment(context.db, person, context.config.billing, params.paymentId ?? '')
   if (!payment) throw new Response('Not found', { status: 404 })
   const qr = payment.paymentAddress

@@ -5,17 +5,13 @@ import { AppShell } from '../components/app-shell.tsx'
 import { accountBilling, CheckoutSchema, COINS, listPlans, startCheckout, type Entitlement, type Payment, type Plan } from '../lib/billing/billing.server.ts'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
 import { parseForm } from '../lib/form.server.ts'
+import { accountPerson } from '../lib/profile-guard.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
 import { requireUser } from '../lib/request-auth.server.ts'
 import type { ScopedHandle } from '../lib/route-scope.server.ts'
 
 export const handle: ScopedHandle = { scope: 'account' }
 export const meta: MetaFunction = () => [{ title: 'Plan & billing — BitTorrented' }]
-
-const personOf = (context: LoaderFunctionArgs['context']) => {
-  const user = requireUser(context)
-  return { userId: user.id, ...(context.auth.profile ? { profileId: context.auth.profile.id } : {}) }
-}
 
 /**
  * GET /billing — Plan & billing, for the account owner (not a member, not from a kids profile):
@@ -24,16 +20,17 @@ const personOf = (context: LoaderFunctionArgs['context']) => {
  * CoinPayPortal; crypto has no card on file, so renewing is a new checkout, and prepaying
  * several months extends the end).
  */
-export async function loader({ context }: LoaderFunctionArgs) {
-  const person = personOf(context)
-  const [billing, plans] = await Promise.all([accountBilling(context.db, person), listPlans(context.db, person)])
-  return Response.json({ profile: context.auth.profile, billing, plans, coins: COINS, configured: Boolean(context.config.billing) }, { headers: { 'Cache-Control': 'private, no-store' } })
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { person, kids } = await accountPerson(request, context, requireUser(context))
+  const [billing, plans] = await Promise.all([kids ? null : accountBilling(context.db, person), listPlans(context.db, person)])
+  return Response.json({ profile: context.auth.profile, kids, billing, plans, coins: COINS, configured: Boolean(context.config.billing) }, { headers: { 'Cache-Control': 'private, no-store' } })
 }
 
 /** POST /billing: a checkout for a plan, a number of months and a coin; on to its payment page. */
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
-    const person = personOf(context)
+    const { person, kids } = await accountPerson(request, context, requireUser(context))
+    if (kids) throw new AppError('not_allowed', 'Plans are bought from a grown-up profile.')
     if (!context.config.billing) throw new AppError('unavailable', 'Payments are not set up on this server.')
     const choice = await parseForm(request, CheckoutSchema)
     const paymentId = await startCheckout(context.db, person, context.config.billing, choice)
@@ -43,6 +40,7 @@ export function action({ request, context }: ActionFunctionArgs) {
 
 interface Loaded {
   profile: Profile | null
+  kids: boolean
   billing: { entitlement: Entitlement | null; payments: Payment[]; profiles: number } | null
   plans: Plan[]
   coins: readonly string[]
@@ -94,7 +92,7 @@ export default function Billing() {
     return (
       <AppShell profile={d.profile ?? undefined}>
         <h1>Plan &amp; billing</h1>
-        <p>Only the account owner can see the plan and payments{d.profile?.isKids ? ', and not from a kids profile' : ''}.</p>
+        <p>Only the account owner can see the plan and payments{d.kids ? ', and not from a kids profile' : ''}.</p>
       </AppShell>
     )
   }

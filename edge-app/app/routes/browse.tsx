@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
 import { Link, useLoaderData } from '@remix-run/react'
 import type { ReactElement, ReactNode } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
+import { renewalReminder } from '../lib/billing/billing.server.ts'
 import { listHomeShelves, listRecentTorrents, type CatalogTorrent, type HomeShelves } from '../lib/catalog.server.ts'
 import { artistPath, formatBytes } from '../lib/format.ts'
 import { getProfileHome, type ProfileHome, type ReadingItem, type ResumeItem, type SavedItem } from '../lib/profile-data.server.ts'
@@ -17,7 +18,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const home = await getProfileHome(context.db, ctx)
   const recent = await listRecentTorrents(context.db, ctx)
   const shelves = await listHomeShelves(context.db, ctx)
-  return Response.json({ profile: ctx.profile, home, recent, shelves })
+  const reminder = await renewalReminder(context.db, ctx)
+  return Response.json({ profile: ctx.profile, home, recent, shelves, reminder })
 }
 
 function formatMinutes(seconds: number): string {
@@ -106,10 +108,26 @@ function readingTile(item: ReadingItem) {
 }
 
 export default function Browse() {
-  const { profile, home, recent, shelves } = useLoaderData<typeof loader>() as { profile: Profile; home: ProfileHome; recent: CatalogTorrent[]; shelves: HomeShelves }
+  const { profile, home, recent, shelves, reminder } = useLoaderData<typeof loader>() as {
+    profile: Profile
+    home: ProfileHome
+    recent: CatalogTorrent[]
+    shelves: HomeShelves
+    reminder: Awaited<ReturnType<typeof renewalReminder>>
+  }
   return (
     <AppShell profile={profile}>
       <h1>Hi, {profile.name}</h1>
+      {reminder && (
+        <p className="renewal" role="status">
+          {reminder.state === 'active'
+            ? `Your ${reminder.planName} ${reminder.kind === 'trial' ? 'trial' : 'plan'} ends on ${new Date(reminder.endsAt).toLocaleDateString()}.`
+            : reminder.state === 'grace'
+              ? `Your ${reminder.planName} plan has ended; everything keeps working until ${new Date(reminder.graceEndsAt).toLocaleDateString()}.`
+              : `Your ${reminder.planName} plan has ended: the Free plan's limits apply. Nothing was deleted.`}{' '}
+          <Link to="/billing">Renew in Plan &amp; billing</Link>
+        </p>
+      )}
       <Row id="continue" title="Continue watching" items={home.continueWatching} empty="Nothing in progress. What you start watching shows up here." tile={resumeTile} />
       {home.continueListening.length > 0 && <Row id="continue-listening" title="Continue listening" items={home.continueListening} empty="" tile={resumeTile} />}
       {home.continueReading.length > 0 && <Row id="continue-reading" title="Continue reading" items={home.continueReading} empty="" tile={readingTile} />}

@@ -101,6 +101,20 @@ export async function accountBilling(db: RequestDb, person: Person): Promise<{ a
   })
 }
 
+/** What the owner should be reminded of on the home page: a plan ending within 7 days, in its grace period, or ended (null otherwise, and for anyone but the owner). */
+export function renewalReminder(db: RequestDb, person: Person): Promise<{ state: Entitlement['state']; kind: Entitlement['kind']; planName: string; endsAt: string; graceEndsAt: string } | null> {
+  return db.asPerson(person, async (tx) => {
+    const { rows } = await tx.query<{ state: Entitlement['state']; kind: Entitlement['kind']; planName: string; endsAt: string; graceEndsAt: string }>(
+      `select case when e.ends_at > now() then 'active' when e.ends_at + private.billing_grace() > now() then 'grace' else 'expired' end as state,
+              e.kind, pl.name as "planName", e.ends_at as "endsAt", e.ends_at + private.billing_grace() as "graceEndsAt"
+         from public.account_entitlements e join public.accounts a on a.id = e.account_id join public.plans pl on pl.id = e.plan_id
+        where a.owner_id = $1 and e.ends_at < now() + interval '7 days'`,
+      [person.userId],
+    )
+    return rows[0] ?? null
+  })
+}
+
 export async function findPayment(db: RequestDb, person: Person, paymentId: string): Promise<Payment | null> {
   if (!z.string().uuid().safeParse(paymentId).success) return null
   return db.asPerson(person, async (tx) => (await tx.query<Payment>(`select ${PAYMENT_COLUMNS} from public.billing_payments where id = $1`, [paymentId])).rows[0] ?? null)
