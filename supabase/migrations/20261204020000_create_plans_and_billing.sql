@@ -210,6 +210,9 @@ create function private.apply_payment_status(p_provider_payment_id text, p_statu
       return 'paid with a problem';
     end if;
     select make_interval(days => pl.period_days * p.periods) into period from public.plans pl where pl.id = p.plan_id;
+    -- The account's entitlement row is locked first: two payments of one account activated at
+    -- once would otherwise both extend the same end (one month lost; bench:billing found it).
+    perform 1 from public.account_entitlements e where e.account_id = p.account_id for update;
     -- From the end of a trial or of paid time on the same plan (paying early loses nothing);
     -- paid time left on another plan is credited at its value (a day of Family is worth two of
     -- Individual).

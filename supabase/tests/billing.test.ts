@@ -140,6 +140,24 @@ describe(`plans and billing on ${testTarget()}`, () => {
     expect(await entitlement()).toEqual({ plan_id: 'individual', kind: 'paid', days: 120 * 2 + 30 + 30 })
   })
 
+  test('two payments of one account activated at the same moment both count (the entitlement is locked)', async () => {
+    const other = await connect(db.url)
+    try {
+      await startPayment('individual', 1, 'pay-c1', '4.99')
+      await startPayment('individual', 1, 'pay-c2', '4.99')
+      const before = (await entitlement())!.days
+      await Promise.all(
+        [
+          [client, 'pay-c1'],
+          [other, 'pay-c2'],
+        ].map(([c, id]) => (c as pg.Client).query(`select private.apply_payment_status($1, 'confirmed', null, null, null, null)`, [id])),
+      )
+      expect((await entitlement())!.days).toBe(before + 60)
+    } finally {
+      await other.end()
+    }
+  })
+
   test('the profile limit follows the entitlement: past its end and grace, new profiles stop at Free’s one; nothing is removed', async () => {
     await client.query(`update public.account_entitlements set ends_at = now() - interval '8 days' where account_id = $1`, [account])
     const before = (await client.query('select count(*)::int as n from public.profiles where account_id = $1', [account])).rows[0].n
