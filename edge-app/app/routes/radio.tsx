@@ -18,11 +18,11 @@ import type { ScopedHandle } from '../lib/route-scope.server.ts'
 export const handle: ScopedHandle = { scope: 'profile' }
 export const meta: MetaFunction = () => [{ title: 'Radio — BitTorrented' }]
 
-const SEARCH_FIELDS = ['name', 'tag', 'countrycode', 'language'] as const
+const SEARCH_FIELDS = ['name', 'tag', 'countrycode', 'language', 'codec'] as const
 
 /**
  * GET /radio — the profile's favourite and recent stations, the directory (Radio Browser's most
- * voted, or a search by `?name=&tag=&countrycode=&language=`), and with `?station=<id>` the
+ * voted, or a search by `?name=&tag=&countrycode=&language=&codec=`), and with `?station=<id>` the
  * station playing through the media node with what is on now. A kids profile sees only the
  * stations an adult allowed it (the directory's answer passes through the same RLS).
  */
@@ -209,6 +209,17 @@ export default function Radio() {
           </label>
           <label>
             Language <input name="language" defaultValue={d.search.language ?? ''} placeholder="dutch" />
+          </label>
+          <label>
+            Format{' '}
+            <select name="codec" defaultValue={d.search.codec ?? ''}>
+              <option value="">Any</option>
+              <option value="MP3">MP3</option>
+              <option value="AAC">AAC</option>
+              <option value="AAC+">AAC+</option>
+              <option value="OGG">Ogg</option>
+              <option value="FLAC">FLAC</option>
+            </select>
           </label>
           <button type="submit" className="button">
             Find stations

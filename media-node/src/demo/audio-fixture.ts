@@ -692,7 +692,7 @@ export async function startAudioFixture(opts: { port: number; workDir: string; n
             has(q.get('tag'), s.tags) &&
             has(q.get('language'), s.languages) &&
             (!q.get('countrycode') || s.countrycode.toLowerCase() === q.get('countrycode')!.toLowerCase()) &&
-            (!q.get('codec') || q.get('codec')!.toLowerCase() === 'mp3'),
+            (!q.get('codec') || q.get('codec')!.toLowerCase() === (s.hls ? 'aac' : 'mp3')),
         )
         const order = q.get('order') ?? 'name'
         list = [...list].sort((a, b) => (order === 'votes' ? a.votes - b.votes : order === 'clickcount' ? (clicks.get(a.uuid) ?? 0) - (clicks.get(b.uuid) ?? 0) : a.name.localeCompare(b.name)))
