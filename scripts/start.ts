@@ -13,6 +13,7 @@ import { loadOrCreateDevSecrets } from './lib/dev-secrets.ts'
 import { edgeDevSpec, partyDevSpec } from './lib/dev-servers.ts'
 import { freePort } from './lib/free-port.ts'
 import { loadStartConfig } from './lib/start-config.ts'
+import { releaseStartLock, takeStartLock } from './lib/start-lock.ts'
 import { waitForHealth } from './lib/wait-for-health.ts'
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`)
@@ -34,6 +35,14 @@ function withPassword(url: string): string {
 }
 
 const config = loadStartConfig(process.env)
+const lockFile = join(repoRoot, 'edge-app', '.start.lock')
+const held = takeStartLock(lockFile, { pid: process.pid, url: `http://127.0.0.1:${config.EDGE_PORT}`, startedAt: new Date().toISOString() })
+if (held) {
+  say(`BitTorrented is already running from this checkout (pid ${held.pid}, ${held.url}, since ${held.startedAt}).`)
+  say('Stop that one first (Ctrl-C in its terminal): two starts rebuild the same edge-app/build and break each other.')
+  process.exit(1)
+}
+process.on('exit', () => releaseStartLock(lockFile, process.pid))
 const secrets = await loadOrCreateDevSecrets(config.BT_DATA_DIR)
 const children: RunningChild[] = []
 let db: EmbeddedDatabase | null = null

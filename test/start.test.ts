@@ -50,6 +50,14 @@ describe('npm start', () => {
     expect(migrateRun.output()).toMatch(/"applied":0/)
   })
 
+  test('a second npm start in the same checkout is refused at once, naming the running one (issue #24)', async () => {
+    const second = spawnLogged(['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env: { ...platform.env, EDGE_PORT: '1' } })
+    expect(await second.exited).toBe(1)
+    expect(second.output()).toContain(`BitTorrented is already running from this checkout (pid ${platform.process.child.pid}, ${platform.url}`)
+    // The running one is untouched.
+    expect((await fetch(`${platform.url}/healthz`)).status).toBe(200)
+  })
+
   test('Ctrl-C stops every part and frees every port', async () => {
     expect(await platform.stop()).toBe(0)
     for (const port of Object.values(platform.ports)) expect(await isListening(port)).toBe(false)

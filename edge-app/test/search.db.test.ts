@@ -412,4 +412,11 @@ describe(`catalog search on ${testTarget()}`, () => {
     const { rows: h } = await withClient(db.url, (c) => c.query(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 1`, [ctx.profileId]))
     expect(h[0]?.query).toBe('galaxy')
   })
+
+  test('the same search again is one entry, moved to the top (issue #24)', async () => {
+    for (const q of ['test card', 'lanterns', 'Test Card', 'test card']) await search({ q })
+    const { rows } = await withClient(db.url, (c) => c.query(`select query from public.search_history where profile_id = $1 order by searched_at desc`, [ctx.profileId]))
+    expect(rows.map((r) => r.query).slice(0, 3)).toEqual(['test card', 'lanterns', 'galaxy'])
+    expect(rows.filter((r) => r.query.toLowerCase() === 'test card')).toHaveLength(1)
+  })
 })

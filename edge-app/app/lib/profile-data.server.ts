@@ -85,7 +85,12 @@ export function getProfileHome(db: RequestDb, ctx: ProfilePerson): Promise<Profi
            from public.favorites f where profile_id = $1 order by created_at desc limit 50`,
         p,
       ),
-      await tx.query<{ query: string }>(`select query from public.search_history where profile_id = $1 order by searched_at desc limit 10`, p),
+      // Distinct (older duplicates from before searches were recorded once), most recent first.
+      await tx.query<{ query: string }>(
+        `select query from (select distinct on (lower(query)) query, searched_at from public.search_history where profile_id = $1 order by lower(query), searched_at desc) s
+          order by searched_at desc limit 10`,
+        p,
+      ),
     ]
     return {
       continueWatching: resume.rows.filter((r) => r.mediaType !== 'audio').slice(0, 20),

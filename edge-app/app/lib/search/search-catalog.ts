@@ -113,7 +113,12 @@ export function searchCatalog(db: RequestDb, ctx: SearchContext, p: SearchParams
     const hits = rows.slice(0, p.limit)
 
     if (recordHistory && hasText && !cursor) {
-      await tx.query('insert into public.search_history (profile_id, query) values ($1, $2)', [ctx.profileId, p.q.trim().slice(0, 200)])
+      // One entry per query (in any case), most recent first: the same search again moves it to the top.
+      await tx.query(
+        `with earlier as (delete from public.search_history where profile_id = $1 and lower(query) = lower($2))
+         insert into public.search_history (profile_id, query) values ($1, $2)`,
+        [ctx.profileId, p.q.trim().slice(0, 200)],
+      )
     }
     const last = rows[p.limit - 1]
     return {
