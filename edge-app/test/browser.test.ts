@@ -532,8 +532,15 @@ describe('in Chromium', () => {
     const { context, page } = await newPage()
     await page.goto('/')
     const href = await page.locator('link[rel="manifest"]').getAttribute('href')
-    const manifest = (await (await page.request.get(href!)).json()) as { name: string; start_url: string; display: string; icons: Array<{ src: string; sizes: string; type: string }> }
-    expect(manifest).toMatchObject({ name: 'BitTorrented', display: 'standalone', start_url: '/profiles' })
+    const manifest = (await (await page.request.get(href!)).json()) as {
+      id: string
+      name: string
+      start_url: string
+      display: string
+      icons: Array<{ src: string; sizes: string; type: string; purpose?: string }>
+    }
+    expect(manifest).toMatchObject({ id: '/profiles', name: 'BitTorrented', display: 'standalone', start_url: '/profiles' })
+    expect(manifest.icons).toContainEqual(expect.objectContaining({ purpose: 'maskable', sizes: '512x512' }))
     for (const size of ['192x192', '512x512']) {
       const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png')!
       expect((await page.request.get(icon.src)).headers()['content-type']).toMatch(/image\/png/)
@@ -544,6 +551,9 @@ describe('in Chromium', () => {
     await context.setOffline(true)
     await page.goto('/browse').catch(() => {})
     await expect.poll(() => page.locator('h1').textContent()).toBe('You are offline')
+    // Back online, the page asked for loads by itself (here: sign-in, as nobody is signed in).
+    await context.setOffline(false)
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).not.toBe('You are offline')
     await context.close()
   })
 
