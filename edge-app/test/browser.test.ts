@@ -322,6 +322,9 @@ describe('in Chromium', () => {
     await page.getByRole('link', { name: 'Search' }).click()
     await page.getByRole('searchbox').fill('test card')
     await page.getByRole('button', { name: 'Search' }).click()
+    // Empty filters are left out of the address (issue #24).
+    await expect.poll(() => new URL(page.url()).search).toMatch(/^\?q=test\+card/)
+    expect(new URL(page.url()).search).not.toMatch(/=(&|$)/)
     await expect
       .poll(async () => (await page.getByRole('list', { name: 'Results' }).locator('a').allTextContents()).sort())
       .toEqual(['BitTorrented Test Card (2026) [360p H264 AAC]', 'BitTorrented Test Card HEVC (2026) [360p x265]', 'BitTorrented Test Card Surround (2026) [360p H264 AC3]'])

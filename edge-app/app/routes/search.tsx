@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react'
 import { AppShell } from '../components/app-shell.tsx'
 import { formatBytes } from '../lib/format.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -58,6 +58,14 @@ export default function Search() {
   const { profile, result } = useLoaderData<typeof loader>() as { profile: Profile; result: SearchResult }
   const [params] = useSearchParams()
   const busy = useNavigation().state === 'loading'
+  const submit = useSubmit()
+  // Empty filters stay out of the address (`?q=tones`, not `?q=tones&yearFrom=&yearTo=`); without script the form still works.
+  const submitFilled = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    const kept = new URLSearchParams()
+    for (const [k, v] of new FormData(e.currentTarget)) if (typeof v === 'string' && v.trim() !== '') kept.append(k, v)
+    submit(kept, { method: 'get' })
+  }
   const q = params.get('q') ?? ''
   const chosen = (key: string) => new Set(params.getAll(key))
   const nextPage = () => {
@@ -68,7 +76,7 @@ export default function Search() {
   return (
     <AppShell profile={profile}>
       <h1>Search</h1>
-      <Form method="get" role="search" className="search-form">
+      <Form method="get" role="search" className="search-form" onSubmit={submitFilled}>
         <label className="grow">
           <span className="visually-hidden">Search the catalog</span>
           <input type="search" name="q" defaultValue={q} placeholder="Title, year, quality…  (quotes for a phrase, -word to exclude)" autoFocus maxLength={200} />
