@@ -31,7 +31,10 @@ describe('npm start', () => {
     // The CSS comes from the Worker's static assets.
     const css = html.match(/href="(\/assets\/[^"]+\.css)"/)?.[1]
     expect(css).toBeDefined()
-    expect((await fetch(new URL(css!, platform.url))).status).toBe(200)
+    const asset = await fetch(new URL(css!, platform.url))
+    expect(asset.status).toBe(200)
+    // Hashed build files never change under their name: cached for a year, never revalidated (issue #24).
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
     const status = await (await fetch(`${platform.url}/status`)).text()
     expect(status).toContain('Everything is running')
   })
