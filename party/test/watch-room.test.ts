@@ -220,6 +220,28 @@ describe('watch party on partykit dev', () => {
     back.close()
   }, 30_000)
 
+  test('a guest’s own pause (a key, the end of the film) is no request: no alert, back in step; a refusal clears with the next state (issue #24)', async () => {
+    const room = newPartyRoomId()
+    const group = await members(room, [{ id: 'host' }, { id: 'guest' }])
+    const [host, guest] = group as [SimulatedMember, SimulatedMember]
+    host.client.play()
+    await until(() => group.every((m) => !m.player.paused()), 5000, 'all playing')
+    // The guest's player pauses by itself (K, Space, the player's button): the party plays on, and so does the guest.
+    guest.player.pause()
+    guest.client.onPlayerEvent('pause')
+    await until(() => !guest.player.paused(), 2000, 'guest back in step')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(guest.client.lastError).toBeNull()
+    expect(host.client.playback?.phase).toBe('playing')
+    // An explicit refused command shows its refusal until the party's state next changes.
+    guest.client.pause()
+    await until(() => guest.client.lastError?.code === 'not_allowed', 5000, 'refusal')
+    host.client.pause()
+    await until(() => guest.client.playback?.phase === 'paused', 5000, 'paused')
+    expect(guest.client.lastError).toBeNull()
+    group.forEach((m) => m.close())
+  }, 30_000)
+
   test('chat reaches everyone in order; a flood is rate-limited; reactions are checked against the list', async () => {
     const room = newPartyRoomId()
     const a = await rawMember(room, 'ann')

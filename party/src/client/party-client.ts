@@ -17,6 +17,8 @@ export interface PartyPlayer {
   paused(): boolean
   /** Wants to play but has not the data to. */
   buffering(): boolean
+  /** Reached the end of the media (its own pause there is not a request to pause the party). */
+  ended?(): boolean
   play(): void
   pause(): void
   seek(positionS: number): void
@@ -133,8 +135,14 @@ export class PartyClient {
       return
     }
     const wantsPlaying = p.phase === 'playing'
+    // A guest's own play or pause (a key, the player's button, the end of the film) is no request
+    // the room would refuse: the player is put back where the party is, without an error.
+    if (!this.canControl) {
+      if (!player.ended?.()) this.apply()
+      return
+    }
     if (kind === 'play' && !wantsPlaying && !this.startTimer) this.play()
-    else if (kind === 'pause' && wantsPlaying && this.serverNow() >= p.serverTime) this.pause()
+    else if (kind === 'pause' && wantsPlaying && !player.ended?.() && this.serverNow() >= p.serverTime) this.pause()
   }
 
   get canControl(): boolean {
@@ -242,6 +250,8 @@ export class PartyClient {
         break
       }
       case 'playback':
+        // A refusal is about the state it was refused in: the next state clears it.
+        this.lastError = null
         this.setPlayback(message.playback)
         break
       case 'members':

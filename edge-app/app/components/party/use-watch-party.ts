@@ -58,6 +58,7 @@ export function useWatchParty(media: React.RefObject<HTMLMediaElement | null>, c
       position: () => el.currentTime,
       paused: () => el.paused,
       buffering: () => !el.ended && el.readyState < HAVE_FUTURE_DATA,
+      ended: () => el.ended,
       play: () => {
         el.play().then(
           () => {
