@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare'
-import { useLoaderData } from '@remix-run/react'
-import { useRef } from 'react'
+import { useLoaderData, useNavigate } from '@remix-run/react'
+import { useCallback, useRef } from 'react'
 import { AppShell } from '../components/app-shell.tsx'
 import { StartPartyForm } from '../components/party/start-party-form.tsx'
 import { MediaPlayer } from '../components/player/media-player.tsx'
@@ -43,7 +43,11 @@ export default function Watch() {
   }
   const title = fileName(file.path)
   const media = useRef<HTMLMediaElement | null>(null)
-  usePlayerControls(media, title, torrent.name)
+  const navigate = useNavigate()
+  // Back leaves the player for the title it was opened from (the history entry before, when there is one).
+  // (React Router numbers its history entries: idx > 0 means the app itself led here.)
+  const back = useCallback(() => ((window.history.state as { idx?: number } | null)?.idx ? navigate(-1) : navigate(`/torrents/${torrent.infoHash}`)), [navigate, torrent.infoHash])
+  const { keyboard } = usePlayerControls(media, title, torrent.name, back)
   // "Play the next one automatically" (player settings) decides whether a queue moves on by itself.
   const next = useQueueNext(media, torrent.infoHash, file.index, settings.autoplayNext)
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
@@ -59,7 +63,11 @@ export default function Watch() {
       )}
       {next !== null && <p className="tile-meta">Next in the queue: file {next + 1} of the torrent.</p>}
       <p className="tile-meta">Streaming from the swarm: only the parts you watch are fetched.</p>
-      <p className="tile-meta">Keys: Space or K play/pause · ←/→ 10 s · ↑/↓ volume · M mute · F full screen · C subtitles · P picture-in-picture</p>
+      <p className="tile-meta" data-testid="key-hints">
+        {keyboard
+          ? 'Keys: Space or K play/pause · ←/→ 10 s · ↑/↓ volume · M mute · F full screen · C subtitles · P picture-in-picture · Esc back'
+          : 'OK play/pause · ←/→ 10 s · ↑/↓ volume · Back to the title'}
+      </p>
     </AppShell>
   )
 }

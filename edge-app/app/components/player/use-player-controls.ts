@@ -1,11 +1,18 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+
+/** The keys a TV remote sends for Back (and a keyboard's Escape and Backspace). */
+const BACK_KEYS = new Set(['Escape', 'Backspace', 'GoBack', 'BrowserBack'])
 
 /**
- * Keys, as in the players people know: Space/K play-pause, ←/→ (J/L) 10 s back/forward,
- * ↑/↓ volume, M mute, F full screen, C subtitles on/off, P picture-in-picture. And the Media
- * Session, so lock screens, headsets and TV remotes control playback too.
+ * Keys, as in the players people know: Space/K (and a remote's OK/Enter) play-pause, ←/→ (J/L)
+ * 10 s back/forward, ↑/↓ volume, M mute, F full screen, C subtitles on/off, P
+ * picture-in-picture, and Back (Escape, Backspace, a remote's Back) leaves the player for where
+ * the person came from (`onBack`). And the Media Session — metadata, playback state and position
+ * kept current — so lock screens, headsets and TV remotes show and control playback too.
+ * Returns whether the person has used a keyboard's letter keys (so only then are those hinted).
  */
-export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null>, title: string, album: string) {
+export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null>, title: string, album: string, onBack?: () => void): { keyboard: boolean } {
+  const [keyboard, setKeyboard] = useState(false)
   useEffect(() => {
     const el = media.current
     if (!el) return
@@ -16,7 +23,16 @@ export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null
       const target = e.target as HTMLElement | null
       if (e.altKey || e.ctrlKey || e.metaKey || (target && /^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName))) return
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key
+      if (BACK_KEYS.has(key) && onBack) {
+        // Escape leaves full screen first, as browsers do; the next Back leaves the player.
+        if (document.fullscreenElement) return
+        e.preventDefault()
+        onBack()
+        return
+      }
+      if (/^[a-z]$/.test(key)) setKeyboard(true)
       const actions: Record<string, () => void> = {
+        Enter: () => (el.paused ? void el.play() : el.pause()),
         ' ': () => (el.paused ? void el.play() : el.pause()),
         k: () => (el.paused ? void el.play() : el.pause()),
         ArrowLeft: () => seek(-10),
@@ -45,6 +61,25 @@ export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null
       action()
     }
     window.addEventListener('keydown', onKey)
+    const session = 'mediaSession' in navigator ? navigator.mediaSession : null
+    const onState = () => {
+      if (!session) return
+      session.playbackState = el.paused ? 'paused' : 'playing'
+      if (Number.isFinite(el.duration) && el.duration > 0) {
+        try {
+          session.setPositionState({ duration: el.duration, position: Math.min(el.currentTime, el.duration), playbackRate: el.playbackRate })
+        } catch {}
+      }
+    }
+    let lastPosition = 0
+    const onTime = () => {
+      if (Math.abs(el.currentTime - lastPosition) >= 5) {
+        lastPosition = el.currentTime
+        onState()
+      }
+    }
+    for (const ev of ['play', 'pause', 'seeked', 'ratechange', 'loadedmetadata']) el.addEventListener(ev, onState)
+    el.addEventListener('timeupdate', onTime)
     if ('mediaSession' in navigator) {
       navigator.mediaSession.metadata = new MediaMetadata({ title, album })
       const handlers: Array<[MediaSessionAction, MediaSessionActionHandler]> = [
@@ -62,6 +97,11 @@ export function usePlayerControls(media: React.RefObject<HTMLMediaElement | null
         }
       }
     }
-    return () => window.removeEventListener('keydown', onKey)
-  }, [media, title, album])
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      for (const ev of ['play', 'pause', 'seeked', 'ratechange', 'loadedmetadata']) el.removeEventListener(ev, onState)
+      el.removeEventListener('timeupdate', onTime)
+    }
+  }, [media, title, album, onBack])
+  return { keyboard }
 }
