@@ -413,6 +413,18 @@ describe(`catalog search on ${testTarget()}`, () => {
     expect(h[0]?.query).toBe('galaxy')
   })
 
+  test('Recently added holds only what can be watched, heard or read (issue #24)', async () => {
+    await withClient(db.url, async (c) => {
+      await c.query(`insert into catalog.torrents (info_hash, name, size_bytes, file_count, source, discovered_at) values ($1, 'alice.txt', 15, 1, 'demo', now() + interval '1 day')`, [
+        'a1'.repeat(20),
+      ])
+      await c.query(`insert into catalog.torrent_files (info_hash, file_index, path, size_bytes, media_type) values ($1, 0, 'alice.txt', 15, 'other')`, ['a1'.repeat(20)])
+    })
+    const recent = (await listRecentTorrents(requestDb, ctx)).map((t) => t.name)
+    expect(recent.length).toBeGreaterThan(0)
+    expect(recent).not.toContain('alice.txt')
+  })
+
   test('the same search again is one entry, moved to the top (issue #24)', async () => {
     for (const q of ['test card', 'lanterns', 'Test Card', 'test card']) await search({ q })
     const { rows } = await withClient(db.url, (c) => c.query(`select query from public.search_history where profile_id = $1 order by searched_at desc`, [ctx.profileId]))

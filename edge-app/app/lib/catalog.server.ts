@@ -9,7 +9,20 @@ const TORRENT_COLUMNS = `info_hash as "infoHash", name, size_bytes::float8 as "s
   title, year, season, episode, resolution, content_type as "contentType", content_rating as "contentRating", artist`
 
 export function listRecentTorrents(db: RequestDb, ctx: ProfilePerson, limit = 24): Promise<CatalogTorrent[]> {
-  return db.asPerson(ctx, async (tx) => (await tx.query<CatalogTorrent>(`select ${TORRENT_COLUMNS} from catalog.torrents order by discovered_at desc, name limit $1`, [limit])).rows)
+  // Only what can be watched, heard or read: a torrent whose files are all text or other things is no home-row tile (issue #24); one whose file list is not known yet stays.
+  return db.asPerson(
+    ctx,
+    async (tx) =>
+      (
+        await tx.query<CatalogTorrent>(
+          `select ${TORRENT_COLUMNS} from catalog.torrents t
+            where exists (select 1 from catalog.torrent_files f where f.info_hash = t.info_hash and f.media_type in ('video', 'audio', 'ebook'))
+               or not exists (select 1 from catalog.torrent_files f where f.info_hash = t.info_hash)
+            order by discovered_at desc, name limit $1`,
+          [limit],
+        )
+      ).rows,
+  )
 }
 
 export function findTorrent(db: RequestDb, ctx: ProfilePerson, infoHash: string): Promise<{ torrent: CatalogTorrent; files: CatalogFile[] } | null> {
