@@ -849,6 +849,9 @@ describe('in Chromium', () => {
     await page.goto('/radio')
     const stations = await page.locator('.station-tile a[aria-label^="Listen"]').allTextContents()
     expect(new Set(stations)).toEqual(new Set(['Sine Wave Radio']))
+    // A search that finds nothing says so, simply (issue #24).
+    await page.goto('/search?q=qqxzzv')
+    expect(await page.getByRole('status').first().textContent()).toBe('Nothing found for “qqxzzv”.')
     await context.close()
   })
 

@@ -109,7 +109,10 @@ export default function Search() {
       <p role="status" className="tile-meta">
         {busy
           ? 'Searching…'
-          : `${result.total.estimate ? 'about ' : ''}${result.total.count.toLocaleString('en')} ${result.total.count === 1 ? 'result' : 'results'}${result.matchedBy === 'fuzzy' ? ` — no exact match, showing results for “${result.correctedTo ?? q}”` : ''}`}
+          : result.total.count === 0 && q.trim()
+            ? // Nothing at all (a kids profile searching words only hidden titles hold, too): said simply (issue #24).
+              `Nothing found for “${q.trim()}”.`
+            : `${result.total.estimate ? 'about ' : ''}${result.total.count.toLocaleString('en')} ${result.total.count === 1 ? 'result' : 'results'}${result.matchedBy === 'fuzzy' ? ` — no exact match, showing results for “${result.correctedTo ?? q}”` : ''}`}
       </p>
       <ul className="file-list" aria-label="Results">
         {result.hits.map((h) => (
