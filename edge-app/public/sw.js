@@ -1,7 +1,7 @@
 // BitTorrented's service worker: keeps the app shell (offline page, icons, built assets) so the
 // installed app opens without a connection and says so, instead of a browser error page.
 // Media, API calls and signed URLs are never cached here.
-const SHELL = 'bt-shell-v2'
+const SHELL = 'bt-shell-v3'
 const PRECACHE = ['/offline.html', '/favicon.svg', '/icon-192.png', '/icon-512.png', '/icon-maskable-512.png', '/manifest.webmanifest']
 
 // Stored as fresh responses: the asset server may redirect /offline.html to /offline, and a

@@ -234,3 +234,41 @@ export async function requestRefresh(db: RequestDb, ctx: ProfilePerson, provider
   const changed = await db.asPerson(ctx, async (tx) => (await tx.query('update public.iptv_providers set refresh_requested_at = now() where id = $1', [providerId])).rowCount)
   if (!changed) throw new AppError('not_allowed', 'Only the account owner, from a grown-up profile, can refresh a provider.')
 }
+
+export interface KidsGroupAllowance {
+  profileId: string
+  name: string
+  /** The groups allowed to this kids profile. */
+  allowed: Array<{ providerId: string; group: string }>
+}
+
+/** The family's kids profiles and the groups each may watch; empty unless the person is the account manager on a grown-up profile. */
+export function kidsGroupAllowances(db: RequestDb, ctx: ProfilePerson): Promise<KidsGroupAllowance[]> {
+  return db.asPerson(ctx, async (tx) => {
+    const { rows } = await tx.query<KidsGroupAllowance>(
+      `select k.id as "profileId", k.name,
+              coalesce((select json_agg(json_build_object('providerId', g.provider_id, 'group', g.group_name)) from public.live_kids_groups g where g.kids_profile_id = k.id), '[]') as allowed
+         from public.profiles k join public.profiles me on me.id = $1 and me.account_id = k.account_id
+        where k.is_kids and (select private.is_account_manager(k.account_id)) order by k.name`,
+      [ctx.profileId],
+    )
+    return rows
+  })
+}
+
+/** Allows (or withdraws) a channel group for a kids profile; only the account manager, from a grown-up profile. */
+export async function setKidsGroup(db: RequestDb, ctx: ProfilePerson, kidsProfileId: string, providerId: string, group: string, allowed: boolean): Promise<void> {
+  await db.asPerson(ctx, async (tx) => {
+    try {
+      if (allowed) {
+        await tx.query(
+          `insert into public.live_kids_groups (account_id, kids_profile_id, provider_id, group_name) select p.account_id, p.id, $2, $3 from public.profiles p where p.id = $1 on conflict do nothing`,
+          [kidsProfileId, providerId, group],
+        )
+      } else await tx.query('delete from public.live_kids_groups where kids_profile_id = $1 and provider_id = $2 and group_name = $3', [kidsProfileId, providerId, group])
+    } catch (err) {
+      if ((err as { code?: string }).code === '42501') throw new AppError('not_allowed', 'Only the account owner, from a grown-up profile, chooses what kids profiles watch.')
+      throw err
+    }
+  })
+}

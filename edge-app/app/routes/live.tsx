@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { z } from 'zod'
 import { AppShell } from '../components/app-shell.tsx'
 import { GuideGrid } from '../components/live/guide-grid.tsx'
+import { ToggleForm } from '../components/toggle-form.tsx'
 import { LivePlayer } from '../components/live/live-player.tsx'
 import { AppError, handle as handleErrors } from '../lib/errors.ts'
 import { parseForm } from '../lib/form.server.ts'
@@ -13,6 +14,7 @@ import {
   addProvider,
   findChannel,
   guide,
+  kidsGroupAllowances,
   listChannels,
   listGroups,
   listProviders,
@@ -22,6 +24,8 @@ import {
   requestRefresh,
   setFavorite,
   setGroupHidden,
+  setKidsGroup,
+  type KidsGroupAllowance,
 } from '../lib/live-tv.server.ts'
 import { mediaNode } from '../lib/media-node.server.ts'
 import type { Profile } from '../lib/profiles.server.ts'
@@ -54,11 +58,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = url.searchParams.get('q')?.slice(0, 100) || null
   const favoritesOnly = url.searchParams.get('favorites') === '1'
   const node = mediaNode(context.config, ctx)
-  const [listed, { groups }, providers, recent] = await Promise.all([
+  const [listed, { groups }, providers, recent, kids] = await Promise.all([
     listChannels(context.db, ctx, { group, q, favoritesOnly }),
     listGroups(context.db, ctx),
     listProviders(context.db, ctx),
     recentChannels(context.db, ctx),
+    kidsGroupAllowances(context.db, ctx),
   ])
   // Logos come through the media node, signed for this profile like the streams.
   const channels = await Promise.all(listed.map(async (c) => ({ ...c, logo: c.logo ? await node.liveLogoUrl(c.id) : null })))
@@ -88,7 +93,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     watching = { channel, src, refusal, catchupFrom: catchup ? new Date(catchup.startS * 1000).toISOString() : null }
   }
   return Response.json(
-    { profile: ctx.profile, channels, groups, providers, recent, programmes, from, to, now, watching, filters: { group, q, favoritesOnly } },
+    { profile: ctx.profile, channels, groups, providers, recent, programmes, from, to, now, watching, kids, filters: { group, q, favoritesOnly } },
     { headers: { 'Cache-Control': 'private, no-store' } },
   )
 }
@@ -97,6 +102,7 @@ const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('favorite'), channelId: z.coerce.number().int().positive(), on: z.enum(['1', '0']) }),
   z.object({ intent: z.literal('hide-group'), providerId: z.string().uuid(), group: z.string().min(1).max(200), hidden: z.enum(['1', '0']) }),
   z.object({ intent: z.literal('refresh'), providerId: z.string().uuid() }),
+  z.object({ intent: z.literal('kids-group'), kidsProfileId: z.string().uuid(), providerId: z.string().uuid(), group: z.string().min(1).max(200), on: z.enum(['1', '0']) }),
   z.object({ intent: z.literal('add-provider') }).passthrough(),
 ])
 
@@ -115,6 +121,9 @@ export function action({ request, context }: ActionFunctionArgs) {
         break
       case 'refresh':
         await requestRefresh(context.db, ctx, form.providerId)
+        break
+      case 'kids-group':
+        await setKidsGroup(context.db, ctx, form.kidsProfileId, form.providerId, form.group, form.on === '1')
         break
       case 'add-provider': {
         const parsed = NewProviderSchema.safeParse(form)
@@ -140,6 +149,7 @@ interface Loaded {
   to: number
   now: number
   watching: Watching | null
+  kids: KidsGroupAllowance[]
   filters: { group: string | null; q: string | null; favoritesOnly: boolean }
 }
 
@@ -266,6 +276,40 @@ function Providers({ providers }: { providers: LiveProvider[] }) {
   )
 }
 
+/** For the account manager: which channel groups each kids profile may watch (none until allowed). */
+function KidsGroups({ kids, groups }: { kids: KidsGroupAllowance[]; groups: Loaded['groups'] }) {
+  return (
+    <section aria-labelledby="kids-groups-heading" className="card">
+      <h2 id="kids-groups-heading">What kids profiles may watch</h2>
+      {kids.map((k) => (
+        <details key={k.profileId}>
+          <summary>
+            {k.name}: {k.allowed.length ? `${k.allowed.length} group${k.allowed.length === 1 ? '' : 's'} allowed` : 'nothing allowed yet'}
+          </summary>
+          <ul className="status-list">
+            {groups.map((g) => {
+              const on = k.allowed.some((a) => a.providerId === g.providerId && a.group === g.name)
+              return (
+                <li key={`${g.providerId}-${g.name}`}>
+                  <span className="name">
+                    {g.name} ({g.channels})
+                  </span>
+                  <ToggleForm
+                    intent="kids-group"
+                    fields={{ kidsProfileId: k.profileId, providerId: g.providerId, group: g.name }}
+                    on={!on}
+                    label={on ? `Stop allowing ${g.name} for ${k.name}` : `Allow ${g.name} for ${k.name}`}
+                  />
+                </li>
+              )
+            })}
+          </ul>
+        </details>
+      ))}
+    </section>
+  )
+}
+
 export default function LiveTv() {
   const d = useLoaderData<typeof loader>() as unknown as Loaded
   const visibleGroups = d.groups.filter((g) => !g.hidden)
@@ -373,6 +417,7 @@ export default function LiveTv() {
           {d.channels.length > 0 && <GuideGrid channels={d.channels.slice(0, 40)} programmes={d.programmes} from={d.from} to={d.to} now={d.now} />}
         </div>
       </div>
+      {d.kids.length > 0 && <KidsGroups kids={d.kids} groups={d.groups} />}
       <Providers providers={d.providers} />
     </AppShell>
   )
