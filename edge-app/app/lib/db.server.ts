@@ -49,16 +49,25 @@ export class RequestDb {
       // One round trip for begin + claims + role (simple protocol; the claims are escaped).
       // JIT off: a person's reads are short, LIMITed statements, but on a large catalog their
       // plans' costs pass jit_above_cost, and compiling took 150–300 ms per search statement.
-      await client.query(`begin; select set_config('request.jwt.claims', ${client.escapeLiteral(jwtClaims)}, true), set_config('role', 'authenticated', true), set_config('jit', 'off', true)`)
-      try {
-        const result = await fn(client)
-        await client.query('commit')
-        return result
-      } catch (err) {
-        await client.query('rollback').catch(() => {})
-        throw err
-      }
+      return this.transaction(
+        client,
+        `begin; select set_config('request.jwt.claims', ${client.escapeLiteral(jwtClaims)}, true), set_config('role', 'authenticated', true), set_config('jit', 'off', true)`,
+        fn,
+      )
     })
+  }
+
+  /** `fn` between `begin` (with the settings in `opening`) and commit, rolled back if it throws. */
+  private async transaction<T>(client: pg.Client, opening: string, fn: (tx: pg.Client) => Promise<T>): Promise<T> {
+    await client.query(opening)
+    try {
+      const result = await fn(client)
+      await client.query('commit')
+      return result
+    } catch (err) {
+      await client.query('rollback').catch(() => {})
+      throw err
+    }
   }
 
   /**
@@ -75,17 +84,7 @@ export class RequestDb {
    * security-definer functions granted to that role (private.record_webhook, apply_payment_status).
    */
   asBillingService<T>(fn: (tx: pg.Client) => Promise<T>): Promise<T> {
-    return this.exclusive(async (client) => {
-      await client.query(`begin; select set_config('role', 'service_role', true)`)
-      try {
-        const result = await fn(client)
-        await client.query('commit')
-        return result
-      } catch (err) {
-        await client.query('rollback').catch(() => {})
-        throw err
-      }
-    })
+    return this.exclusive((client) => this.transaction(client, `begin; select set_config('role', 'service_role', true)`, fn))
   }
 
   /** For the health probe. */

@@ -1,20 +1,20 @@
 /**
- * Live TV routes (see iptv/live-proxy.ts): a URL signed for `channel:<id>` gets the channel's
- * HLS, every URI in it leading back here, signed for the same person.
+ * Live TV routes (see iptv/live-proxy.ts and http/hls-relay.ts): a URL signed for `channel:<id>`
+ * gets the channel's HLS, every URI in it leading back here, signed for the same person.
  * `GET /v1/live/:channelId/index.m3u8` — live; with `?start=<unix s>&duration=<s>` a past
  * programme (catch-up, within the channel's catch-up days).
  * `GET /v1/live/:channelId/r/:token` — what a rewritten URI names: a playlist (rewritten again)
  * or a segment, key or init section (passed through).
  */
-import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { channelRefusal, grantsChannel, parseChannelId, SIGNED_TTL_S, type SignedSubject, type WithDatabase } from '@bittorrented/common'
+import { channelRefusal, grantsChannel, parseChannelId, type SignedSubject, type WithDatabase } from '@bittorrented/common'
 import { AppError } from '../../errors.ts'
 import { catchupUrl } from '../../iptv/catchup-url.ts'
-import { fetchUpstream, rewritePlaylist, UpstreamTokens, type ProxyLimits } from '../../iptv/live-proxy.ts'
+import { fetchUpstream, type ProxyLimits } from '../../iptv/live-proxy.ts'
 import { ImageCache } from '../../net/image-cache.ts'
-import { signedPathFor, type SignedEnv } from '../require-signature.ts'
+import { hlsRelay } from '../hls-relay.ts'
+import type { SignedEnv } from '../require-signature.ts'
 
 export interface LiveDeps {
   withDb: WithDatabase
@@ -34,11 +34,15 @@ interface ChannelStream {
   playable: string
 }
 
-const HLS = 'application/vnd.apple.mpegurl'
-const TOKEN = /^[A-Za-z0-9_-]{22}$/
-
 export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
-  const tokens = new UpstreamTokens()
+  const hls = hlsRelay({
+    signingKey: deps.signingKey,
+    selfUrl: deps.selfUrl,
+    base: '/v1/live',
+    limits: deps.limits,
+    what: 'The channel',
+    expired: 'That part of the stream has expired; reload the channel.',
+  })
   const now = deps.now ?? Date.now
 
   const channelOf = (c: { req: { param(name: string): string } }, subject: SignedSubject): number => {
@@ -59,10 +63,6 @@ export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
     return row
   }
 
-  /** The playlist with every URI leading to this node, signed for `subject`. */
-  const rewritten = (id: number, text: string, base: string, headers: Record<string, string>, subject: SignedSubject): Promise<string> =>
-    rewritePlaylist(text, base, (uri) => signedPathFor(deps.signingKey, deps.selfUrl, `/v1/live/${id}/r/${tokens.remember(id, { url: uri, headers })}`, subject, SIGNED_TTL_S.media))
-
   app.get('/v1/live/:channelId/index.m3u8', async (c) => {
     const subject = c.get('subject')
     const id = channelOf(c, subject)
@@ -82,7 +82,7 @@ export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
     }
     const fetched = await fetchUpstream({ url, headers: stream.stream_headers }, deps.limits)
     if (fetched.kind !== 'playlist') throw new AppError('unplayable_media', 'This channel sends a raw MPEG-TS stream; the node passes on HLS channels only for now.')
-    return c.body(await rewritten(id, fetched.text, fetched.finalUrl, stream.stream_headers, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+    return hls.playlist(c, id, fetched, stream.stream_headers, subject)
   })
 
   // `GET /v1/live/:channelId/logo`: the channel's logo through the SSRF guard (a logo URL is the provider's to choose).
@@ -95,16 +95,8 @@ export function mountLiveRoutes(app: Hono<SignedEnv>, deps: LiveDeps): void {
     return ImageCache.respond(c, logo, 'This channel has no logo.')
   })
 
-  app.get('/v1/live/:channelId/r/:token', async (c) => {
+  app.get('/v1/live/:channelId/r/:token', (c) => {
     const subject = c.get('subject')
-    const id = channelOf(c, subject)
-    const token = c.req.param('token')
-    const target = TOKEN.test(token) ? tokens.recall(id, token) : null
-    if (!target) throw new AppError('not_found', 'That part of the stream has expired; reload the channel.')
-    const fetched = await fetchUpstream(target, deps.limits)
-    if (fetched.kind === 'playlist') {
-      return c.body(await rewritten(id, fetched.text, fetched.finalUrl, target.headers, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
-    }
-    return c.body(Readable.toWeb(fetched.body) as ReadableStream<Uint8Array>, 200, { 'Content-Type': fetched.contentType, 'Cache-Control': 'private, max-age=60' })
+    return hls.relay(c, channelOf(c, subject), c.req.param('token'), subject)
   })
 }

@@ -10,19 +10,20 @@
  * reason. `GET /v1/radio/:id/now-playing` — the last ICY title. `GET /v1/radio/:id/logo`.
  */
 import { Readable } from 'node:stream'
-import { type NowPlaying, parseCatalogId, RADIO_RESOURCE, SIGNED_TTL_S, type SignedSubject, StationListSchema, stationResource } from '@bittorrented/common'
+import { type NowPlaying, parseCatalogId, RADIO_RESOURCE, type SignedSubject, StationListSchema, stationResource } from '@bittorrented/common'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { WithClient } from '../../db.ts'
 import { AppError } from '../../errors.ts'
-import { fetchUpstream, rewritePlaylist, UpstreamTokens } from '../../iptv/live-proxy.ts'
+import { fetchUpstream } from '../../iptv/live-proxy.ts'
 import { ImageCache } from '../../net/image-cache.ts'
 import { readText, safeFetch, type SafeResponse } from '../../net/safe-fetch.ts'
 import { IcyDemuxer } from '../../radio/icy.ts'
 import type { RadioBrowser, StationSearch } from '../../radio/radio-browser.ts'
 import { parseStationPlaylist } from '../../radio/station-playlist.ts'
 import { upsertStations } from '../../radio/station-store.ts'
-import { signedPathFor, type SignedEnv } from '../require-signature.ts'
+import { hlsRelay } from '../hls-relay.ts'
+import type { SignedEnv } from '../require-signature.ts'
 
 export interface RadioDeps {
   withClient: WithClient
@@ -39,8 +40,6 @@ export interface RadioDeps {
   log?: Logger
 }
 
-const HLS = 'application/vnd.apple.mpegurl'
-const TOKEN = /^[A-Za-z0-9_-]{22}$/
 const AUDIO_TYPE = /^(audio\/|application\/ogg|video\/mp2t|application\/octet-stream)/i
 const PLAYLIST_TYPE = /(mpegurl|scpls|x-pls|xspf|pls\+xml)/i
 
@@ -207,10 +206,15 @@ export function mountRadioRoutes(app: Hono<SignedEnv>, deps: RadioDeps): void {
   })
 
   // HLS stations: the playlist with its URIs rewritten to tokens the node remembers.
-  const tokens = new UpstreamTokens()
   const hlsLimits = { allow: deps.allow, timeoutMs: deps.timeoutMs, playlistMaxBytes: 1024 * 1024, segmentMaxBytes: 16 * 1024 * 1024 }
-  const rewritten = (id: number, text: string, base: string, subject: SignedSubject) =>
-    rewritePlaylist(text, base, (uri) => signedPathFor(deps.signingKey, deps.selfUrl, `/v1/radio/${id}/r/${tokens.remember(id, { url: uri, headers: {} })}`, subject, SIGNED_TTL_S.media))
+  const hls = hlsRelay({
+    signingKey: deps.signingKey,
+    selfUrl: deps.selfUrl,
+    base: '/v1/radio',
+    limits: hlsLimits,
+    what: 'The station',
+    expired: 'That part of the stream has expired; tune in again.',
+  })
 
   app.get('/v1/radio/:id/index.m3u8', async (c) => {
     const subject = c.get('subject')
@@ -223,18 +227,12 @@ export function mountRadioRoutes(app: Hono<SignedEnv>, deps: RadioDeps): void {
     if (station.station_uuid) url = (await deps.radioBrowser.click(station.station_uuid).catch(() => null)) ?? url
     const fetched = await fetchUpstream({ url, headers: {} }, hlsLimits, 'The station')
     if (fetched.kind !== 'playlist') throw new AppError('unplayable_media', 'The station did not send an HLS playlist.')
-    return c.body(await rewritten(id, fetched.text, fetched.finalUrl, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
+    return hls.playlist(c, id, fetched, {}, subject)
   })
 
-  app.get('/v1/radio/:id/r/:token', async (c) => {
+  app.get('/v1/radio/:id/r/:token', (c) => {
     const subject = c.get('subject')
-    const id = idOf(c, subject)
-    const token = c.req.param('token')
-    const target = TOKEN.test(token) ? tokens.recall(id, token) : null
-    if (!target) throw new AppError('not_found', 'That part of the stream has expired; tune in again.')
-    const fetched = await fetchUpstream(target, hlsLimits, 'The station')
-    if (fetched.kind === 'playlist') return c.body(await rewritten(id, fetched.text, fetched.finalUrl, subject), 200, { 'Content-Type': HLS, 'Cache-Control': 'no-store' })
-    return c.body(Readable.toWeb(fetched.body) as ReadableStream<Uint8Array>, 200, { 'Content-Type': fetched.contentType, 'Cache-Control': 'private, max-age=60' })
+    return hls.relay(c, idOf(c, subject), c.req.param('token'), subject)
   })
 
   app.get('/v1/radio/:id/now-playing', async (c) => {
