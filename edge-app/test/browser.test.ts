@@ -703,8 +703,28 @@ describe('in Chromium', () => {
     await expect.poll(() => page.evaluate(() => document.querySelector('video')!.paused)).toBe(true)
     await page.keyboard.press('k')
     await expect.poll(() => page.getByTestId('key-hints').textContent()).toMatch(/^Keys: Space or K play\/pause/)
+    // The player fills most of a TV's width (10-foot UI), not a 1024 px column.
+    expect(await page.evaluate(() => document.querySelector('video')!.getBoundingClientRect().width)).toBeGreaterThan(1920 * 0.6)
     await page.keyboard.press('Escape')
     await page.waitForURL(titleUrl)
+    await context.close()
+  })
+
+  test('phone watch page: the player comes first, full width, near the top (issue #24)', async () => {
+    const { context, page } = await newPage({ width: 390, height: 844 })
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    await page.goto('/search?q=test+card')
+    await page.getByRole('link', { name: 'BitTorrented Test Card (2026) [360p H264 AAC]' }).first().click()
+    await page.waitForURL('**/torrents/**')
+    await page.getByRole('link', { name: /^Play .*\.mp4$/ }).click()
+    await page.waitForURL('**/watch/**')
+    const box = await page.locator('video').boundingBox()
+    expect(box!.y).toBeLessThan(200)
+    expect(box!.width).toBeGreaterThanOrEqual(380)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.screenshot({ path: join(shots, 'watch-390x844.png') })
     await context.close()
   })
 

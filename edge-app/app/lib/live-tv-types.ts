@@ -11,8 +11,8 @@ export interface LiveChannel {
   playable: ChannelPlayability
   catchupDays: number | null
   favorite: boolean
-  now: { title: string; start: string; end: string } | null
-  next: { title: string; start: string } | null
+  now: { title: string; start: string; end: string; rating?: string | null } | null
+  next: { title: string; start: string; rating?: string | null } | null
 }
 
 export interface LiveProgramme {

@@ -11,10 +11,13 @@ import { AppError } from './errors.ts'
 import type { Person, ProfilePerson } from './person.ts'
 
 import type { LiveChannel, LiveProgramme, LiveProvider } from './live-tv-types.ts'
+import { fitsCeiling, WITHHELD_TITLE } from './programme-rating.ts'
 
 export type { LiveChannel, LiveProgramme, LiveProvider } from './live-tv-types.ts'
 
 export interface ChannelQuery {
+  /** A kids profile's rating ceiling: now/next above it are shown without their titles. */
+  ceiling?: string | null
   group?: string | null
   q?: string | null
   favoritesOnly?: boolean
@@ -32,13 +35,13 @@ export function listChannels(db: RequestDb, ctx: ProfilePerson, query: ChannelQu
     const { rows } = await tx.query<LiveChannel>(
       `select ${CHANNEL_COLUMNS},
               (f.channel_id is not null) as favorite,
-              case when n.title is not null then json_build_object('title', n.title, 'start', n.starts_at, 'end', n.ends_at) end as now,
-              case when x.title is not null then json_build_object('title', x.title, 'start', x.starts_at) end as next
+              case when n.title is not null then json_build_object('title', n.title, 'start', n.starts_at, 'end', n.ends_at, 'rating', n.rating) end as now,
+              case when x.title is not null then json_build_object('title', x.title, 'start', x.starts_at, 'rating', x.rating) end as next
          from catalog.iptv_channels c
          left join public.live_favorites f on f.channel_id = c.id and f.profile_id = $1
-         left join lateral (select p.title, p.starts_at, p.ends_at from catalog.iptv_programmes p
+         left join lateral (select p.title, p.starts_at, p.ends_at, p.rating from catalog.iptv_programmes p
                              where p.channel_id = c.id and p.ends_at > now() and p.starts_at <= now() order by p.starts_at desc limit 1) n on true
-         left join lateral (select p.title, p.starts_at from catalog.iptv_programmes p
+         left join lateral (select p.title, p.starts_at, p.rating from catalog.iptv_programmes p
                              where p.channel_id = c.id and p.starts_at > now() order by p.starts_at limit 1) x on true
         where not exists (select 1 from public.live_hidden_groups h where h.profile_id = $1 and h.provider_id = c.provider_id and h.group_name = c.group_name)
           and ($2::text is null or c.group_name = $2)
@@ -48,7 +51,8 @@ export function listChannels(db: RequestDb, ctx: ProfilePerson, query: ChannelQu
         limit $5`,
       [ctx.profileId, query.group ?? null, query.q?.trim() || null, query.favoritesOnly ?? false, Math.min(query.limit ?? CHANNEL_LIMIT, CHANNEL_LIMIT)],
     )
-    return rows
+    const mask = <T extends { title: string; rating?: string | null }>(p: T | null): T | null => (p && !fitsCeiling(p.rating, query.ceiling) ? { ...p, title: WITHHELD_TITLE } : p)
+    return rows.map((c) => ({ ...c, now: mask(c.now), next: mask(c.next) }))
   })
 }
 
@@ -79,7 +83,11 @@ export function listGroups(db: RequestDb, ctx: ProfilePerson): Promise<{ groups:
 }
 
 /** The guide of these channels between `from` and `to` (at most a day, at most 100 channels). */
-export function guide(db: RequestDb, ctx: ProfilePerson, channelIds: number[], from: Date, to: Date): Promise<LiveProgramme[]> {
+/**
+ * The guide of `channelIds` between `from` and `to`. With a rating `ceiling` (a kids profile),
+ * a programme rated above it keeps its slot but not its title or description.
+ */
+export function guide(db: RequestDb, ctx: ProfilePerson, channelIds: number[], from: Date, to: Date, ceiling: string | null = null): Promise<LiveProgramme[]> {
   if (to.getTime() - from.getTime() > 24 * 3600_000) throw new AppError('invalid_input', 'The guide shows at most a day at a time.')
   return db.asPerson(ctx, async (tx) => {
     const { rows } = await tx.query<LiveProgramme>(
@@ -89,7 +97,7 @@ export function guide(db: RequestDb, ctx: ProfilePerson, channelIds: number[], f
         order by p.channel_id, p.starts_at`,
       [channelIds.slice(0, 100), from, to],
     )
-    return rows
+    return rows.map((p) => (fitsCeiling(p.rating, ceiling) ? p : { ...p, title: WITHHELD_TITLE, subtitle: null, description: null }))
   })
 }
 

@@ -15,6 +15,7 @@ export function loader({ request, context }: LoaderFunctionArgs) {
     const ctx = requireProfile(context)
     const url = new URL(request.url)
     const channels = await listChannels(context.db, ctx, {
+      ceiling: ctx.profile.maxRating,
       group: url.searchParams.get('group')?.slice(0, 200) || null,
       q: url.searchParams.get('q')?.slice(0, 100) || null,
       favoritesOnly: url.searchParams.get('favorites') === '1',

@@ -26,7 +26,7 @@ export function loader({ request, context }: LoaderFunctionArgs) {
     const from = time('from', Date.now())
     const to = time('to', from.getTime() + 6 * 3600_000)
     if (to <= from) throw new AppError('invalid_input', 'to comes after from.')
-    const programmes = await guide(context.db, ctx, ids as number[], from, to)
+    const programmes = await guide(context.db, ctx, ids as number[], from, to, ctx.profile.maxRating)
     return Response.json({ from, to, programmes }, { headers: { 'Cache-Control': 'private, max-age=60' } })
   })
 }

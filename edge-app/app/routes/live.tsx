@@ -59,7 +59,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const favoritesOnly = url.searchParams.get('favorites') === '1'
   const node = mediaNode(context.config, ctx)
   const [listed, { groups }, providers, recent, kids] = await Promise.all([
-    listChannels(context.db, ctx, { group, q, favoritesOnly }),
+    listChannels(context.db, ctx, { group, q, favoritesOnly, ceiling: ctx.profile.maxRating }),
     listGroups(context.db, ctx),
     listProviders(context.db, ctx),
     recentChannels(context.db, ctx),
@@ -78,6 +78,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         inGuide.map((c) => c.id),
         new Date(from),
         new Date(to),
+        ctx.profile.maxRating,
       )
     : []
   let watching: Watching | null = null

@@ -53,8 +53,15 @@ export default function Watch() {
   const resumed = useResume(media, { infoHash: torrent.infoHash, fileIndex: file.index, title }, resumeAt)
   return (
     <AppShell profile={profile}>
-      <FileHeader torrent={torrent} title={title} />
-      <MediaPlayer media={media} torrent={torrent} file={file} src={src} hlsSrc={hlsSrc} subtitleFiles={subtitleFiles} settings={settings} />
+      {/* On a phone the player comes first (CSS order): video at the top, its title under it. */}
+      <div className="watch-page">
+        <div className="watch-head">
+          <FileHeader torrent={torrent} title={title} />
+        </div>
+        <div className="watch-player">
+          <MediaPlayer media={media} torrent={torrent} file={file} src={src} hlsSrc={hlsSrc} subtitleFiles={subtitleFiles} settings={settings} />
+        </div>
+      </div>
       <StartPartyForm infoHash={torrent.infoHash} fileIndex={file.index} kind={file.mediaType} />
       {resumed && resumeAt !== null && (
         <p role="status" className="tile-meta">
