@@ -9,18 +9,23 @@ import { useEffect } from 'react'
  * registered through their own components.
  *
  * It stays out of the way of what owns the arrows already: text fields, selects and sliders
- * (the caret, the value), a handler that called preventDefault (the profile picker), the
+ * (the caret, the value — a one-line field keeps only ← and →), a handler that called preventDefault (the profile picker), the
  * players (they act when no control has focus: ←/→ seek, ↑/↓ volume), and a page element that
  * declares `data-own-keys="ArrowLeft ArrowRight"` (the readers turn pages with those).
  */
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])'
 const OWN_ARROWS = /^(text|search|email|password|number|range|url|tel|date|time)$/
+/** One-line text fields need ← and → for the caret, not ↑ and ↓: those move on (a remote must be able to leave a search box). */
+const ONE_LINE = /^(text|search|email|password|url|tel)$/
 export type Direction = 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight'
 type Rect = Pick<DOMRect, 'left' | 'right' | 'top' | 'bottom' | 'width' | 'height'>
 
-function ownsArrows(el: Element): boolean {
+function ownsArrows(el: Element, dir: Direction): boolean {
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true
-  if (el instanceof HTMLInputElement) return OWN_ARROWS.test(el.type) || el.type === 'radio'
+  if (el instanceof HTMLInputElement) {
+    if (ONE_LINE.test(el.type) && (dir === 'ArrowUp' || dir === 'ArrowDown')) return false
+    return OWN_ARROWS.test(el.type) || el.type === 'radio'
+  }
   return el instanceof HTMLMediaElement
 }
 
@@ -69,7 +74,16 @@ export function useSpatialNavigation(): void {
         }
         return
       }
-      if (ownsArrows(active)) return
+      if (ownsArrows(active, dir)) return
+      // A control may name where ↓ leads (the search box: its results, past the filters).
+      const jump = dir === 'ArrowDown' ? active.dataset.arrowDown : undefined
+      const target = jump ? document.querySelector(jump)?.querySelector<HTMLElement>(FOCUSABLE) : null
+      if (target) {
+        e.preventDefault()
+        target.focus()
+        target.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+        return
+      }
       const from = active.getBoundingClientRect()
       const candidates = [...document.querySelectorAll<HTMLElement>(FOCUSABLE)].flatMap((el) => {
         if (el === active || el.closest('[inert], [aria-hidden="true"]')) return []

@@ -79,7 +79,7 @@ export default function Search() {
       <Form method="get" role="search" className="search-form" onSubmit={submitFilled}>
         <label className="grow">
           <span className="visually-hidden">Search the catalog</span>
-          <input type="search" name="q" defaultValue={q} placeholder="Title, year, quality…  (quotes for a phrase, -word to exclude)" autoFocus maxLength={200} />
+          <input type="search" name="q" defaultValue={q} placeholder="Title, year, quality…  (quotes for a phrase, -word to exclude)" autoFocus maxLength={200} data-arrow-down="#search-results" />
         </label>
         <label>
           <span className="visually-hidden">Sort by</span>
@@ -114,7 +114,7 @@ export default function Search() {
               `Nothing found for “${q.trim()}”.`
             : `${result.total.estimate ? 'about ' : ''}${result.total.count.toLocaleString('en')} ${result.total.count === 1 ? 'result' : 'results'}${result.matchedBy === 'fuzzy' ? ` — no exact match, showing results for “${result.correctedTo ?? q}”` : ''}`}
       </p>
-      <ul className="file-list" aria-label="Results">
+      <ul className="file-list" aria-label="Results" id="search-results">
         {result.hits.map((h) => (
           <li key={h.infoHash} className="file-row">
             <span className="badge">{TYPE_LABELS[h.contentType] ?? h.contentType}</span>
