@@ -38,3 +38,19 @@ describe('drift correction', () => {
     expect(correctDrift(5, 10, true)).toEqual({ kind: 'rate', rate: 1 })
   })
 })
+
+describe('the round trip the start delay is planned with', () => {
+  test('follows a connection that turned slow within three exchanges, while the offset keeps the best sample', () => {
+    const clock = new ClockSync(8)
+    let t = 0
+    for (let i = 0; i < 5; i++, t += 10_000) clock.add(t, t + 1000 + 10, t + 20)
+    expect(clock.recentRttMs).toBe(20)
+    for (let i = 0; i < 3; i++, t += 10_000) clock.add(t, t + 1000 + 150, t + 300)
+    expect(clock.best.rttMs).toBe(20)
+    expect(clock.recentRttMs).toBe(300)
+    // One slow exchange among fast ones is noise, not a slow connection.
+    clock.add(t, t + 1010, t + 20)
+    clock.add(t + 10_000, t + 11_010, t + 10_020)
+    expect(clock.recentRttMs).toBe(20)
+  })
+})

@@ -40,6 +40,20 @@ export class ClockSync {
     return best
   }
 
+  /**
+   * The round trip now: the median of the last three exchanges. The offset comes from the best
+   * sample, but the party's start delay must cover how slow the connection is now — a member
+   * whose connection turned slow would otherwise start late for as long as an old fast sample is
+   * kept (issue #24).
+   */
+  get recentRttMs(): number {
+    const last = this.samples
+      .slice(-3)
+      .map((s) => s.rttMs)
+      .sort((a, b) => a - b)
+    return last.length ? last[Math.floor(last.length / 2)]! : 0
+  }
+
   /** The server's clock, read from the local one. */
   serverNow(localNow: number): number {
     return localNow + this.best.offsetMs

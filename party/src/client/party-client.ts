@@ -154,8 +154,9 @@ export class PartyClient {
     return !!this.playback && this.playback.hostId === this.you
   }
 
+  /** The round trip the party's start delay is planned with: how slow the connection is now. */
   get rttMs(): number {
-    return this.clock.best.rttMs
+    return this.clock.recentRttMs
   }
 
   serverNow(): number {
