@@ -4,7 +4,9 @@ import { isbot } from 'isbot'
 import { renderToReadableStream } from 'react-dom/server'
 import { NonceContext } from './lib/nonce.ts'
 
-const ABORT_DELAY_MS = 5_000
+// Deferred data (a title page's swarm check waits up to the media node's 20 s for metadata) may
+// stream this long after the page itself; past it the page says the node did not answer.
+const ABORT_DELAY_MS = 30_000
 
 export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
   const controller = new AbortController()

@@ -246,6 +246,8 @@ describe('titles nobody shares', () => {
     const html = await page.text()
     expect(html).toContain('No peers right now')
     expect(html).toContain(`href="/torrents/${shared}"`)
+    // The index's count is said to be the index's, beside what the swarm says now (issue #24).
+    expect(html).toContain('0 seeders reported by the index')
   })
 })
 

@@ -685,6 +685,22 @@ describe('in Chromium', () => {
     await context.close()
   })
 
+  test('a title nobody shares opens at once from the catalog, checking the swarm while the page is already there (issue #24)', async () => {
+    const { context, page } = await newPage()
+    await signIn(page, 'demo@bittorrented.local')
+    await pickProfile(page, 'Sam')
+    await page.waitForURL('**/browse')
+    // The generated catalog's films have no peers on this machine: the media node waits for metadata before it says so.
+    await page.goto('/search?q=silent+harbor')
+    await page.getByRole('list', { name: 'Results' }).getByRole('link').first().click()
+    await page.waitForURL('**/torrents/**')
+    await page.locator('h1').waitFor()
+    expect(await page.getByTestId('swarm-check').getAttribute('data-state')).toBe('checking')
+    expect(await page.getByRole('button', { name: '+ My list' }).count()).toBe(1)
+    await expect.poll(() => page.getByTestId('swarm-check').getAttribute('data-state'), { timeout: 45_000 }).not.toBe('checking')
+    await context.close()
+  }, 90_000)
+
   test('TV remote on the watch page: OK plays, Back returns to the title, and the hints are for the keys in use (issue #24)', async () => {
     const { context, page } = await newPage({ width: 1920, height: 1080 })
     await signIn(page, 'demo@bittorrented.local')
@@ -707,9 +723,11 @@ describe('in Chromium', () => {
     await page.waitForURL('**/watch/**')
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 })
     expect(await page.getByTestId('key-hints').textContent()).toBe('OK play/pause · ←/→ 10 s · ↑/↓ volume · Back to the title')
-    await page.locator('body').focus()
+    // Nothing focused (as when a remote has just opened the page): OK is the player's.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    const pausedBefore = await page.evaluate(() => document.querySelector('video')!.paused)
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.evaluate(() => document.querySelector('video')!.paused)).toBe(true)
+    await expect.poll(() => page.evaluate(() => document.querySelector('video')!.paused)).toBe(!pausedBefore)
     await page.keyboard.press('k')
     await expect.poll(() => page.getByTestId('key-hints').textContent()).toMatch(/^Keys: Space or K play\/pause/)
     // The player fills most of a TV's width (10-foot UI), not a 1024 px column.
