@@ -251,6 +251,36 @@ describe('titles nobody shares', () => {
   })
 })
 
+describe('Live TV providers', () => {
+  test('a playlist file larger than a form field (200 KB) is uploaded as a provider; a kids profile cannot add one (issue #19)', async () => {
+    const s = new HttpSession(platform.url)
+    await s.signIn(DEMO.email)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.sam } })
+    const lines = ['#EXTM3U']
+    for (let i = 0; lines.join('\n').length < 200_000; i++) lines.push(`#EXTINF:-1 tvg-id="up${i}" group-title="Uploaded",Uploaded ${i}`, `http://streams.example.com/${i}.m3u8`)
+    const upload = () => {
+      const form = new FormData()
+      form.set('intent', 'add-provider')
+      form.set('name', 'Uploaded list')
+      form.set('kind', 'm3u')
+      form.set('file', new Blob([lines.join('\n')], { type: 'audio/x-mpegurl' }), 'big.m3u')
+      return form
+    }
+    const res = await s.fetch('/live?_data=routes%2Flive', { method: 'POST', body: upload() })
+    expect(res.status).toBeLessThan(400)
+    const { default: pg } = await import('pg')
+    const db = new pg.Client({ connectionString: platform.databaseUrl })
+    await db.connect()
+    const stored = (await db.query(`select octet_length(playlist_text) as n from public.iptv_providers where name = 'Uploaded list'`)).rows
+    await db.end()
+    expect(stored).toHaveLength(1)
+    expect(Number(stored[0].n)).toBeGreaterThan(190_000)
+    await s.fetch('/api/profiles/select', { method: 'POST', json: { profileId: DEMO.mia } })
+    const kid = await s.fetch('/live?_data=routes%2Flive', { method: 'POST', body: upload() })
+    expect(kid.status).toBe(403)
+  })
+})
+
 describe('managing profiles', () => {
   test('the eleventh profile is refused with a clear message; names with HTML are shown as text', async () => {
     const s = new HttpSession(platform.url)

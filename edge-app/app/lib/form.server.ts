@@ -3,14 +3,19 @@ import { AppError } from './errors.ts'
 import { readBodyText } from './http-guards.server.ts'
 
 /** Parses a submitted form with a zod schema; a bad field is an `invalid_input` error with its message. */
-export async function parseForm<S extends z.ZodTypeAny>(request: Request, schema: S, shape: (form: FormData) => unknown = Object.fromEntries): Promise<z.infer<S>> {
+export async function parseForm<S extends z.ZodTypeAny>(
+  request: Request,
+  schema: S,
+  shape: (form: FormData) => unknown | Promise<unknown> = Object.fromEntries,
+  maxBytes?: number,
+): Promise<z.infer<S>> {
   // Bounded read (http-guards), then the form; no field may hold a NUL (PostgreSQL text cannot).
   const type = request.headers.get('Content-Type') ?? 'application/x-www-form-urlencoded'
-  const form = await new Response(await readBodyText(request), { headers: { 'Content-Type': type } }).formData().catch(() => {
+  const form = await new Response(await readBodyText(request, maxBytes), { headers: { 'Content-Type': type } }).formData().catch(() => {
     throw new AppError('invalid_input', 'Check the form and try again.')
   })
   for (const [, v] of form) if (typeof v === 'string' && v.includes('\u0000')) throw new AppError('invalid_input', 'The form contains characters that are not allowed.')
-  const parsed = schema.safeParse(shape(form))
+  const parsed = schema.safeParse(await shape(form))
   if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Check the form and try again.')
   return parsed.data
 }

@@ -44,7 +44,11 @@ function decodedHasControl(raw: string): boolean {
  */
 export const SIGNED_WEBHOOK_PATHS: ReadonlySet<string> = new Set(['/api/billing/coinpay/webhook'])
 /** Routes that take a larger body than MAX_BODY_BYTES (an OPML export of thousands of feeds); each reads it bounded itself. */
-export const LARGE_BODY_PATHS: ReadonlyMap<string, number> = new Map([['/podcasts/import', 5 * 1024 * 1024]])
+export const LARGE_BODY_PATHS: ReadonlyMap<string, number> = new Map([
+  ['/podcasts/import', 5 * 1024 * 1024],
+  // An uploaded IPTV playlist (the database keeps up to 16 MB of it).
+  ['/live', 16 * 1024 * 1024],
+])
 
 /** The refusal a request gets before routing, or null when it may go on. */
 export function refuseBadRequest(request: Request): Response | null {

@@ -192,7 +192,10 @@ export const NewProviderSchema = z.discriminatedUnion('kind', [
     kind: z.literal('m3u'),
     name: z.string().trim().min(1, 'Give the provider a name.').max(80),
     url: HttpUrl.optional().or(z.literal('').transform(() => undefined)),
-    text: z.string().max(60_000).optional(),
+    text: z
+      .string()
+      .max(16 * 1024 * 1024, 'An uploaded playlist is at most 16 MB.')
+      .optional(),
     epgUrl: HttpUrl.optional().or(z.literal('').transform(() => undefined)),
   }),
   z.object({

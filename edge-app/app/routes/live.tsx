@@ -111,7 +111,17 @@ const ActionSchema = z.discriminatedUnion('intent', [
 export function action({ request, context }: ActionFunctionArgs) {
   return handleErrors(async () => {
     const ctx = requireProfile(context)
-    const form = await parseForm(request, ActionSchema)
+    // An uploaded playlist file (multipart) is read as the provider's text; the route takes up to 16 MB (http-guards).
+    const form = await parseForm(
+      request,
+      ActionSchema,
+      async (f) => {
+        const file = f.get('file')
+        const fields = Object.fromEntries([...f].filter(([, v]) => typeof v === 'string'))
+        return file && typeof file !== 'string' && file.size > 0 ? { ...fields, text: await file.text() } : fields
+      },
+      16 * 1024 * 1024,
+    )
     const back = new URL(request.url).search
     switch (form.intent) {
       case 'favorite':
@@ -226,7 +236,7 @@ function Providers({ providers }: { providers: LiveProvider[] }) {
       </ul>
       <details>
         <summary>Add a provider</summary>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" encType="multipart/form-data">
           <input type="hidden" name="intent" value="add-provider" />
           <label>
             Name <input name="name" required maxLength={80} />
@@ -244,7 +254,10 @@ function Providers({ providers }: { providers: LiveProvider[] }) {
             Playlist address (M3U) <input name="url" type="url" inputMode="url" placeholder="https://…/playlist.m3u" />
           </label>
           <label>
-            …or paste the playlist (M3U) <textarea name="text" rows={3} maxLength={60000} />
+            …or paste the playlist (M3U) <textarea name="text" rows={3} />
+          </label>
+          <label>
+            …or upload the playlist file (M3U, up to 16 MB) <input name="file" type="file" accept=".m3u,.m3u8,audio/x-mpegurl,application/vnd.apple.mpegurl,text/plain" />
           </label>
           <label>
             Server (Xtream) <input name="server" type="url" inputMode="url" placeholder="http://panel.example:8080" />
