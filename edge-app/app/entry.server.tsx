@@ -6,7 +6,10 @@ import { NonceContext } from './lib/nonce.ts'
 
 // Deferred data (a title page's swarm check waits up to the media node's 20 s for metadata) may
 // stream this long after the page itself; past it the page says the node did not answer.
-const ABORT_DELAY_MS = 30_000
+// Single fetch reads `streamTimeout` for every response it streams (documents and client
+// navigations' .data alike; its default is about 5 s); React's abort comes a second after it.
+export const streamTimeout = 30_000
+const ABORT_DELAY_MS = streamTimeout + 1_000
 
 export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
   const controller = new AbortController()
