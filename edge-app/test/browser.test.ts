@@ -695,7 +695,7 @@ describe('in Chromium', () => {
     await page.getByRole('list', { name: 'Results' }).getByRole('link').first().click()
     await page.waitForURL('**/torrents/**')
     await page.locator('h1').waitFor()
-    expect(await page.getByRole('button', { name: '+ My list' }).count()).toBe(1)
+    expect(await page.getByRole('button', { name: /My list|On my list/ }).count()).toBe(1)
     // Not the 5 s single-fetch default: the check may take the node's metadata deadline and still be answered.
     await expect.poll(() => page.getByTestId('swarm-check').getAttribute('data-state'), { timeout: 45_000 }).toBe('no_peers')
     expect(await page.locator('main').textContent()).toMatch(/seeders? reported by the index/)
@@ -942,6 +942,7 @@ describe('in Chromium', () => {
     await page.getByLabel('Months').selectOption('3')
     await page.getByRole('button', { name: 'Continue to payment' }).click()
     await page.waitForURL(/\/billing\/[0-9a-f-]{36}$/)
+    await page.getByRole('heading', { name: 'Pay for your plan' }).waitFor()
     expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain('($29.97)')
     expect(await page.getByRole('img', { name: /^QR code of the address/ }).count()).toBe(1)
     await page.screenshot({ path: join(shots, 'checkout.png'), fullPage: true })
